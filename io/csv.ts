@@ -1,0 +1,124 @@
+/**
+ * CSV ride files: a header line naming at least `PULocationID`, `DOLocationID` and
+ * `trip_distance` (any order, other columns ignored unless they are pickup/dropoff times or the
+ * id column), then one ride per line. Fields may be double-quoted (RFC 4180, `""` escapes);
+ * a quoted field cannot span lines. Read line by line, never whole.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+import { MissingRideColumnError, RideFileError, RideLineError } from './errors.js';
+import type { RideRow } from './types.js';
+import { firstPresent, REQUIRED_COLUMNS, RIDE_COLUMNS, toRideRow } from './values.js';
+
+/**
+ * Splits one CSV line into fields.
+ *
+ * @example
+ * splitCsvLine('1,"a,b",""'); // ['1', 'a,b', '']
+ * @throws {Error} on an unterminated quoted field.
+ */
+export function splitCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        const close = line.indexOf('"', i);
+        if (close < 0) throw new Error('unterminated quoted field');
+        value += line.slice(i, close);
+        if (line[close + 1] === '"') {
+          value += '"';
+          i = close + 2;
+        } else {
+          i = close + 1;
+          break;
+        }
+      }
+      fields.push(value);
+      if (i >= line.length) return fields;
+      if (line[i] !== ',') throw new Error(`unexpected character after quoted field at column ${i + 1}`);
+      i++;
+    } else {
+      const comma = line.indexOf(',', i);
+      if (comma < 0) {
+        fields.push(line.slice(i));
+        return fields;
+      }
+      fields.push(line.slice(i, comma));
+      i = comma + 1;
+    }
+  }
+}
+
+interface LineRange {
+  readonly offset: number;
+  readonly limit: number;
+  readonly idColumn: string | undefined;
+}
+
+/** Non-blank lines of a text file with their 1-based line numbers, streamed. */
+export async function* textLines(path: string): AsyncGenerator<{ line: string; number: number }> {
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const raw of lines) {
+      number++;
+      const line = number === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (line.trim() === '') continue;
+      yield { line, number };
+    }
+  } catch (cause) {
+    throw new RideFileError(`${path}: cannot read (${(cause as Error).message})`, path, { cause });
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}
+
+/** Reads rides from a CSV file; see {@link readRides}. */
+export async function* readCsvRides(path: string, range: LineRange): AsyncGenerator<RideRow> {
+  if (range.limit <= 0) return;
+  let header: Map<string, number> | undefined;
+  let pick: ((fields: readonly string[]) => Parameters<typeof toRideRow>[1]) | undefined;
+  let index = 0;
+  const end = range.offset + range.limit;
+  for await (const { line, number } of textLines(path)) {
+    let fields: string[];
+    try {
+      fields = splitCsvLine(line);
+    } catch (cause) {
+      throw new RideLineError(path, number, (cause as Error).message, { cause });
+    }
+    if (header === undefined || pick === undefined) {
+      header = new Map(fields.map((name, i) => [name.trim(), i]));
+      const names = new Set(header.keys());
+      const wanted: string[] = [...REQUIRED_COLUMNS];
+      if (range.idColumn !== undefined) wanted.push(range.idColumn);
+      const missing = wanted.filter((name) => !names.has(name));
+      if (missing.length > 0) throw new MissingRideColumnError(path, missing);
+      const at = (name: string | undefined): number => (name === undefined ? -1 : (header?.get(name) ?? -1));
+      const pu = at(RIDE_COLUMNS.pickupLocation);
+      const dO = at(RIDE_COLUMNS.dropoffLocation);
+      const dist = at(RIDE_COLUMNS.distance);
+      const pickup = at(firstPresent(RIDE_COLUMNS.pickup, names));
+      const dropoff = at(firstPresent(RIDE_COLUMNS.dropoff, names));
+      const id = at(range.idColumn);
+      pick = (f) => ({
+        PULocationID: f[pu],
+        DOLocationID: f[dO],
+        trip_distance: f[dist],
+        pickup: pickup < 0 ? null : f[pickup],
+        dropoff: dropoff < 0 ? null : f[dropoff],
+        rideId: id < 0 ? null : f[id],
+      });
+      continue;
+    }
+    if (index >= range.offset) yield toRideRow(index, pick(fields));
+    index++;
+    if (index >= end) return;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Streaming reader for TLC trip parquet files (hyparquet; GZIP and other codecs through
+ * hyparquet-compressors). Reads only the ride columns, one row group at a time, and no row
+ * group past the requested range, so memory stays at one row group of five columns.
+ */
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import type { AsyncBuffer, ColumnData, FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+
+import { MissingRideColumnError, RideFileError } from './errors.js';
+import type { RideRow } from './types.js';
+import { firstPresent, REQUIRED_COLUMNS, RIDE_COLUMNS, toRideRow } from './values.js';
+
+/** Naive TLC timestamps become naive epoch ms (never a `Date` in some local zone). */
+const NAIVE_PARSERS = {
+  timestampFromMilliseconds: (millis: bigint): number => Number(millis),
+  timestampFromMicroseconds: (micros: bigint): number => Number(micros / 1000n),
+  timestampFromNanoseconds: (nanos: bigint): number => Number(nanos / 1_000_000n),
+};
+
+interface ParquetRange {
+  readonly offset: number;
+  readonly limit: number;
+  readonly idColumn: string | undefined;
+}
+
+async function openParquet(path: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
+  try {
+    const file = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(file);
+    return { file, metadata };
+  } catch (cause) {
+    throw new RideFileError(`${path}: not a readable parquet file (${(cause as Error).message})`, path, { cause });
+  }
+}
+
+/** Number of rows recorded in a parquet file's footer. */
+export async function parquetRowCount(path: string): Promise<number> {
+  const { metadata } = await openParquet(path);
+  return Number(metadata.num_rows);
+}
+
+/** Reads rides from a parquet file; see {@link readRides}. */
+export async function* readParquetRides(path: string, range: ParquetRange): AsyncGenerator<RideRow> {
+  const { file, metadata } = await openParquet(path);
+  const available = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
+  const wanted: string[] = [...REQUIRED_COLUMNS];
+  if (range.idColumn !== undefined) wanted.push(range.idColumn);
+  const missing = wanted.filter((name) => !available.has(name));
+  if (missing.length > 0) throw new MissingRideColumnError(path, missing);
+
+  const pickupColumn = firstPresent(RIDE_COLUMNS.pickup, available);
+  const dropoffColumn = firstPresent(RIDE_COLUMNS.dropoff, available);
+  const columns = [...new Set([...REQUIRED_COLUMNS, pickupColumn, dropoffColumn, range.idColumn])].filter(
+    (name): name is string => name !== undefined,
+  );
+
+  const totalRows = Number(metadata.num_rows);
+  const end = Math.min(totalRows, range.offset + range.limit);
+  let groupStart = 0;
+  for (const group of metadata.row_groups) {
+    const groupEnd = groupStart + Number(group.num_rows);
+    const rowStart = Math.max(groupStart, range.offset);
+    const rowEnd = Math.min(groupEnd, end);
+    groupStart = groupEnd;
+    if (rowStart >= rowEnd) {
+      if (groupEnd >= end) break;
+      continue;
+    }
+    const chunks = new Map<string, ColumnData[]>();
+    try {
+      await parquetRead({
+        file,
+        metadata,
+        columns,
+        rowStart,
+        rowEnd,
+        compressors,
+        parsers: NAIVE_PARSERS,
+        onChunk(chunk) {
+          const list = chunks.get(chunk.columnName) ?? [];
+          list.push(chunk);
+          chunks.set(chunk.columnName, list);
+        },
+      });
+    } catch (cause) {
+      throw new RideFileError(`${path}: cannot read rows ${rowStart}-${rowEnd} (${(cause as Error).message})`, path, {
+        cause,
+      });
+    }
+    const cell = columnReader(chunks);
+    for (let row = rowStart; row < rowEnd; row++) {
+      yield toRideRow(row, {
+        PULocationID: cell(RIDE_COLUMNS.pickupLocation, row),
+        DOLocationID: cell(RIDE_COLUMNS.dropoffLocation, row),
+        trip_distance: cell(RIDE_COLUMNS.distance, row),
+        pickup: pickupColumn === undefined ? null : cell(pickupColumn, row),
+        dropoff: dropoffColumn === undefined ? null : cell(dropoffColumn, row),
+        rideId: range.idColumn === undefined ? null : cell(range.idColumn, row),
+      });
+    }
+  }
+}
+
+/** Looks a cell up in the column chunks hyparquet handed over (chunks may overlap the range). */
+function columnReader(chunks: ReadonlyMap<string, readonly ColumnData[]>): (column: string, row: number) => unknown {
+  return (column, row) => {
+    for (const chunk of chunks.get(column) ?? []) {
+      if (row >= chunk.rowStart && row < chunk.rowEnd) return chunk.columnData[row - chunk.rowStart] as unknown;
+    }
+    return null;
+  };
+}
