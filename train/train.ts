@@ -1,0 +1,85 @@
+/**
+ * The course's training recipe end to end: prepare both months, vectorise `PU_DO` + `trip_distance`,
+ * fit, score train and validation, and describe the result for the artifact.
+ */
+import type { FeatureDict } from '../lambda/model/types.js';
+import type { NativeLinearModel } from '../lambda/model/native-format.js';
+import { toNativeModel } from './artifact.js';
+import { fitVocabulary, transform, type Vocabulary } from './dict-vectorizer.js';
+import { fitLinear, predictLinear, type FitOptions, type LinearFit } from './linear-regression.js';
+import { rmse } from './metrics.js';
+import type { TripTable } from './types.js';
+
+/** The course features of one ride: `{PU_DO: "<PU>_<DO>", trip_distance}`. */
+export function tripFeatures(t: TripTable): FeatureDict[] {
+  const rows: FeatureDict[] = new Array(t.duration.length);
+  for (let i = 0; i < t.duration.length; i++) {
+    rows[i] = { PU_DO: `${t.puLocationId[i]}_${t.doLocationId[i]}`, trip_distance: t.tripDistance[i] as number };
+  }
+  return rows;
+}
+
+export interface TrainingResult {
+  readonly vocabulary: Vocabulary;
+  readonly fit: LinearFit;
+  readonly trainRmse: number;
+  readonly valRmse: number;
+  readonly trainRows: number;
+  readonly valRows: number;
+  /** Validation rides whose `PU_DO` is not in the vocabulary (scored without that term). */
+  readonly valUnseenPuDo: number;
+  readonly model: NativeLinearModel;
+}
+
+/** One-line statement of what the solve reproduces, printed and stored in metadata. */
+export function describeSolve(fit: LinearFit): string {
+  if (fit.solver === 'lsqr' && fit.tol === 1e-6 && fit.solve.stopCode !== 7) {
+    return `LSQR stopped early by scipy's default tolerances (atol = btol = 1e-6), as scikit-learn's ${fit.alpha > 0 ? 'Ridge(solver="lsqr")' : 'LinearRegression'} does on sparse input: ${fit.solve.stopReason}`;
+  }
+  return `${fit.solver.toUpperCase()} with tol ${fit.tol}: ${fit.solve.stopReason}${fit.solve.converged ? '' : ' (not converged)'}`;
+}
+
+/**
+ * Trains on one prepared month and validates on another.
+ *
+ * @example
+ * const result = trainModel(await readTrips(jan), await readTrips(feb));
+ * result.valRmse; // sklearn LinearRegression's figure
+ */
+export function trainModel(train: TripTable, val: TripTable, options: FitOptions = {}, now: Date = new Date()): TrainingResult {
+  const trainRows = tripFeatures(train);
+  const vocabulary = fitVocabulary(trainRows);
+  const Xtrain = transform(vocabulary, trainRows);
+  const fit = fitLinear(Xtrain, train.duration, options);
+  const trainRmse = rmse(train.duration, predictLinear(Xtrain, fit.coef, fit.intercept));
+  const valRowsFeatures = tripFeatures(val);
+  const Xval = transform(vocabulary, valRowsFeatures);
+  const valRmse = rmse(val.duration, predictLinear(Xval, fit.coef, fit.intercept));
+  let valUnseenPuDo = 0;
+  for (let i = 0; i < Xval.rows; i++) if ((Xval.indptr[i + 1] as number) - (Xval.indptr[i] as number) < 2) valUnseenPuDo++;
+  const model = toNativeModel({
+    regressor: fit.alpha > 0 ? 'Ridge' : 'LinearRegression',
+    featureNames: vocabulary.featureNames,
+    coef: fit.coef,
+    intercept: fit.intercept,
+    metadata: {
+      createdAt: now.toISOString(),
+      trainer: 'ride-duration train (TypeScript)',
+      recipe: 'MLOps Zoomcamp: duration = dropoff − pickup (minutes), keep 1 ≤ duration ≤ 60; DictVectorizer over {PU_DO: "<PU>_<DO>", trip_distance}',
+      trainData: train.source,
+      valData: val.source,
+      trainRows: Xtrain.rows,
+      valRows: Xval.rows,
+      alpha: fit.alpha,
+      solver: fit.solver,
+      tol: fit.tol,
+      iterations: fit.solve.iterations,
+      stopCode: fit.solve.stopCode,
+      stoppingRule: describeSolve(fit),
+      converged: fit.solve.converged,
+      trainRmse,
+      valRmse,
+    },
+  });
+  return { vocabulary, fit, trainRmse, valRmse, trainRows: Xtrain.rows, valRows: Xval.rows, valUnseenPuDo, model };
+}
