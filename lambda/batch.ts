@@ -1,0 +1,226 @@
+/**
+ * One Kinesis batch: decode → validate → features → predict → output and dead-letter sinks, with
+ * the accounting returned as a value.
+ *
+ * Every record ends in exactly one place: predicted (and written, unless there is no output sink),
+ * dead-lettered with a reason, or reported in `batchItemFailures` because its output or dead-letter
+ * write failed. `counts.in === predicted + deadLettered + outputFailed + deadLetterFailed` always.
+ *
+ * ## Checkpoint rule
+ * With `ReportBatchItemFailures`, Lambda checkpoints the shard just before the *lowest* failed
+ * sequence number and delivers everything from there again, including records that were written
+ * successfully after it. Delivery is therefore at-least-once: consumers de-duplicate on
+ * `prediction.ride_id` + `version`. Poison records never fail the batch, so they never block the shard.
+ */
+import { Buffer } from 'node:buffer';
+import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
+import type { Predictor } from './model/types.js';
+import { silentLog, type LogSink } from './observability.js';
+import { decodeRide, RideRejection } from './ride/decode.js';
+import { rideFeatures } from './ride/features.js';
+import { predictionEvent, predictionSerializer, type PredictionEvent } from './ride/prediction.js';
+import type { DeadLetter, DeadLetterSink, OutputFailure, OutputRecord, OutputSink } from './sinks/types.js';
+
+export interface BatchDependencies {
+  readonly predictor: Predictor;
+  /** `version` of every output event (`RUN_ID`, else the model's version id). */
+  readonly version: string;
+  /** Output stream; `undefined` under `TEST_RUN`: nothing is written, predictions are only returned. */
+  readonly output: OutputSink | undefined;
+  readonly deadLetters: DeadLetterSink;
+  readonly log?: LogSink;
+}
+
+export interface BatchOptions {
+  /** Time left for the sinks, net of any safety margin; default: unbounded. */
+  readonly remainingTimeMs?: () => number;
+}
+
+export interface BatchCounts {
+  readonly in: number;
+  /** Predicted and written (or returned, without an output sink). */
+  readonly predicted: number;
+  readonly deadLettered: number;
+  /** Predicted, but the output write failed: reported in `batchItemFailures`. */
+  readonly outputFailed: number;
+  /** Poison, but the dead-letter write failed: reported in `batchItemFailures`. */
+  readonly deadLetterFailed: number;
+}
+
+/** A record reported in `batchItemFailures`, and why. */
+export interface RecordFailure {
+  readonly sequenceNumber: string;
+  readonly stage: 'output' | 'dead-letter';
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+export interface BatchOutcome {
+  /** For the Lambda response: Lambda retries from the lowest of these sequence numbers. */
+  readonly batchItemFailures: KinesisStreamBatchItemFailure[];
+  /** Output events written (or, without an output sink, produced), in input order. */
+  readonly predictions: PredictionEvent[];
+  /** Poison records stored in the dead-letter sink, in input order. */
+  readonly deadLetters: DeadLetter[];
+  readonly failures: RecordFailure[];
+  readonly counts: BatchCounts;
+}
+
+/** Poison records logged one by one per batch; beyond this only the summary line. */
+const MAX_LOGGED_DEAD_LETTERS = 20;
+
+function shardIdOf(record: KinesisStreamRecord): string {
+  const colon = record.eventID.indexOf(':');
+  return colon > 0 ? record.eventID.slice(0, colon) : record.eventID;
+}
+
+function deadLetter(record: KinesisStreamRecord, kind: DeadLetter['kind'], reason: string): DeadLetter {
+  const k = record.kinesis;
+  return {
+    reason,
+    kind,
+    eventSourceARN: record.eventSourceARN,
+    shardId: shardIdOf(record),
+    sequenceNumber: k.sequenceNumber,
+    partitionKey: k.partitionKey,
+    approximateArrivalTimestamp: k.approximateArrivalTimestamp,
+    data: k.data,
+  };
+}
+
+function errorFields(error: unknown): { errorCode: string; errorMessage: string } {
+  return error instanceof Error
+    ? { errorCode: error.name, errorMessage: error.message }
+    : { errorCode: 'UnknownError', errorMessage: String(error) };
+}
+
+/**
+ * Processes one batch of Kinesis records.
+ *
+ * Throws only if the predictor itself throws (a bug, not bad input): then no record is acknowledged
+ * and Lambda retries the whole batch.
+ *
+ * @example
+ * ```ts
+ * const outcome = await processBatch(event.Records, {
+ *   predictor, version: 'run-1', output: undefined, deadLetters: new MemoryDeadLetterSink(),
+ * });
+ * outcome.predictions[0]; // { model: 'ride_duration_prediction_model', version: 'run-1', prediction: { ... } }
+ * outcome.counts;         // { in: 1, predicted: 1, deadLettered: 0, outputFailed: 0, deadLetterFailed: 0 }
+ * ```
+ */
+export async function processBatch(
+  records: readonly KinesisStreamRecord[],
+  deps: BatchDependencies,
+  options: BatchOptions = {},
+): Promise<BatchOutcome> {
+  const { predictor, version, output } = deps;
+  const log = deps.log ?? silentLog;
+  const remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
+  const serialise = predictionSerializer(version);
+
+  let predictions: PredictionEvent[] = [];
+  const outputs: OutputRecord[] = [];
+  const letters: DeadLetter[] = [];
+  const outputSequence: string[] = [];
+
+  // One pass: nothing per record beyond the parsed JSON, the feature row, the event and its bytes.
+  for (const record of records) {
+    const decoded = decodeRide(record.kinesis.data);
+    if (decoded instanceof RideRejection) {
+      letters.push(deadLetter(record, decoded.kind, decoded.reason));
+      continue;
+    }
+    const duration = predictor.predictOne(rideFeatures(decoded.ride));
+    if (!Number.isFinite(duration)) {
+      letters.push(deadLetter(record, 'prediction', `prediction: the model returned ${duration} for this ride`));
+      continue;
+    }
+    const rideId = decoded.ride_id;
+    predictions.push(predictionEvent(version, rideId, duration));
+    if (output !== undefined) {
+      outputs.push({ data: Buffer.from(serialise(rideId, duration), 'utf8'), partitionKey: String(rideId) });
+      outputSequence.push(record.kinesis.sequenceNumber);
+    }
+  }
+
+  const failures: RecordFailure[] = [];
+  const writeOptions = { remainingTimeMs };
+
+  const writeOutput = async (): Promise<readonly OutputFailure[]> => {
+    if (output === undefined || outputs.length === 0) return [];
+    try {
+      return await output.write(outputs, writeOptions);
+    } catch (error) {
+      const { errorCode, errorMessage } = errorFields(error);
+      return outputs.map((_, index) => ({ index, errorCode, errorMessage }));
+    }
+  };
+  const writeDeadLetters = async (): Promise<unknown> => {
+    if (letters.length === 0) return undefined;
+    try {
+      await deps.deadLetters.write(letters, writeOptions);
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('dead-letter write failed');
+    }
+  };
+  const [outputFailures, deadLetterError] = await Promise.all([writeOutput(), writeDeadLetters()]);
+
+  if (outputFailures.length > 0) {
+    const failed = new Set<number>();
+    for (const failure of outputFailures) {
+      if (failed.has(failure.index)) continue;
+      failed.add(failure.index);
+      failures.push({
+        sequenceNumber: outputSequence[failure.index]!,
+        stage: 'output',
+        errorCode: failure.errorCode,
+        errorMessage: failure.errorMessage,
+      });
+    }
+    predictions = predictions.filter((_, index) => !failed.has(index));
+    log.error('Output write failed for some records; reporting them in batchItemFailures', {
+      failed: failed.size,
+      written: predictions.length,
+      errorCodes: [...new Set(outputFailures.map((failure) => failure.errorCode))],
+      firstError: outputFailures[0]?.errorMessage,
+    });
+  }
+
+  let stored: DeadLetter[] = letters;
+  if (deadLetterError !== undefined) {
+    const { errorCode, errorMessage } = errorFields(deadLetterError);
+    for (const letter of letters) {
+      failures.push({ sequenceNumber: letter.sequenceNumber, stage: 'dead-letter', errorCode, errorMessage });
+    }
+    stored = [];
+    log.error('Dead-letter write failed; reporting the poison records in batchItemFailures', {
+      records: letters.length, errorCode, errorMessage,
+    });
+  }
+  for (const letter of letters.slice(0, MAX_LOGGED_DEAD_LETTERS)) {
+    log.warn('Poison record', {
+      reason: letter.reason, kind: letter.kind, shardId: letter.shardId, sequenceNumber: letter.sequenceNumber,
+      deadLettered: deadLetterError === undefined,
+    });
+  }
+
+  const outputFailed = failures.length - (deadLetterError === undefined ? 0 : letters.length);
+  const counts: BatchCounts = {
+    in: records.length,
+    predicted: predictions.length,
+    deadLettered: stored.length,
+    outputFailed,
+    deadLetterFailed: letters.length - stored.length,
+  };
+  if (letters.length > 0) log.info('Batch had poison records', { ...counts, logged: Math.min(letters.length, MAX_LOGGED_DEAD_LETTERS) });
+
+  return {
+    batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.sequenceNumber })),
+    predictions,
+    deadLetters: stored,
+    failures,
+    counts,
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * Lambda entry point: configuration → model (once per container) → {@link processBatch} → response.
+ *
+ * The handler is a thin adapter; {@link createHandler} builds one from explicit dependencies so that
+ * tests, the local pipeline and the CLI's `invoke` run exactly this code with their own sinks, and
+ * `handler` is `createHandler` wired from the environment.
+ *
+ * ## Delivery guarantees
+ * - A record is acknowledged only once its prediction is written (or, for poison, its dead letter
+ *   stored). Anything else is reported in `batchItemFailures`.
+ * - Lambda resumes from the *lowest* failed sequence number, so records after it are delivered
+ *   again: at-least-once; consumers de-duplicate on `prediction.ride_id` + `version`.
+ * - If the model cannot be loaded the invocation throws: the whole batch is retried, nothing is
+ *   acknowledged without a prediction. The failed load is not cached; the next invocation tries again.
+ */
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { processBatch, type BatchCounts } from './batch.js';
+import { createKinesisClient, createS3Client } from './aws-clients.js';
+import { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
+import { loadConfiguredModel } from './model-loading.js';
+import type { LoadedModel } from './model/types.js';
+import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
+import type { PredictionEvent } from './ride/prediction.js';
+import { S3DeadLetterSink } from './sinks/dead-letter.js';
+import { KinesisOutputSink } from './sinks/kinesis.js';
+import { LogDeadLetterSink } from './sinks/log.js';
+import { MemoryDeadLetterSink } from './sinks/memory.js';
+import type { DeadLetter, DeadLetterSink, OutputSink } from './sinks/types.js';
+
+/**
+ * Time kept back from the invocation's remaining time for everything after the sinks (metrics,
+ * the response): output retries stop this long before the deadline.
+ */
+export const DEFAULT_SAFETY_MARGIN_MS = 1_000;
+
+/** What a handler needs; {@link dependenciesFromConfig} builds it from the environment. */
+export interface HandlerDependencies {
+  /** Loads the model. Called once per container; called again only after a failure. */
+  readonly loadModel: () => Promise<LoadedModel>;
+  /** `version` of the output events; default: the model's version id. */
+  readonly runId?: string | undefined;
+  /** Output stream; `undefined` gives `TEST_RUN` semantics (nothing written, predictions returned). */
+  readonly output: OutputSink | undefined;
+  readonly deadLetters: DeadLetterSink;
+  /** Powertools `Logger` or any {@link LogSink}; `addContext` is called per invocation when present. */
+  readonly logger?: LogSink & { addContext?: (context: Context) => void };
+  /** Powertools `Metrics`; flushed at the end of every invocation. */
+  readonly metrics?: Metrics;
+  readonly safetyMarginMs?: number;
+}
+
+/** The Lambda response; under `TEST_RUN` (no output sink) also the predictions and dead letters. */
+export interface RideHandlerResponse extends KinesisStreamBatchResponse {
+  predictions?: PredictionEvent[];
+  deadLetters?: DeadLetter[];
+}
+
+export interface RideHandler {
+  (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse>;
+  /** Starts loading the model now (Lambda init phase); a failure is logged and retried on invoke. */
+  warmUp(): Promise<void>;
+}
+
+/** The model could not be loaded; the batch is failed as a whole so Lambda retries it. */
+export class ModelUnavailableError extends Error {
+  override readonly name = 'ModelUnavailableError';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function publishMetrics(metrics: Metrics, counts: BatchCounts, modelLoadMs: number | undefined): void {
+  metrics.addMetric(METRIC.recordsIn, MetricUnit.Count, counts.in);
+  metrics.addMetric(METRIC.recordsPredicted, MetricUnit.Count, counts.predicted);
+  metrics.addMetric(METRIC.recordsDeadLettered, MetricUnit.Count, counts.deadLettered);
+  metrics.addMetric(METRIC.outputWriteFailures, MetricUnit.Count, counts.outputFailed);
+  metrics.addMetric(METRIC.deadLetterWriteFailures, MetricUnit.Count, counts.deadLetterFailed);
+  if (modelLoadMs !== undefined) metrics.addMetric(METRIC.modelLoadMs, MetricUnit.Milliseconds, modelLoadMs);
+  metrics.publishStoredMetrics();
+}
+
+/**
+ * Builds a Kinesis handler from explicit dependencies.
+ *
+ * @example
+ * ```ts
+ * const invoke = createHandler({
+ *   loadModel: () => loadModel(parseModelLocation('model-artifacts/lin_reg.bin')),
+ *   output: undefined, // TEST_RUN semantics
+ *   deadLetters: new MemoryDeadLetterSink(),
+ * });
+ * const { predictions, batchItemFailures, deadLetters } = await invoke(event, context);
+ * ```
+ */
+export function createHandler(deps: HandlerDependencies): RideHandler {
+  const log = deps.logger ?? silentLog;
+  const safetyMarginMs = deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  let model: Promise<LoadedModel> | undefined;
+  let pendingLoadMs: number | undefined;
+
+  const getModel = (): Promise<LoadedModel> => {
+    if (model === undefined) {
+      const started = performance.now();
+      model = deps.loadModel().then(
+        (loaded) => {
+          const loadMs = Math.round((performance.now() - started) * 10) / 10;
+          pendingLoadMs = loadMs;
+          log.info('Model loaded', { model: { ...loaded.description }, loadMs });
+          return loaded;
+        },
+        (error: unknown) => {
+          model = undefined; // not cached: the next invocation tries again
+          throw error;
+        },
+      );
+    }
+    return model;
+  };
+
+  const invoke = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> => {
+    deps.logger?.addContext?.(context);
+    if (!Array.isArray(event?.Records)) throw new TypeError('not a Kinesis event: no Records array');
+
+    let loaded: LoadedModel;
+    try {
+      loaded = await getModel();
+    } catch (error) {
+      log.error('Model could not be loaded; failing the whole batch so that Lambda retries it', {
+        error: errorMessage(error),
+        records: event.Records.length,
+      });
+      throw new ModelUnavailableError(`model could not be loaded: ${errorMessage(error)}`, { cause: error });
+    }
+
+    const outcome = await processBatch(
+      event.Records,
+      {
+        predictor: loaded.predictor,
+        version: deps.runId ?? loaded.description.version,
+        output: deps.output,
+        deadLetters: deps.deadLetters,
+        log,
+      },
+      { remainingTimeMs: () => context.getRemainingTimeInMillis() - safetyMarginMs },
+    );
+
+    log.info('Batch processed', { counts: outcome.counts, modelVersion: loaded.description.version });
+    if (deps.metrics !== undefined) {
+      const loadMs = pendingLoadMs;
+      pendingLoadMs = undefined;
+      publishMetrics(deps.metrics, outcome.counts, loadMs);
+    }
+
+    if (deps.output === undefined) {
+      return {
+        predictions: outcome.predictions,
+        batchItemFailures: outcome.batchItemFailures,
+        deadLetters: outcome.deadLetters,
+      };
+    }
+    return { batchItemFailures: outcome.batchItemFailures };
+  };
+
+  return Object.assign(invoke, {
+    warmUp: async (): Promise<void> => {
+      try {
+        await getModel();
+      } catch (error) {
+        log.warn('Model load failed at init; the first invocation will retry it', { error: errorMessage(error) });
+      }
+    },
+  });
+}
+
+/** Injected clients and loggers for {@link dependenciesFromConfig} (defaults built from the config). */
+export interface EnvironmentOverrides {
+  readonly s3?: S3Client;
+  readonly kinesis?: KinesisClient;
+  readonly logger?: HandlerDependencies['logger'];
+  readonly metrics?: Metrics;
+}
+
+/**
+ * The production wiring: Kinesis output (none under `TEST_RUN`), dead letters to S3 when
+ * `DEAD_LETTER_BUCKET` is set (else memory under `TEST_RUN`, else the log), model from the configured location.
+ *
+ * @throws {ConfigError} when `PREDICTIONS_STREAM_NAME` is missing outside `TEST_RUN`.
+ */
+export function dependenciesFromConfig(config: HandlerConfig, overrides: EnvironmentOverrides = {}): HandlerDependencies {
+  const logger = overrides.logger ?? createLogger(config);
+  const region = config.region;
+  const s3 = overrides.s3 ?? createS3Client({ endpoint: config.s3EndpointUrl, region });
+  let output: OutputSink | undefined;
+  if (!config.testRun) {
+    if (config.predictionsStreamName === undefined) {
+      throw new ConfigError(`${ENV.predictionsStreamName} is required unless ${ENV.testRun}=True`);
+    }
+    output = new KinesisOutputSink({
+      client: overrides.kinesis ?? createKinesisClient({ endpoint: config.kinesisEndpointUrl, region }),
+      streamName: config.predictionsStreamName,
+      log: logger,
+    });
+  }
+  let deadLetters: DeadLetterSink;
+  if (config.deadLetterBucket !== undefined) {
+    deadLetters = new S3DeadLetterSink({ client: s3, bucket: config.deadLetterBucket, prefix: config.deadLetterPrefix });
+  } else if (config.testRun) {
+    deadLetters = new MemoryDeadLetterSink();
+  } else {
+    logger.warn(`${ENV.deadLetterBucket} is not set: poison records will be written to the log only`);
+    deadLetters = new LogDeadLetterSink(logger);
+  }
+  return {
+    loadModel: () => loadConfiguredModel(config, s3),
+    runId: config.runId,
+    output,
+    deadLetters,
+    logger,
+    metrics: overrides.metrics ?? createMetrics(config),
+  };
+}
+
+let fromEnvironment: RideHandler | undefined;
+
+function environmentHandler(): RideHandler {
+  fromEnvironment ??= createHandler(dependenciesFromConfig(readConfig()));
+  return fromEnvironment;
+}
+
+/**
+ * The Lambda handler, wired from the environment (see `lambda/config.ts`) on first use.
+ */
+export const handler = (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> =>
+  environmentHandler()(event, context);
+
+// Inside Lambda, load the model during the init phase (boosted CPU, not billed against the first
+// batch's timeout). Elsewhere (tests, CLI) importing this module has no side effects.
+if (process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
+  try {
+    void environmentHandler().warmUp();
+  } catch {
+    // A configuration error is thrown again, with its message, by the first invocation.
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The configured model, loaded through the model runtime (`lambda/model`).
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ConfigError, ENV, type HandlerConfig } from './config.js';
+import type { LoadedModel } from './model/types.js';
+
+/**
+ * Loads the model named by the configuration.
+ *
+ * @throws {ConfigError} when no location is configured; the model runtime's `ModelLoadError`s otherwise.
+ */
+export async function loadConfiguredModel(config: HandlerConfig, _s3: S3Client): Promise<LoadedModel> {
+  if (config.modelLocation === undefined) {
+    throw new ConfigError(
+      `no model configured: set ${ENV.modelLocation}, or ${ENV.modelBucket} + ${ENV.modelKey}, or ${ENV.modelBucket} + ${ENV.mlflowExperimentId} + ${ENV.runId}`,
+    );
+  }
+  throw new Error('model runtime not wired yet (lambda/model/index.ts pending)');
+}

@@ -1,0 +1,72 @@
+/**
+ * One Kinesis record's data → a validated ride event, or a {@link RideRejection} saying why not.
+ *
+ * Steps, each with its own rejection kind: size → base64 (strict alphabet and padding; Node's own
+ * decoder silently skips bad characters) → UTF-8 (invalid sequences rejected, not replaced) →
+ * `JSON.parse` (never evaluates anything; a `__proto__` key becomes a plain own property, nothing is
+ * merged) → schema.
+ */
+import { Buffer, isUtf8 } from 'node:buffer';
+import { explainRideEvent, matchRideEvent, type RideEvent } from './schema.js';
+
+/** Kinesis' own record limit: no genuine record is larger, so anything bigger is rejected unread. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+const MAX_BASE64_LENGTH = 4 * Math.ceil(MAX_RECORD_BYTES / 3);
+
+export type RejectionKind = 'too-large' | 'base64' | 'utf8' | 'json' | 'schema';
+
+/** Why a record is poison; one per rejected record. */
+export class RideRejection {
+  constructor(
+    readonly kind: RejectionKind,
+    /** Human-readable and specific, e.g. `schema: ride.trip_distance: expected a finite number`. */
+    readonly reason: string,
+  ) {}
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function base64Problem(data: string): string {
+  if (data.length % 4 !== 0) return `length ${data.length} is not a multiple of 4`;
+  const bad = /[^A-Za-z0-9+/=]/.exec(data);
+  if (bad !== null) return `invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
+  return 'misplaced "=" padding';
+}
+
+/** Describes a JSON syntax error without echoing an arbitrary amount of the payload. */
+function jsonProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
+
+/**
+ * Decodes and validates a record's base64 `data`.
+ *
+ * @returns the ride event (the parsed object itself; extra fields are left in place and ignored)
+ *   or a {@link RideRejection}.
+ * @example
+ * ```ts
+ * const data = Buffer.from('{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}').toString('base64');
+ * decodeRide(data); // { ride: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 }, ride_id: 256 }
+ * decodeRide('not base64!'); // RideRejection { kind: 'base64', reason: 'invalid base64: length 11 is not a multiple of 4' }
+ * ```
+ */
+export function decodeRide(data: string): RideEvent | RideRejection {
+  if (data.length > MAX_BASE64_LENGTH) {
+    return new RideRejection('too-large', `too large: ${data.length} base64 characters, more than a ${MAX_RECORD_BYTES}-byte Kinesis record`);
+  }
+  if (data.length % 4 !== 0 || !BASE64.test(data)) {
+    return new RideRejection('base64', `invalid base64: ${base64Problem(data)}`);
+  }
+  const bytes = Buffer.from(data, 'base64');
+  if (!isUtf8(bytes)) return new RideRejection('utf8', 'invalid UTF-8 in the decoded data');
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return new RideRejection('json', `invalid JSON: ${jsonProblem(error)}`);
+  }
+  const event = matchRideEvent(value);
+  if (event !== undefined) return event;
+  return new RideRejection('schema', `schema: ${explainRideEvent(value) ?? 'rejected by the fast validator only (please report)'}`);
+}

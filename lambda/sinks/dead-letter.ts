@@ -1,0 +1,65 @@
+/**
+ * Dead letters in S3: one JSON-lines object per batch, one line per poison record.
+ *
+ * Why S3 rather than SQS: a Kinesis record holds up to 1 MiB and its base64 is a third larger, beyond
+ * SQS's 256 KiB message limit; S3 has no practical size limit, costs next to nothing at rest, can be
+ * queried in place with Athena (the `dt=` prefix is a partition), and runs locally as s3rver.
+ *
+ * The key is derived from the letters themselves (stream, shard, first and last sequence number), so
+ * a batch that Lambda delivers again rewrites the same object instead of adding a copy.
+ */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DeadLetter, DeadLetterSink, WriteOptions } from './types.js';
+
+export interface S3DeadLetterSinkOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** Key prefix ending in `/`, e.g. `dead-letters/`. */
+  readonly prefix: string;
+}
+
+function streamName(arn: string | undefined): string {
+  const name = arn?.split(':stream/')[1];
+  return name === undefined || name === '' ? 'unknown-stream' : name;
+}
+
+/**
+ * `<prefix>dt=<YYYY-MM-DD>/<stream>/<shardId>/<firstSeq>-<lastSeq>.jsonl`, the date being the first
+ * letter's arrival day (UTC).
+ */
+export function deadLetterKey(prefix: string, letters: readonly DeadLetter[]): string {
+  const first = letters[0];
+  const last = letters[letters.length - 1];
+  if (first === undefined || last === undefined) throw new Error('no dead letters to name an object after');
+  const arrival = new Date(first.approximateArrivalTimestamp * 1000);
+  const day = Number.isNaN(arrival.getTime()) ? 'unknown' : arrival.toISOString().slice(0, 10);
+  const safe = (part: string): string => part.replace(/[^A-Za-z0-9._=-]/g, '_');
+  return `${prefix}dt=${day}/${safe(streamName(first.eventSourceARN))}/${safe(first.shardId)}/${safe(first.sequenceNumber)}-${safe(last.sequenceNumber)}.jsonl`;
+}
+
+/** One JSON object per line, each a {@link DeadLetter}. */
+export function deadLettersToJsonLines(letters: readonly DeadLetter[]): string {
+  let text = '';
+  for (const letter of letters) text += `${JSON.stringify(letter)}\n`;
+  return text;
+}
+
+/** {@link DeadLetterSink} writing one S3 object per call. */
+export class S3DeadLetterSink implements DeadLetterSink {
+  constructor(private readonly options: S3DeadLetterSinkOptions) {}
+
+  /** @throws when the object could not be written (the batch then reports those records failed). */
+  async write(letters: readonly DeadLetter[], options: WriteOptions): Promise<void> {
+    if (letters.length === 0) return;
+    const { client, bucket, prefix } = this.options;
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: deadLetterKey(prefix, letters),
+        Body: deadLettersToJsonLines(letters),
+        ContentType: 'application/x-ndjson',
+      }),
+      { abortSignal: AbortSignal.timeout(Math.max(1, options.remainingTimeMs())) },
+    );
+  }
+}

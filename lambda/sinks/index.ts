@@ -1,0 +1,17 @@
+export type { DeadLetter, DeadLetterKind, DeadLetterSink, OutputFailure, OutputRecord, OutputSink, WriteOptions } from './types.js';
+export { MemoryDeadLetterSink, MemoryOutputSink } from './memory.js';
+export { LogDeadLetterSink } from './log.js';
+export { S3DeadLetterSink, deadLetterKey, deadLettersToJsonLines, type S3DeadLetterSinkOptions } from './dead-letter.js';
+export {
+  KinesisOutputSink,
+  putRecordsReliably,
+  chunkRecords,
+  DEFAULT_RETRY_POLICY,
+  PUT_RECORDS_MAX_BYTES,
+  PUT_RECORDS_MAX_ENTRIES,
+  RETRYABLE_ENTRY_ERRORS,
+  type KinesisOutputSinkOptions,
+  type PutRecordsOptions,
+  type PutRecordsReport,
+  type RetryPolicy,
+} from './kinesis.js';
