@@ -1,0 +1,56 @@
+/**
+ * `ride-duration train`: the course's LinearRegression (or Ridge) trained in TypeScript, written as
+ * our native JSON artifact that `score`, `serve`, `invoke` and the Lambda load like any pickle.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeSolve, readTrips, trainModel, writeNativeModel, type SolverName } from '../../train/index.js';
+
+function positiveNumber(name: string, allowZero: boolean) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+      throw new InvalidArgumentError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+    }
+    return v;
+  };
+}
+
+/**
+ * The command object (registered in `cli/main.ts`).
+ *
+ * @example
+ * npm run --silent cli -- train --train ../shared/data/green_tripdata_2021-01.parquet \
+ *   --val ../shared/data/green_tripdata_2021-02.parquet --output model-artifacts/lin_reg-ts.json
+ */
+export function trainCommand(): Command {
+  return new Command('train')
+    .description(
+      'Train the course model (duration 1–60 min; PU_DO one-hot + trip_distance; LinearRegression, or Ridge with --alpha) ' +
+        'by sparse least squares and write a native JSON model artifact.',
+    )
+    .requiredOption('--train <parquet>', 'training month (TLC green-taxi parquet)')
+    .requiredOption('--val <parquet>', 'validation month (TLC green-taxi parquet)')
+    .requiredOption('--output <file.json>', 'artifact to write, e.g. model-artifacts/lin_reg-ts.json')
+    .option('--alpha <a>', 'Ridge penalty (0 = LinearRegression)', positiveNumber('--alpha', true), 0)
+    .addOption(new Option('--solver <name>', 'lsqr: scipy LSQR port, as sklearn; cg: conjugate gradients on the normal equations').choices(['lsqr', 'cg']).default('lsqr'))
+    .option('--tol <t>', "stopping tolerance (lsqr: atol = btol, default 1e-6 = sklearn's early stop; cg: relative residual, default 1e-10)", positiveNumber('--tol', false))
+    .option('--max-iter <n>', 'iteration cap (default 2 × features)', positiveNumber('--max-iter', false))
+    .action(async (opts: { train: string; val: string; output: string; alpha: number; solver: SolverName; tol?: number; maxIter?: number }) => {
+      const started = Date.now();
+      const [train, val] = await Promise.all([readTrips(opts.train), readTrips(opts.val)]);
+      const result = trainModel(train, val, {
+        alpha: opts.alpha,
+        solver: opts.solver,
+        ...(opts.tol === undefined ? {} : { tol: opts.tol }),
+        ...(opts.maxIter === undefined ? {} : { maxIterations: Math.floor(opts.maxIter) }),
+      });
+      await writeNativeModel(opts.output, result.model);
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      log(`train: ${train.source}: ${result.trainRows} rides kept of ${train.rowsRead} (${train.rowsOutOfRange} outside 1–60 min, ${train.rowsWithNulls} with nulls)`);
+      log(`val:   ${val.source}: ${result.valRows} rides kept of ${val.rowsRead} (${result.valUnseenPuDo} with a PU_DO unseen in training)`);
+      log(`model: ${result.model.regressor}${opts.alpha > 0 ? `(alpha=${opts.alpha})` : ''}, ${result.vocabulary.featureNames.length} features, intercept ${result.fit.intercept}`);
+      log(`solve: ${result.fit.solve.iterations} iterations; ${describeSolve(result.fit)}`);
+      log(`wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      process.stdout.write(`${JSON.stringify({ trainRmse: result.trainRmse, valRmse: result.valRmse, iterations: result.fit.solve.iterations, converged: result.fit.solve.converged, output: opts.output })}\n`);
+    });
+}
