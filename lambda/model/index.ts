@@ -1,0 +1,144 @@
+/**
+ * The model runtime's public surface: load a scikit-learn model (course `lin_reg.bin` tuple, bare
+ * Pipeline, MLflow sklearn folder) or our JSON artifact from a local path or S3, verify it, and get
+ * a {@link Predictor} that scores exactly as scikit-learn does. No Python, and nothing from the
+ * file is ever executed: pickles are read by the allow-listing VM in `pickle/`.
+ *
+ * @example
+ * ```ts
+ * import { loadModel, parseModelLocation } from './model/index.js';
+ * const { predictor, description } = await loadModel(parseModelLocation('model-artifacts/lin_reg.bin'));
+ * predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 }); // 12.78553032985699
+ * description.version; // 'sha256:b51a38fd7db9'
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import { ModelIntegrityError, ModelLoadError, UnsupportedModelError } from './errors.js';
+import { fetchModel, formatModelSource, parseModelLocation } from './locate.js';
+import type { ModelSource, S3ObjectReader } from './locate.js';
+import type { MlflowModelInfo } from './mlmodel.js';
+import { nativeToPredictor } from './native.js';
+import { unpickle } from './pickle/index.js';
+import type { PickleLimits } from './pickle/index.js';
+import { toPredictor } from './sklearn/index.js';
+import type { LoadedModel, ModelDescription } from './types.js';
+
+export type { FeatureDict, LoadedModel, ModelDescription, Predictor } from './types.js';
+export {
+  MlflowModelError,
+  ModelFetchError,
+  ModelIntegrityError,
+  ModelLoadError,
+  ModelLocationError,
+  UnsupportedModelError,
+} from './errors.js';
+export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
+export { fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MODEL_FILE_EXTENSIONS } from './locate.js';
+export type { FetchedModel, ModelLocationParts, ModelSource, S3ObjectReader } from './locate.js';
+export { parseMlmodel } from './mlmodel.js';
+export type { MlflowModelInfo } from './mlmodel.js';
+export { NATIVE_MODEL_FORMAT } from './native-format.js';
+export type { NativeLinearModel } from './native-format.js';
+
+export interface LoadModelOptions {
+  /** S3 client for `s3://` sources (an `S3Client`). */
+  readonly s3?: S3ObjectReader;
+  /** Expected sha256 (hex) of the model bytes (`MODEL_SHA256`); a mismatch fails the load. */
+  readonly expectedSha256?: string;
+  /** Overrides of the pickle reader's resource limits. */
+  readonly limits?: Partial<PickleLimits>;
+}
+
+/** What is known about model bytes besides the bytes themselves. */
+export interface ModelBytesMeta {
+  /** Path or URI the bytes came from. */
+  readonly source: string;
+  readonly mlflow?: MlflowModelInfo;
+  readonly s3VersionId?: string;
+  readonly s3ETag?: string;
+  readonly expectedSha256?: string;
+  readonly limits?: Partial<PickleLimits>;
+}
+
+const PICKLE_PROTO = 0x80;
+
+/**
+ * Loads a model from a local path or S3 (object, or MLflow folder/prefix).
+ *
+ * @throws {ModelLoadError} (a subclass naming the cause) when the model cannot be fetched, verified or read
+ */
+export async function loadModel(source: ModelSource | string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const where = typeof source === 'string' ? parseModelLocation(source) : source;
+  const fetched = await fetchModel(where, options.s3 ? { s3: options.s3 } : {});
+  return loadModelFromBytes(fetched.bytes, {
+    source: fetched.mlflow ? formatModelSource(where) : fetched.uri,
+    ...(fetched.mlflow ? { mlflow: fetched.mlflow } : {}),
+    ...(fetched.s3VersionId ? { s3VersionId: fetched.s3VersionId } : {}),
+    ...(fetched.s3ETag ? { s3ETag: fetched.s3ETag } : {}),
+    ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+}
+
+/**
+ * Reads model bytes already in memory: a pickle (first byte 0x80, protocol 2–5) or our JSON artifact.
+ *
+ * @example
+ * ```ts
+ * const model = loadModelFromBytes(readFileSync('lin_reg.bin'), { source: 'lin_reg.bin' });
+ * ```
+ */
+export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): LoadedModel {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (meta.expectedSha256 !== undefined) {
+    const expected = meta.expectedSha256.trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(expected)) throw new ModelIntegrityError(`expected sha256 ${JSON.stringify(meta.expectedSha256)} is not 64 hex digits`);
+    if (expected !== sha256) throw new ModelIntegrityError(`model ${meta.source} has sha256 ${sha256}, expected ${expected}`);
+  }
+  const common = {
+    version: meta.mlflow?.runId ?? `sha256:${sha256.slice(0, 12)}`,
+    source: meta.source,
+    sha256,
+    ...(meta.s3VersionId ? { s3VersionId: meta.s3VersionId } : {}),
+    ...(meta.s3ETag ? { s3ETag: meta.s3ETag } : {}),
+  };
+  if (bytes[0] === PICKLE_PROTO) {
+    const model = toPredictor(unpickle(bytes, meta.limits ? { limits: meta.limits } : {}));
+    const sklearnVersion = meta.mlflow?.sklearnVersion ?? model.sklearnVersion;
+    const description: ModelDescription = {
+      format: meta.mlflow ? 'mlflow' : model.layout,
+      regressor: model.regressor,
+      featureCount: model.featureCount,
+      ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
+      ...common,
+    };
+    return { predictor: model.predictor, description };
+  }
+  if (firstNonSpace(bytes) === 0x7b /* { */) {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch (cause) {
+      throw new UnsupportedModelError(`model ${meta.source} looks like JSON but does not parse: ${(cause as Error).message}`, { cause });
+    }
+    const model = nativeToPredictor(json);
+    return {
+      predictor: model.predictor,
+      description: { format: 'native', regressor: model.regressor, featureCount: model.featureCount, ...common },
+    };
+  }
+  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  throw new UnsupportedModelError(
+    `model ${meta.source} is neither a pickle of protocol >= 2 (first byte 0x80) nor our JSON artifact (starts with ${head || 'nothing'})`,
+  );
+}
+
+function firstNonSpace(bytes: Uint8Array): number | undefined {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return b;
+  return undefined;
+}
+
+/** Type guard for errors of this module. */
+export function isModelLoadError(err: unknown): err is ModelLoadError {
+  return err instanceof ModelLoadError;
+}

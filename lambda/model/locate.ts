@@ -1,0 +1,225 @@
+/**
+ * Where the model lives and how its bytes are fetched: a local file or folder, or an S3 object or
+ * prefix. MLflow model folders (`MLmodel` + pickled model) are followed to their sklearn pickle.
+ * This is the only file of `lambda/model` that touches the AWS SDK, and only through an injected
+ * client.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { MlflowModelError, ModelFetchError, ModelLocationError } from './errors.js';
+import { parseMlmodel } from './mlmodel.js';
+import type { MlflowModelInfo } from './mlmodel.js';
+
+/** A model location: an S3 object/prefix or a local file/folder. */
+export type ModelSource =
+  | { readonly kind: 's3'; readonly bucket: string; readonly key: string }
+  | { readonly kind: 'file'; readonly path: string };
+
+/** The slice of an S3 client this module needs (an `S3Client` satisfies it). */
+export interface S3ObjectReader {
+  send(command: GetObjectCommand): Promise<GetObjectCommandOutput>;
+}
+
+/** The model bytes and what is known about where they came from. */
+export interface FetchedModel {
+  readonly bytes: Uint8Array;
+  /** URI or path of the model file itself (`…/model.pkl` for an MLflow folder). */
+  readonly uri: string;
+  /** Present when the location was an MLflow model folder. */
+  readonly mlflow?: MlflowModelInfo;
+  readonly s3VersionId?: string;
+  readonly s3ETag?: string;
+}
+
+/** Extensions that mark a location as the model file itself rather than an MLflow folder. */
+export const MODEL_FILE_EXTENSIONS = ['.bin', '.pkl', '.pickle', '.json'] as const;
+const MLMODEL = 'MLmodel';
+
+/**
+ * Parses `s3://bucket/key` or a local path.
+ *
+ * @example
+ * ```ts
+ * parseModelLocation('s3://models/1/abc/artifacts/model'); // { kind: 's3', bucket: 'models', key: '1/abc/artifacts/model' }
+ * parseModelLocation('model-artifacts/lin_reg.bin');       // { kind: 'file', path: 'model-artifacts/lin_reg.bin' }
+ * ```
+ */
+export function parseModelLocation(location: string): ModelSource {
+  const trimmed = location.trim();
+  if (trimmed === '') throw new ModelLocationError('model location is empty');
+  const m = /^s3:\/\/([^/]+)\/(.*)$/i.exec(trimmed);
+  if (m) {
+    const bucket = m[1] ?? '';
+    const key = m[2] ?? '';
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ModelLocationError(`invalid S3 bucket name in ${JSON.stringify(location)}`);
+    if (key === '' || key === '/') throw new ModelLocationError(`S3 model location ${JSON.stringify(location)} has no key`);
+    return { kind: 's3', bucket, key };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new ModelLocationError(`unsupported model location scheme in ${JSON.stringify(location)} (use s3:// or a local path)`);
+  }
+  return { kind: 'file', path: trimmed };
+}
+
+/** Environment pieces that can name the model (names fixed by the config contract). */
+export interface ModelLocationParts {
+  readonly MODEL_LOCATION?: string | undefined;
+  readonly MODEL_BUCKET?: string | undefined;
+  readonly MODEL_KEY?: string | undefined;
+  readonly MLFLOW_EXPERIMENT_ID?: string | undefined;
+  readonly RUN_ID?: string | undefined;
+}
+
+/**
+ * The model source from environment pieces: `MODEL_LOCATION`, else `MODEL_BUCKET` + `MODEL_KEY`,
+ * else the course layout `s3://{MODEL_BUCKET}/{MLFLOW_EXPERIMENT_ID}/{RUN_ID}/artifacts/model`.
+ * Returns undefined when nothing names a model.
+ */
+export function modelSourceFromParts(parts: ModelLocationParts): ModelSource | undefined {
+  const nonEmpty = (v: string | undefined): string | undefined => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
+  const location = nonEmpty(parts.MODEL_LOCATION);
+  if (location) return parseModelLocation(location);
+  const bucket = nonEmpty(parts.MODEL_BUCKET);
+  const key = nonEmpty(parts.MODEL_KEY);
+  const experiment = nonEmpty(parts.MLFLOW_EXPERIMENT_ID);
+  const runId = nonEmpty(parts.RUN_ID);
+  if (!bucket) {
+    if (key) throw new ModelLocationError('MODEL_KEY is set but MODEL_BUCKET is not');
+    return undefined;
+  }
+  if (key) return parseModelLocation(`s3://${bucket}/${key.replace(/^\/+/, '')}`);
+  if (experiment && runId) return parseModelLocation(`s3://${bucket}/${experiment}/${runId}/artifacts/model`);
+  throw new ModelLocationError('MODEL_BUCKET is set but neither MODEL_KEY nor MLFLOW_EXPERIMENT_ID + RUN_ID are');
+}
+
+/** `s3://bucket/key` or the path. */
+export function formatModelSource(source: ModelSource): string {
+  return source.kind === 's3' ? `s3://${source.bucket}/${source.key}` : source.path;
+}
+
+function isModelFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MODEL_FILE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/**
+ * Fetches the model bytes behind a source, following an MLflow folder to its pickled model.
+ *
+ * @throws {ModelFetchError} when nothing is found or S3/the file system fails
+ * @throws {MlflowModelError} when an MLflow folder is incomplete or not an sklearn model
+ */
+export async function fetchModel(source: ModelSource, options: { s3?: S3ObjectReader } = {}): Promise<FetchedModel> {
+  return source.kind === 'file' ? fetchLocal(source.path) : fetchS3(source.bucket, source.key, options.s3);
+}
+
+async function fetchLocal(path: string): Promise<FetchedModel> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (cause) {
+    throw new ModelFetchError(`model not found at ${path}: ${(cause as Error).message}`, { cause });
+  }
+  if (!isDirectory) {
+    if (path.endsWith(MLMODEL)) return fetchLocal(path.slice(0, -MLMODEL.length) || '.');
+    return { bytes: await readLocal(path, 'model file'), uri: path };
+  }
+  const mlmodelPath = join(path, MLMODEL);
+  let text: string;
+  try {
+    text = await readFile(mlmodelPath, 'utf8');
+  } catch (cause) {
+    throw new MlflowModelError(`${path} is a folder without an MLmodel file; expected an MLflow model folder or a model file`, { cause });
+  }
+  const mlflow = parseMlmodel(text, mlmodelPath);
+  const modelPath = join(path, mlflow.pickledModel);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(modelPath);
+  } catch (cause) {
+    throw new MlflowModelError(`${mlmodelPath} names pickled_model ${mlflow.pickledModel}, but ${modelPath} cannot be read: ${(cause as Error).message}`, { cause });
+  }
+  return { bytes, uri: modelPath, mlflow };
+}
+
+async function readLocal(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new ModelFetchError(`cannot read ${what} ${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+interface S3Object {
+  readonly bytes: Uint8Array;
+  readonly versionId?: string;
+  readonly eTag?: string;
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.Code === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/** Gets an object; undefined when it does not exist, ModelFetchError for any other failure. */
+async function getObject(s3: S3ObjectReader, bucket: string, key: string): Promise<S3Object | undefined> {
+  let out: GetObjectCommandOutput;
+  try {
+    out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw new ModelFetchError(`cannot get s3://${bucket}/${key}: ${(err as Error).name ?? 'Error'}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!out.Body) throw new ModelFetchError(`s3://${bucket}/${key} has no body`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await out.Body.transformToByteArray();
+  } catch (cause) {
+    throw new ModelFetchError(`reading s3://${bucket}/${key} failed: ${(cause as Error).message}`, { cause });
+  }
+  return {
+    bytes,
+    ...(out.VersionId ? { versionId: out.VersionId } : {}),
+    ...(out.ETag ? { eTag: out.ETag } : {}),
+  };
+}
+
+function fromS3(object: S3Object, uri: string, mlflow?: MlflowModelInfo): FetchedModel {
+  return {
+    bytes: object.bytes,
+    uri,
+    ...(mlflow ? { mlflow } : {}),
+    ...(object.versionId ? { s3VersionId: object.versionId } : {}),
+    ...(object.eTag ? { s3ETag: object.eTag } : {}),
+  };
+}
+
+async function fetchS3(bucket: string, key: string, s3: S3ObjectReader | undefined): Promise<FetchedModel> {
+  if (!s3) throw new ModelLocationError(`model location s3://${bucket}/${key} needs an S3 client`);
+  const uri = `s3://${bucket}/${key}`;
+  if (isModelFileName(key)) {
+    const object = await getObject(s3, bucket, key);
+    if (!object) throw new ModelFetchError(`model not found: ${uri} does not exist`);
+    return fromS3(object, uri);
+  }
+  const prefix = key.endsWith(MLMODEL) ? key.slice(0, -MLMODEL.length) : key.endsWith('/') ? key : `${key}/`;
+  const mlmodelKey = `${prefix}${MLMODEL}`;
+  const mlmodelObject = await getObject(s3, bucket, mlmodelKey);
+  if (!mlmodelObject) {
+    // Not a folder: maybe an object without a recognised extension.
+    const object = key.endsWith('/') ? undefined : await getObject(s3, bucket, key);
+    if (!object) {
+      throw new MlflowModelError(`model not found: neither the object ${uri} nor an MLflow folder (s3://${bucket}/${mlmodelKey}) exists`);
+    }
+    return fromS3(object, uri);
+  }
+  const mlmodelUri = `s3://${bucket}/${mlmodelKey}`;
+  const mlflow = parseMlmodel(new TextDecoder().decode(mlmodelObject.bytes), mlmodelUri);
+  const modelKey = `${prefix}${mlflow.pickledModel}`;
+  const model = await getObject(s3, bucket, modelKey);
+  if (!model) {
+    throw new MlflowModelError(`${mlmodelUri} names pickled_model ${mlflow.pickledModel}, but s3://${bucket}/${modelKey} does not exist`);
+  }
+  return fromS3(model, `s3://${bucket}/${modelKey}`, mlflow);
+}

@@ -1,0 +1,551 @@
+/**
+ * The pickle virtual machine: executes a pickle stream (protocols 2–5, plus the simple protocol-0/1
+ * opcodes) without ever running code from it. Globals resolve only through the allow-list in
+ * `globals.ts`; everything else is data. The loop is iterative (no recursion), every read is
+ * bounds-checked, and every size the stream claims is checked against {@link PickleLimits}.
+ */
+import { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './errors.js';
+import { lookupGlobal } from './globals.js';
+import type { CallContext } from './globals.js';
+import { DEFAULT_PICKLE_LIMITS } from './limits.js';
+import type { PickleLimits } from './limits.js';
+import { ArrayBudget, DType, NdArray } from './numpy.js';
+import { HIGHEST_PROTOCOL, OP, opcodeName } from './opcodes.js';
+import { PyDict, PyGlobal, PyInstance, PySet, PyTuple, describeValue, isPyKey } from './values.js';
+import type { PyValue } from './values.js';
+
+export interface UnpickleOptions {
+  /** Overrides of {@link DEFAULT_PICKLE_LIMITS}. */
+  readonly limits?: Partial<PickleLimits>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const MAX_LINE = 4096;
+
+/**
+ * Unpickles `data` into plain values and allow-listed objects.
+ *
+ * @example
+ * ```ts
+ * const value = unpickle(readFileSync('lin_reg.bin')); // PyTuple [DictVectorizer, LinearRegression]
+ * ```
+ * @throws {ForbiddenGlobalError} when the pickle names a global outside the allow-list
+ * @throws {TruncatedPickleError} when the stream ends early
+ * @throws {PickleLimitError} when a claimed size exceeds the limits
+ * @throws {PickleError} for any other malformed or unsupported stream
+ */
+export function unpickle(data: Uint8Array, options: UnpickleOptions = {}): PyValue {
+  const limits: PickleLimits = { ...DEFAULT_PICKLE_LIMITS, ...options.limits };
+  return new Machine(data, limits).run();
+}
+
+class Machine {
+  private pos = 0;
+  private opStart = 0;
+  private readonly view: DataView;
+  private readonly stack: PyValue[] = [];
+  private readonly marks: number[] = [];
+  private readonly memo: PyValue[] = [];
+  private readonly ctx: CallContext;
+
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly limits: PickleLimits,
+  ) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.ctx = { budget: new ArrayBudget(limits) };
+  }
+
+  run(): PyValue {
+    const { data } = this;
+    if (data.length === 0) throw new TruncatedPickleError('empty pickle', 0);
+    for (;;) {
+      if (this.pos >= data.length) throw new TruncatedPickleError('pickle ended before STOP', this.pos);
+      this.opStart = this.pos;
+      const op = data[this.pos++] as number;
+      if (op === OP.STOP) {
+        if (this.stack.length === 0) throw this.error('STOP with an empty stack');
+        return this.stack[this.stack.length - 1] as PyValue;
+      }
+      this.step(op);
+    }
+  }
+
+  private error(message: string): PickleError {
+    return new PickleError(`${opcodeName(this.data[this.opStart] ?? 0)}: ${message}`, this.opStart);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  private need(n: number, what: string): void {
+    if (n > this.data.length - this.pos) {
+      throw new TruncatedPickleError(
+        `pickle truncated: ${opcodeName(this.data[this.opStart] ?? 0)} needs ${n} bytes of ${what}, ${this.data.length - this.pos} left`,
+        this.opStart,
+      );
+    }
+  }
+  private u8(): number {
+    this.need(1, 'argument');
+    return this.data[this.pos++] as number;
+  }
+  private u16(): number {
+    this.need(2, 'argument');
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+  private i32(): number {
+    this.need(4, 'argument');
+    const v = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  private u32(): number {
+    this.need(4, 'argument');
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  private u64(): number {
+    this.need(8, 'argument');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new TruncatedPickleError(`length ${v} runs past the end of the pickle`, this.opStart);
+    return Number(v);
+  }
+  private bytes(n: number): Uint8Array {
+    if (n > this.limits.maxStringBytes) throw new PickleLimitError(`${n}-byte argument exceeds the limit`, this.opStart);
+    this.need(n, 'data');
+    const out = this.data.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  private text(n: number): string {
+    const raw = this.bytes(n);
+    try {
+      return utf8.decode(raw);
+    } catch (cause) {
+      throw new PickleError('string is not valid UTF-8', this.opStart, { cause });
+    }
+  }
+  private latin1(raw: Uint8Array): string {
+    let s = '';
+    for (let i = 0; i < raw.length; i += 8192) s += String.fromCharCode(...raw.subarray(i, i + 8192));
+    return s;
+  }
+  private line(): string {
+    const end = this.data.indexOf(0x0a, this.pos);
+    if (end < 0 || end - this.pos > MAX_LINE) {
+      if (end < 0) throw new TruncatedPickleError('pickle truncated inside a text line', this.opStart);
+      throw this.error('text argument too long');
+    }
+    const raw = this.data.subarray(this.pos, end);
+    this.pos = end + 1;
+    try {
+      return utf8.decode(raw);
+    } catch (cause) {
+      throw new PickleError('text line is not valid UTF-8', this.opStart, { cause });
+    }
+  }
+
+  // ---- stack ---------------------------------------------------------------------------------
+
+  private push(value: PyValue): void {
+    if (this.stack.length >= this.limits.maxStackSize) {
+      throw new PickleLimitError(`stack grows past ${this.limits.maxStackSize} values (too deeply nested?)`, this.opStart);
+    }
+    this.stack.push(value);
+  }
+  private pop(): PyValue {
+    const floor = this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0;
+    if (this.stack.length <= floor) throw this.error('stack underflow');
+    return this.stack.pop() as PyValue;
+  }
+  private top(): PyValue {
+    const floor = this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0;
+    if (this.stack.length <= floor) throw this.error('stack underflow');
+    return this.stack[this.stack.length - 1] as PyValue;
+  }
+  private popMark(): PyValue[] {
+    const mark = this.marks.pop();
+    if (mark === undefined) throw this.error('no MARK on the stack');
+    return this.stack.splice(mark);
+  }
+  private memoPut(index: number): void {
+    if (index > this.limits.maxMemoIndex) throw new PickleLimitError(`memo index ${index} exceeds the limit`, this.opStart);
+    this.memo[index] = this.top();
+  }
+  private memoGet(index: number): void {
+    const value = this.memo[index];
+    if (value === undefined) throw this.error(`memo entry ${index} was never stored`);
+    this.push(value);
+  }
+  private int(value: bigint): number | bigint {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  private long(raw: Uint8Array): number | bigint {
+    if (raw.length === 0) return 0;
+    let v = 0n;
+    for (let i = raw.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i] as number);
+    if (((raw[raw.length - 1] as number) & 0x80) !== 0) v -= 1n << BigInt(raw.length * 8);
+    return this.int(v);
+  }
+
+  private global(module: string, name: string): PyGlobal {
+    const entry = lookupGlobal(module, name);
+    if (!entry) throw new ForbiddenGlobalError(module, name, this.opStart);
+    return new PyGlobal(module, name, entry);
+  }
+
+  private call(callable: PyValue, args: readonly PyValue[]): PyValue {
+    if (!(callable instanceof PyGlobal)) throw this.error(`cannot call ${describeValue(callable)}`);
+    const { entry } = callable;
+    switch (entry.kind) {
+      case 'function':
+        try {
+          return entry.call(args, this.ctx);
+        } catch (err) {
+          if (err instanceof PickleError && err.offset < 0) {
+            throw new (err.constructor as typeof PickleError)(`${callable.fullName}: ${err.message}`, this.opStart, { cause: err });
+          }
+          throw err;
+        }
+      case 'class':
+        return new PyInstance(callable, args);
+      case 'type':
+        throw this.error(`calling ${callable.fullName} is not supported`);
+    }
+  }
+
+  private build(target: PyValue, state: PyValue): void {
+    try {
+      if (target instanceof NdArray || target instanceof DType) {
+        target.setState(state);
+      } else if (target instanceof PyInstance) {
+        let dict: PyValue = state;
+        let slots: PyValue = null;
+        if (state instanceof PyTuple && state.length === 2) [dict = null, slots = null] = state.items;
+        const merged = target.state ?? new PyDict();
+        for (const part of [dict, slots]) {
+          if (part === null) continue;
+          if (!(part instanceof PyDict)) throw this.error(`${target.className} state is ${describeValue(part)}, expected a dict`);
+          for (const [k, v] of part.map) merged.map.set(k, v);
+        }
+        target.state = merged;
+      } else {
+        throw this.error(`cannot set the state of ${describeValue(target)}`);
+      }
+    } catch (err) {
+      if (err instanceof PickleError && err.offset < 0) {
+        throw new (err.constructor as typeof PickleError)(err.message, this.opStart, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private setItems(target: PyValue, items: readonly PyValue[]): void {
+    if (!(target instanceof PyDict)) throw this.error(`cannot set items on ${describeValue(target)}`);
+    if (items.length % 2 !== 0) throw this.error('odd number of items for a dict');
+    for (let i = 0; i < items.length; i += 2) {
+      const key = items[i] as PyValue;
+      if (!isPyKey(key)) throw this.error(`unsupported dict key ${describeValue(key)}`);
+      target.map.set(key, items[i + 1] as PyValue);
+    }
+  }
+
+  private appendItems(target: PyValue, items: readonly PyValue[]): void {
+    if (!Array.isArray(target)) throw this.error(`cannot append to ${describeValue(target)}`);
+    for (const item of items) target.push(item);
+  }
+
+  private addItems(target: PyValue, items: readonly PyValue[]): void {
+    if (!(target instanceof PySet) || target.frozen) throw this.error(`cannot add to ${describeValue(target)}`);
+    for (const item of items) {
+      if (!isPyKey(item)) throw this.error(`unhashable set item ${describeValue(item)}`);
+      target.items.add(item);
+    }
+  }
+
+  private tuple(items: readonly PyValue[]): PyTuple {
+    return new PyTuple(items);
+  }
+
+  private step(op: number): void {
+    switch (op) {
+      case OP.PROTO: {
+        const proto = this.u8();
+        if (proto > HIGHEST_PROTOCOL) throw this.error(`unsupported pickle protocol ${proto}`);
+        return;
+      }
+      case OP.FRAME: {
+        const length = this.u64();
+        if (length > this.data.length - this.pos) {
+          throw new TruncatedPickleError(`pickle truncated: frame of ${length} bytes, ${this.data.length - this.pos} left`, this.opStart);
+        }
+        return;
+      }
+      case OP.MARK:
+        if (this.marks.length >= this.limits.maxMarkDepth) {
+          throw new PickleLimitError(`nesting deeper than ${this.limits.maxMarkDepth} levels`, this.opStart);
+        }
+        this.marks.push(this.stack.length);
+        return;
+      case OP.POP:
+        if (this.marks.length > 0 && this.stack.length === this.marks[this.marks.length - 1]) this.marks.pop();
+        else this.pop();
+        return;
+      case OP.POP_MARK:
+        this.popMark();
+        return;
+      case OP.DUP:
+        this.push(this.top());
+        return;
+      case OP.NONE:
+        this.push(null);
+        return;
+      case OP.NEWTRUE:
+        this.push(true);
+        return;
+      case OP.NEWFALSE:
+        this.push(false);
+        return;
+      case OP.BININT:
+        this.push(this.i32());
+        return;
+      case OP.BININT1:
+        this.push(this.u8());
+        return;
+      case OP.BININT2:
+        this.push(this.u16());
+        return;
+      case OP.LONG1:
+        this.push(this.long(this.bytes(this.u8())));
+        return;
+      case OP.LONG4: {
+        const n = this.i32();
+        if (n < 0) throw this.error('negative LONG4 length');
+        this.push(this.long(this.bytes(n)));
+        return;
+      }
+      case OP.INT: {
+        const line = this.line();
+        if (line === '00') this.push(false);
+        else if (line === '01') this.push(true);
+        else if (/^[+-]?\d+$/.test(line)) this.push(this.int(BigInt(line)));
+        else throw this.error(`bad INT ${JSON.stringify(line)}`);
+        return;
+      }
+      case OP.LONG: {
+        const line = this.line().replace(/L$/, '');
+        if (!/^[+-]?\d+$/.test(line)) throw this.error(`bad LONG ${JSON.stringify(line)}`);
+        this.push(this.int(BigInt(line)));
+        return;
+      }
+      case OP.FLOAT: {
+        const line = this.line();
+        const value = Number(line);
+        if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) throw this.error(`bad FLOAT ${JSON.stringify(line)}`);
+        this.push(value);
+        return;
+      }
+      case OP.BINFLOAT: {
+        this.need(8, 'argument');
+        this.push(this.view.getFloat64(this.pos, false));
+        this.pos += 8;
+        return;
+      }
+      case OP.SHORT_BINUNICODE:
+        this.push(this.text(this.u8()));
+        return;
+      case OP.BINUNICODE:
+        this.push(this.text(this.u32()));
+        return;
+      case OP.BINUNICODE8:
+        this.push(this.text(this.u64()));
+        return;
+      case OP.SHORT_BINSTRING:
+        this.push(this.latin1(this.bytes(this.u8())));
+        return;
+      case OP.BINSTRING: {
+        const n = this.i32();
+        if (n < 0) throw this.error('negative BINSTRING length');
+        this.push(this.latin1(this.bytes(n)));
+        return;
+      }
+      case OP.SHORT_BINBYTES:
+        this.push(this.bytes(this.u8()));
+        return;
+      case OP.BINBYTES:
+        this.push(this.bytes(this.u32()));
+        return;
+      case OP.BINBYTES8:
+        this.push(this.bytes(this.u64()));
+        return;
+      case OP.BYTEARRAY8:
+        this.push(this.bytes(this.u64()).slice());
+        return;
+      case OP.EMPTY_TUPLE:
+        this.push(this.tuple([]));
+        return;
+      case OP.TUPLE1:
+        this.push(this.tuple([this.pop()]));
+        return;
+      case OP.TUPLE2: {
+        const b = this.pop();
+        const a = this.pop();
+        this.push(this.tuple([a, b]));
+        return;
+      }
+      case OP.TUPLE3: {
+        const c = this.pop();
+        const b = this.pop();
+        const a = this.pop();
+        this.push(this.tuple([a, b, c]));
+        return;
+      }
+      case OP.TUPLE:
+        this.push(this.tuple(this.popMark()));
+        return;
+      case OP.EMPTY_LIST:
+        this.push([]);
+        return;
+      case OP.LIST:
+        this.push(this.popMark());
+        return;
+      case OP.APPEND: {
+        const item = this.pop();
+        this.appendItems(this.top(), [item]);
+        return;
+      }
+      case OP.APPENDS: {
+        const items = this.popMark();
+        this.appendItems(this.top(), items);
+        return;
+      }
+      case OP.EMPTY_DICT:
+        this.push(new PyDict());
+        return;
+      case OP.DICT: {
+        const dict = new PyDict();
+        this.setItems(dict, this.popMark());
+        this.push(dict);
+        return;
+      }
+      case OP.SETITEM: {
+        const value = this.pop();
+        const key = this.pop();
+        this.setItems(this.top(), [key, value]);
+        return;
+      }
+      case OP.SETITEMS: {
+        const items = this.popMark();
+        this.setItems(this.top(), items);
+        return;
+      }
+      case OP.EMPTY_SET:
+        this.push(new PySet(false));
+        return;
+      case OP.ADDITEMS: {
+        const items = this.popMark();
+        this.addItems(this.top(), items);
+        return;
+      }
+      case OP.FROZENSET: {
+        const set = new PySet(false);
+        this.addItems(set, this.popMark());
+        const frozen = new PySet(true);
+        for (const item of set.items) frozen.items.add(item);
+        this.push(frozen);
+        return;
+      }
+      case OP.BINGET:
+        this.memoGet(this.u8());
+        return;
+      case OP.LONG_BINGET:
+        this.memoGet(this.u32());
+        return;
+      case OP.GET: {
+        const line = this.line();
+        if (!/^\d+$/.test(line)) throw this.error(`bad GET index ${JSON.stringify(line)}`);
+        this.memoGet(Number(line));
+        return;
+      }
+      case OP.BINPUT:
+        this.memoPut(this.u8());
+        return;
+      case OP.LONG_BINPUT:
+        this.memoPut(this.u32());
+        return;
+      case OP.PUT: {
+        const line = this.line();
+        if (!/^\d+$/.test(line)) throw this.error(`bad PUT index ${JSON.stringify(line)}`);
+        this.memoPut(Number(line));
+        return;
+      }
+      case OP.MEMOIZE:
+        this.memoPut(this.memo.length);
+        return;
+      case OP.GLOBAL: {
+        const module = this.line();
+        const name = this.line();
+        this.push(this.global(module, name));
+        return;
+      }
+      case OP.STACK_GLOBAL: {
+        const name = this.pop();
+        const module = this.pop();
+        if (typeof module !== 'string' || typeof name !== 'string') throw this.error('module and name must be strings');
+        this.push(this.global(module, name));
+        return;
+      }
+      case OP.REDUCE: {
+        const args = this.pop();
+        const callable = this.pop();
+        if (!(args instanceof PyTuple)) throw this.error(`arguments are ${describeValue(args)}, expected a tuple`);
+        this.push(this.call(callable, args.items));
+        return;
+      }
+      case OP.NEWOBJ: {
+        const args = this.pop();
+        const cls = this.pop();
+        if (!(args instanceof PyTuple)) throw this.error(`arguments are ${describeValue(args)}, expected a tuple`);
+        if (!(cls instanceof PyGlobal) || cls.entry.kind !== 'class') throw this.error(`cannot instantiate ${describeValue(cls)}`);
+        this.push(new PyInstance(cls, args.items));
+        return;
+      }
+      case OP.NEWOBJ_EX: {
+        const kwargs = this.pop();
+        const args = this.pop();
+        const cls = this.pop();
+        if (!(args instanceof PyTuple)) throw this.error(`arguments are ${describeValue(args)}, expected a tuple`);
+        if (!(kwargs instanceof PyDict) || kwargs.map.size > 0) throw this.error('keyword arguments are not supported');
+        if (!(cls instanceof PyGlobal) || cls.entry.kind !== 'class') throw this.error(`cannot instantiate ${describeValue(cls)}`);
+        this.push(new PyInstance(cls, args.items));
+        return;
+      }
+      case OP.BUILD: {
+        const state = this.pop();
+        this.build(this.top(), state);
+        return;
+      }
+      case OP.PERSID:
+      case OP.BINPERSID:
+        throw this.error('persistent ids are not supported');
+      case OP.EXT1:
+      case OP.EXT2:
+      case OP.EXT4:
+        throw this.error('extension registry codes are not supported');
+      case OP.NEXT_BUFFER:
+      case OP.READONLY_BUFFER:
+        throw this.error('out-of-band buffers are not supported (pickle without buffer_callback)');
+      case OP.INST:
+      case OP.OBJ:
+      case OP.STRING:
+      case OP.UNICODE:
+        throw this.error('protocol 0/1 object and text-string opcodes are not supported; re-pickle with protocol >= 2');
+      default:
+        throw new PickleError(`unknown opcode ${opcodeName(op)}`, this.opStart);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The Python values a pickle can produce here. Plain JS values stand in where the mapping is
+ * one-to-one (None → null, bool, float → number, str → string, bytes → Uint8Array, list → array);
+ * small classes cover what JS lacks (tuple, dict with non-string keys, set, allow-listed objects).
+ */
+import type { GlobalEntry } from './globals.js';
+import type { DType, NdArray } from './numpy.js';
+
+/** A Python value after unpickling. Python ints outside ±2^53 become bigint. */
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PyValue[]
+  | PyTuple
+  | PyDict
+  | PySet
+  | PyGlobal
+  | PyInstance
+  | NdArray
+  | DType;
+
+/** Hashable keys this reader accepts in dicts and sets. */
+export type PyKey = null | boolean | number | bigint | string;
+
+export function isPyKey(value: PyValue): value is PyKey {
+  const t = typeof value;
+  return value === null || t === 'boolean' || t === 'number' || t === 'bigint' || t === 'string';
+}
+
+/** A Python tuple (immutable; distinct from a list). */
+export class PyTuple {
+  constructor(readonly items: readonly PyValue[]) {}
+  get length(): number {
+    return this.items.length;
+  }
+}
+
+/** A Python dict with insertion order preserved. */
+export class PyDict {
+  readonly map = new Map<PyKey, PyValue>();
+  get(key: PyKey): PyValue | undefined {
+    return this.map.get(key);
+  }
+  has(key: PyKey): boolean {
+    return this.map.has(key);
+  }
+}
+
+/** A Python set or frozenset. */
+export class PySet {
+  readonly items = new Set<PyKey>();
+  constructor(readonly frozen: boolean) {}
+}
+
+/** A reference to an allow-listed global (class, function or type), as pushed by GLOBAL/STACK_GLOBAL. */
+export class PyGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+    readonly entry: GlobalEntry,
+  ) {}
+  get fullName(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/**
+ * An instance of an allow-listed class (a scikit-learn estimator or `Tree`). Nothing of the class
+ * runs: the instance is a record of its constructor arguments and its `__setstate__` state.
+ */
+export class PyInstance {
+  /** `__dict__` after BUILD (string-keyed attributes). */
+  state: PyDict | undefined;
+  constructor(
+    readonly cls: PyGlobal,
+    readonly args: readonly PyValue[],
+  ) {}
+  /** Canonical class name from the allow-list, e.g. `DictVectorizer`, independent of module path. */
+  get className(): string {
+    return this.cls.entry.kind === 'class' ? this.cls.entry.className : this.cls.name;
+  }
+  attr(name: string): PyValue | undefined {
+    return this.state?.get(name);
+  }
+}
+
+/** Short description of a value for error messages. */
+export function describeValue(value: PyValue | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'None';
+  if (Array.isArray(value)) return `list[${value.length}]`;
+  if (value instanceof Uint8Array) return `bytes[${value.length}]`;
+  if (value instanceof PyTuple) return `tuple[${value.length}]`;
+  if (value instanceof PyDict) return `dict[${value.map.size}]`;
+  if (value instanceof PySet) return value.frozen ? 'frozenset' : 'set';
+  if (value instanceof PyGlobal) return `global ${value.fullName}`;
+  if (value instanceof PyInstance) return `${value.className} instance`;
+  if (typeof value === 'object') return value.describe();
+  return `${typeof value} ${String(value).slice(0, 40)}`;
+}

@@ -1,0 +1,107 @@
+/**
+ * Unpickled scikit-learn objects → one {@link Predictor}. Accepted shapes:
+ * - the course tuple `(DictVectorizer, regressor)`;
+ * - `Pipeline([(name, DictVectorizer), (name, regressor)])` (bare, or the `model.pkl` of an MLflow folder).
+ *
+ * Regressors: LinearRegression, Ridge, Lasso, ElasticNet, DecisionTreeRegressor, RandomForestRegressor.
+ */
+import { UnsupportedModelError } from '../errors.js';
+import { PyInstance, PyTuple, describeValue } from '../pickle/index.js';
+import type { PyValue } from '../pickle/index.js';
+import type { Predictor } from '../types.js';
+import { attr, instanceOf, sklearnVersionOf } from './attrs.js';
+import { DictVectorizerModel } from './dict-vectorizer.js';
+import { LINEAR_REGRESSORS, LinearModel } from './linear.js';
+import { VectorizedPredictor } from './predictor.js';
+import type { SparseRegressor } from './regressor.js';
+import { TreeEnsemble } from './tree.js';
+
+export { DictVectorizerModel } from './dict-vectorizer.js';
+export { LinearModel } from './linear.js';
+export { TreeEnsemble } from './tree.js';
+export { VectorizedPredictor } from './predictor.js';
+export type { SparseRegressor } from './regressor.js';
+
+export interface SklearnModel {
+  readonly predictor: Predictor;
+  /** `pickle-tuple` or `pickle-pipeline`. */
+  readonly layout: 'pickle-tuple' | 'pickle-pipeline';
+  readonly regressor: string;
+  readonly featureCount: number;
+  readonly sklearnVersion?: string;
+}
+
+export const SUPPORTED_REGRESSORS = [...LINEAR_REGRESSORS, 'DecisionTreeRegressor', 'RandomForestRegressor'] as const;
+
+/**
+ * Adapts an unpickled object graph to a predictor.
+ *
+ * @example
+ * ```ts
+ * const model = toPredictor(unpickle(bytes));
+ * model.predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 }); // 12.78553032985699
+ * ```
+ */
+export function toPredictor(obj: PyValue): SklearnModel {
+  let vectorizer: PyValue | undefined;
+  let regressor: PyValue | undefined;
+  let layout: SklearnModel['layout'];
+  let versionSource: PyInstance | undefined;
+  if (obj instanceof PyTuple) {
+    if (obj.length !== 2) throw new UnsupportedModelError(`expected a (DictVectorizer, regressor) tuple, got ${describeValue(obj)}`);
+    [vectorizer, regressor] = obj.items;
+    layout = 'pickle-tuple';
+  } else if (instanceOf(obj, 'Pipeline')) {
+    [vectorizer, regressor] = pipelineSteps(obj);
+    layout = 'pickle-pipeline';
+    versionSource = obj;
+  } else {
+    throw new UnsupportedModelError(
+      `expected a (DictVectorizer, regressor) tuple or a Pipeline, got ${describeValue(obj)}`,
+    );
+  }
+  if (!instanceOf(vectorizer, 'DictVectorizer')) {
+    throw new UnsupportedModelError(`the first step must be a DictVectorizer, got ${describeValue(vectorizer)}`);
+  }
+  if (!(regressor instanceof PyInstance)) throw new UnsupportedModelError(`the regressor is ${describeValue(regressor)}`);
+  const dv = DictVectorizerModel.fromPickle(vectorizer);
+  const reg = regressorFrom(regressor);
+  if (reg.featureCount > dv.featureCount || (reg instanceof LinearModel && reg.featureCount !== dv.featureCount)) {
+    throw new UnsupportedModelError(
+      `${reg.name} expects ${reg.featureCount} features, the DictVectorizer produces ${dv.featureCount}`,
+    );
+  }
+  const sklearnVersion = sklearnVersionOf(regressor) ?? (versionSource && sklearnVersionOf(versionSource)) ?? sklearnVersionOf(vectorizer);
+  return {
+    predictor: new VectorizedPredictor(dv, reg),
+    layout,
+    regressor: reg.name,
+    featureCount: dv.featureCount,
+    ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
+  };
+}
+
+function regressorFrom(obj: PyInstance): SparseRegressor {
+  if ((LINEAR_REGRESSORS as readonly string[]).includes(obj.className)) return LinearModel.fromPickle(obj);
+  if (obj.className === 'DecisionTreeRegressor' || obj.className === 'RandomForestRegressor') return TreeEnsemble.fromPickle(obj);
+  throw new UnsupportedModelError(`regressor ${obj.className} is not supported (supported: ${SUPPORTED_REGRESSORS.join(', ')})`);
+}
+
+/** The (vectorizer, regressor) of a Pipeline, skipping `None`/`'passthrough'` steps. */
+function pipelineSteps(pipeline: PyInstance): [PyValue | undefined, PyValue | undefined] {
+  const steps = attr(pipeline, 'steps');
+  if (!Array.isArray(steps)) throw new UnsupportedModelError(`Pipeline.steps is ${describeValue(steps)}`);
+  const estimators: PyValue[] = [];
+  for (const step of steps) {
+    if (!(step instanceof PyTuple) || step.length < 2) throw new UnsupportedModelError(`Pipeline step is ${describeValue(step)}`);
+    const est = step.items[1] as PyValue;
+    if (est === null || est === 'passthrough') continue;
+    estimators.push(est);
+  }
+  if (estimators.length !== 2) {
+    throw new UnsupportedModelError(
+      `expected a Pipeline of DictVectorizer and one regressor, got steps ${estimators.map((e) => describeValue(e)).join(', ')}`,
+    );
+  }
+  return [estimators[0], estimators[1]];
+}
