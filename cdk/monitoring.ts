@@ -1,0 +1,229 @@
+/**
+ * Alarms and the dashboard of the scoring pipeline, and the optional e-mail topic they notify.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { METRIC } from '../lambda/observability.js';
+import type { StreamScoring } from './stream-scoring.js';
+
+/** One period for every alarm: short enough to page within minutes, long enough to smooth noise. */
+const ALARM_PERIOD = Duration.minutes(5);
+/** Powertools Metrics adds this dimension (the service name) to every metric it emits. */
+const SERVICE_DIMENSION = 'service';
+
+export interface ScoringMonitoringProps {
+  readonly scoring: StreamScoring;
+  readonly inputStream: IStream;
+  readonly outputStream: IStream;
+  /** `POWERTOOLS_SERVICE_NAME` of the function: the `service` dimension of its metrics. */
+  readonly serviceName: string;
+  /** `POWERTOOLS_METRICS_NAMESPACE` of the function. */
+  readonly metricsNamespace: string;
+  /** Alarm when the function's iterator age exceeds this. */
+  readonly iteratorAgeThreshold: Duration;
+  /** When set, an encrypted SNS topic with this e-mail subscription receives every alarm. */
+  readonly alarmEmail?: string | undefined;
+}
+
+/**
+ * Six alarms (iterator age, errors, throttles, on-failure queue depth, output and dead-letter write
+ * failures), a dashboard with throughput, latency and those alarms, and optionally an SNS topic for e-mail.
+ */
+export class ScoringMonitoring extends Construct {
+  readonly iteratorAgeAlarm: Alarm;
+  readonly errorsAlarm: Alarm;
+  readonly throttlesAlarm: Alarm;
+  readonly onFailureQueueAlarm: Alarm;
+  readonly outputWriteFailuresAlarm: Alarm;
+  readonly deadLetterWriteFailuresAlarm: Alarm;
+  readonly dashboard: Dashboard;
+  /** Present only when an alarm e-mail was given. */
+  readonly alarmTopic: Topic | undefined;
+
+  constructor(scope: Construct, id: string, props: ScoringMonitoringProps) {
+    super(scope, id);
+    const fn = props.scoring.function;
+    const appMetric = (metricName: string, statistic = 'Sum'): Metric =>
+      new Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { [SERVICE_DIMENSION]: props.serviceName },
+        statistic,
+        period: ALARM_PERIOD,
+      });
+
+    const iteratorAge = fn.metric('IteratorAge', { statistic: 'Maximum', period: ALARM_PERIOD });
+    const errors = fn.metricErrors({ statistic: 'Sum', period: ALARM_PERIOD });
+    const throttles = fn.metricThrottles({ statistic: 'Sum', period: ALARM_PERIOD });
+    const queueDepth = props.scoring.onFailureQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: ALARM_PERIOD,
+    });
+    const outputWriteFailures = appMetric(METRIC.outputWriteFailures);
+    const deadLetterWriteFailures = appMetric(METRIC.deadLetterWriteFailures);
+
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription:
+        'The function is falling behind the input stream: the oldest unprocessed ride is older than ' +
+        `${props.iteratorAgeThreshold.toHumanString()}. Check errors and throttles; raise parallelizationFactor or shards.`,
+      metric: iteratorAge,
+      threshold: props.iteratorAgeThreshold.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription:
+        'The function failed whole invocations (model load, configuration or an unhandled error); the batch is retried. See the function log group.',
+      metric: errors,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new Alarm(this, 'ThrottlesAlarm', {
+      alarmDescription:
+        'Lambda throttled the function (account or reserved concurrency reached); the shard waits.',
+      metric: throttles,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.onFailureQueueAlarm = new Alarm(this, 'OnFailureQueueAlarm', {
+      alarmDescription:
+        'A batch exhausted its retries or maximum record age and was skipped; the queue message names the shard and sequence range to replay.',
+      metric: queueDepth,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.outputWriteFailuresAlarm = new Alarm(this, 'OutputWriteFailuresAlarm', {
+      alarmDescription:
+        'Predictions could not be written to the output stream after in-handler retries; those records are retried by Lambda (at-least-once).',
+      metric: outputWriteFailures,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterWriteFailuresAlarm = new Alarm(this, 'DeadLetterWriteFailuresAlarm', {
+      alarmDescription:
+        'Poison records could not be stored in the dead-letter bucket (permissions, KMS or S3 errors); they are reported as failures and retried instead of dropped.',
+      metric: deadLetterWriteFailures,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const alarms = [
+      this.iteratorAgeAlarm,
+      this.errorsAlarm,
+      this.throttlesAlarm,
+      this.onFailureQueueAlarm,
+      this.outputWriteFailuresAlarm,
+      this.deadLetterWriteFailuresAlarm,
+    ];
+
+    this.alarmTopic = props.alarmEmail === undefined ? undefined : this.createTopic(props.alarmEmail);
+    if (this.alarmTopic !== undefined) {
+      const action: IAlarmAction = new SnsAction(this.alarmTopic);
+      for (const alarm of alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+
+    const minute = Duration.minutes(1);
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# ${Stack.of(this).stackName}\nRide events in, predictions out. Alarms are explained in docs/operations.md.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Throughput (records per minute)',
+        width: 12,
+        left: [
+          props.inputStream.metricIncomingRecords({ statistic: 'Sum', period: minute, label: 'input stream' }),
+          appMetric(METRIC.recordsIn).with({ period: minute, label: 'records in' }),
+          appMetric(METRIC.recordsPredicted).with({ period: minute, label: 'predicted' }),
+          appMetric(METRIC.recordsDeadLettered).with({ period: minute, label: 'dead-lettered' }),
+          props.outputStream.metricIncomingRecords({ statistic: 'Sum', period: minute, label: 'output stream' }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'Latency',
+        width: 12,
+        left: [
+          fn.metricDuration({ statistic: 'p50', period: minute, label: 'duration p50 (ms)' }),
+          fn.metricDuration({ statistic: 'p99', period: minute, label: 'duration p99 (ms)' }),
+          appMetric(METRIC.modelLoadMs, 'Maximum').with({ period: minute, label: 'model load (ms, cold start)' }),
+        ],
+        right: [iteratorAge.with({ period: minute, label: 'iterator age max (ms)' })],
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Failures',
+        width: 12,
+        left: [
+          errors.with({ period: minute, label: 'errors' }),
+          throttles.with({ period: minute, label: 'throttles' }),
+          outputWriteFailures.with({ period: minute, label: 'output write failures' }),
+          deadLetterWriteFailures.with({ period: minute, label: 'dead-letter write failures' }),
+        ],
+        right: [queueDepth.with({ period: minute, label: 'on-failure queue depth' })],
+      }),
+      new AlarmStatusWidget({ title: 'Alarms', width: 12, alarms }),
+    );
+  }
+
+  /** An SNS topic encrypted with its own key, which CloudWatch alarms may use to publish. */
+  private createTopic(email: string): Topic {
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the ride-duration alarm notifications topic.',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // In a key policy "*" means this key and nothing else.
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    const topic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Ride duration stream alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addSubscription(new EmailSubscription(email));
+    return topic;
+  }
+}
