@@ -29,7 +29,16 @@ const RIDE_ID_ERROR = `expected an integer or a string of 1 to ${MAX_RIDE_ID_LEN
 
 export const rideEventSchema = z.object({
   ride: rideSchema,
-  ride_id: z.union([z.int(), z.string().min(1).max(MAX_RIDE_ID_LENGTH)], { error: RIDE_ID_ERROR }),
+  ride_id: z.union(
+    [
+      z.int(),
+      z
+        .string()
+        .min(1, { error: 'expected a non-empty string' })
+        .max(MAX_RIDE_ID_LENGTH, { error: `expected at most ${MAX_RIDE_ID_LENGTH} characters (it becomes the partition key)` }),
+    ],
+    { error: RIDE_ID_ERROR },
+  ),
 });
 
 /** A ride's identity as the producer gave it; echoed in the output and used as partition key. */
@@ -94,7 +103,7 @@ export function explainRideEvent(value: unknown): string | undefined {
   const issues = result.error.issues;
   const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
     const path = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
-    return `${path}: ${issue.message}`;
+    return `${path}: ${issue.message.replace(/^Invalid input: /, '')}`;
   });
   if (issues.length > MAX_LISTED_ISSUES) listed.push(`and ${issues.length - MAX_LISTED_ISSUES} more`);
   return listed.join('; ');

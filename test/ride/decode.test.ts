@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRide, MAX_RECORD_BYTES, RideRejection } from '../../lambda/ride/decode.js';
+import { base64 } from '../support/events.js';
+
+const COURSE = '{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}';
+
+function rejection(data: string): RideRejection {
+  const result = decodeRide(data);
+  if (!(result instanceof RideRejection)) throw new Error(`expected a rejection, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+function schemaReason(value: unknown): string {
+  const result = rejection(base64(JSON.stringify(value)));
+  expect(result.kind).toBe('schema');
+  return result.reason;
+}
+
+describe('decodeRide', () => {
+  it('decodes the course event', () => {
+    expect(decodeRide(base64(COURSE))).toEqual({
+      ride: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 },
+      ride_id: 256,
+    });
+  });
+
+  it('ignores unknown extra fields and accepts string ride ids', () => {
+    const event = decodeRide(base64(JSON.stringify({
+      ride: { PULocationID: 1, DOLocationID: 2, trip_distance: 0, vendor: 'x' },
+      ride_id: 'abc-1',
+      extra: [1, 2, 3],
+    })));
+    expect(event).not.toBeInstanceOf(RideRejection);
+    expect(event).toMatchObject({ ride_id: 'abc-1', ride: { trip_distance: 0 } });
+  });
+
+  it('accepts integral floats like 130.0 as integers and zero distance', () => {
+    expect(decodeRide(base64('{"ride":{"PULocationID":130.0,"DOLocationID":205,"trip_distance":0},"ride_id":1}'))).not.toBeInstanceOf(
+      RideRejection,
+    );
+  });
+
+  describe('base64', () => {
+    it.each([
+      ['a length that is not a multiple of 4', 'abc', /length 3 is not a multiple of 4/],
+      ['a character outside the alphabet', 'ab!d', /invalid character "!" at offset 2/],
+      ['whitespace', 'ab d', /invalid character " "/],
+      ['url-safe characters', 'ab-_', /invalid character "-"/],
+      ['padding in the middle', 'a=bc', /misplaced "=" padding/],
+      ['too much padding', 'a===', /misplaced "=" padding/],
+    ])('rejects %s', (_, data, reason) => {
+      const result = rejection(data);
+      expect(result.kind).toBe('base64');
+      expect(result.reason).toMatch(reason);
+    });
+  });
+
+  it('rejects invalid UTF-8 instead of replacing it', () => {
+    const bytes = Buffer.concat([Buffer.from('{"ride": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const result = rejection(bytes.toString('base64'));
+    expect(result).toEqual(new RideRejection('utf8', 'invalid UTF-8 in the decoded data'));
+  });
+
+  it.each([
+    ['truncated JSON', COURSE.slice(0, 40)],
+    ['empty data', ''],
+    ['NaN literal', '{"ride": {"PULocationID": 1, "DOLocationID": 2, "trip_distance": NaN}, "ride_id": 1}'],
+    ['a UTF-8 BOM', `\uFEFF${COURSE}`],
+    ['Python repr', "{'ride': {'PULocationID': 130}}"],
+  ])('rejects %s as invalid JSON', (_, text) => {
+    const result = rejection(base64(text));
+    expect(result.kind).toBe('json');
+    expect(result.reason).toMatch(/^invalid JSON: /);
+  });
+
+  it('rejects data larger than a Kinesis record without decoding it', () => {
+    const result = rejection('A'.repeat(4 * Math.ceil(MAX_RECORD_BYTES / 3) + 4));
+    expect(result.kind).toBe('too-large');
+  });
+
+  describe('schema reasons name the field and the problem', () => {
+    const valid = { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 };
+    it.each([
+      ['missing ride', { ride_id: 1 }, /^schema: ride: expected object, received undefined/],
+      ['ride not an object', { ride: [1, 2], ride_id: 1 }, /^schema: ride: expected object, received array/],
+      ['missing PULocationID', { ride: { DOLocationID: 1, trip_distance: 1 }, ride_id: 1 }, /ride\.PULocationID: expected an integer/],
+      ['string PULocationID', { ride: { ...valid, PULocationID: '130' }, ride_id: 1 }, /ride\.PULocationID: expected an integer/],
+      ['fractional DOLocationID', { ride: { ...valid, DOLocationID: 20.5 }, ride_id: 1 }, /ride\.DOLocationID: expected an integer/],
+      ['unsafe integer PULocationID', { ride: { ...valid, PULocationID: 2 ** 60 }, ride_id: 1 }, /ride\.PULocationID/],
+      ['negative distance', { ride: { ...valid, trip_distance: -1 }, ride_id: 1 }, /ride\.trip_distance: expected a number >= 0/],
+      ['string distance', { ride: { ...valid, trip_distance: '3.66' }, ride_id: 1 }, /ride\.trip_distance: expected a finite number/],
+      ['null distance', { ride: { ...valid, trip_distance: null }, ride_id: 1 }, /ride\.trip_distance: expected a finite number/],
+      ['missing ride_id', { ride: valid }, /ride_id: expected an integer or a string of 1 to 256 characters/],
+      ['boolean ride_id', { ride: valid, ride_id: true }, /ride_id: expected an integer or a string/],
+      ['empty ride_id', { ride: valid, ride_id: '' }, /ride_id: expected a non-empty string/],
+      ['ride_id longer than a partition key', { ride: valid, ride_id: 'x'.repeat(257) }, /ride_id: expected at most 256 characters/],
+      ['fractional ride_id', { ride: valid, ride_id: 1.5 }, /ride_id/],
+      ['top-level array', [1], /^schema: \(root\): expected object, received array/],
+      ['top-level null', null, /^schema: \(root\): expected object, received null/],
+    ])('%s', (_, value, reason) => {
+      expect(schemaReason(value)).toMatch(reason);
+    });
+
+    it('lists several problems at once', () => {
+      expect(schemaReason({ ride: { PULocationID: 'a', DOLocationID: 'b', trip_distance: -1 } })).toMatch(
+        /ride\.PULocationID.*; ride\.DOLocationID.*; ride\.trip_distance.*; and 1 more/,
+      );
+    });
+
+    it('rejects an overflowing number (1e999 parses as Infinity)', () => {
+      const result = rejection(base64('{"ride": {"PULocationID": 1, "DOLocationID": 2, "trip_distance": 1e999}, "ride_id": 1}'));
+      expect(result.reason).toMatch(/ride\.trip_distance: expected a finite number/);
+    });
+  });
+
+  describe('prototype keys', () => {
+    it('never takes a field from a __proto__ key', () => {
+      const text = '{"ride": {"__proto__": {"PULocationID": 1, "DOLocationID": 2, "trip_distance": 3}}, "ride_id": 1}';
+      expect(rejection(base64(text)).reason).toMatch(/ride\.PULocationID/);
+      const top = '{"__proto__": {"ride": {"PULocationID": 1, "DOLocationID": 2, "trip_distance": 3}, "ride_id": 1}}';
+      expect(rejection(base64(top)).reason).toMatch(/^schema: ride: /);
+    });
+
+    it('ignores __proto__ and constructor as extra fields and pollutes nothing', () => {
+      const text = '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "ride": {"PULocationID": 1, "DOLocationID": 2, "trip_distance": 3, "__proto__": {"x": 1}}, "ride_id": 7}';
+      const event = decodeRide(base64(text));
+      expect(event).not.toBeInstanceOf(RideRejection);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    });
+  });
+
+  it('handles deeply nested payloads without overflowing the stack', () => {
+    const depth = 200_000;
+    const result = rejection(base64(`{"ride": ${'['.repeat(depth)}${']'.repeat(depth)}, "ride_id": 1}`));
+    expect(result.kind).toBe('schema');
+    expect(result.reason).toMatch(/ride: expected object, received array/);
+  });
+});
