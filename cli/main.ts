@@ -1,15 +1,37 @@
 #!/usr/bin/env node
 /**
  * `ride-duration`: one commander program; each command lives in `cli/commands/<name>.ts` and is
- * registered here, so `--help` lists them all.
+ * added here, so `--help` lists them all. To add a command: import its factory, add it to COMMANDS.
  */
 import { Command } from 'commander';
+
+import { CliError } from './errors.js';
+import { eventsCommand } from './commands/events.js';
+import { invokeCommand } from './commands/invoke.js';
+import { produceCommand } from './commands/produce.js';
+import { scoreCommand } from './commands/score.js';
+import { tailCommand } from './commands/tail.js';
+
+const COMMANDS: ReadonlyArray<() => Command> = [
+  scoreCommand,
+  invokeCommand,
+  eventsCommand,
+  produceCommand,
+  tailCommand,
+];
 
 const program = new Command()
   .name('ride-duration')
   .description('Score NYC taxi ride durations with scikit-learn models, locally or on AWS Lambda.')
   .showHelpAfterError();
+for (const command of COMMANDS) program.addCommand(command().showHelpAfterError());
 
-// Commands register themselves on the program (one line per command file).
-
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures (bad input, unreachable service) are one line; a stack only with DEBUG set.
+  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  process.stderr.write(`ride-duration: ${message}\n`);
+  if (process.env['DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
+}

@@ -32,6 +32,7 @@ export class CsvWriter {
   }
 
   #error: Error | undefined;
+  #closed = false;
 
   #check(): void {
     if (this.#error) throw this.#error;
@@ -63,10 +64,11 @@ export class CsvWriter {
     if (!this.stream.write(`${formatCsvLine(cells)}\n`)) await once(this.stream, 'drain');
   }
 
-  /** Flushes and, for files, closes. Resolves when everything is on disk. */
+  /** Flushes and, for files, closes (once; later calls do nothing). Resolves when everything is on disk. */
   async close(): Promise<void> {
     this.#check();
-    if (!this.#ownsStream) return;
+    if (!this.#ownsStream || this.#closed) return;
+    this.#closed = true;
     const finished = once(this.stream, 'finish');
     this.stream.end();
     await finished;

@@ -1,0 +1,52 @@
+/**
+ * The `--model` option shared by the commands that score: the same loader as the Lambda, pointed
+ * at a local path or an `s3://` location (S3 via `S3_ENDPOINT_URL` when set, else AWS).
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createS3Client } from '../lambda/aws-clients.js';
+import { ENV } from '../lambda/config.js';
+import { loadModel, parseModelLocation } from '../lambda/model/index.js';
+import type { LoadedModel } from '../lambda/model/index.js';
+
+/** The course model shipped in the repository, found from this file, not from the working directory. */
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../model-artifacts/lin_reg.bin', import.meta.url));
+
+/** Help text of every `--model` option. */
+export const MODEL_OPTION_HELP =
+  'model file or MLflow folder: local path, s3://bucket/key or s3://bucket/prefix/ (default: model-artifacts/lin_reg.bin)';
+
+/**
+ * The location to load: `s3://…` unchanged, a local path made absolute, nothing → the default model.
+ *
+ * @example
+ * resolveModelLocation(undefined); // '/…/model-artifacts/lin_reg.bin'
+ */
+export function resolveModelLocation(model: string | undefined): string {
+  if (model === undefined || model.trim() === '') return DEFAULT_MODEL_PATH;
+  return /^s3:\/\//i.test(model) ? model : resolve(model);
+}
+
+/**
+ * Loads a model with the Lambda's model runtime, from `model` or the default model. `s3://`
+ * locations use `S3_ENDPOINT_URL` when set (else AWS and its default credential chain);
+ * `MODEL_SHA256`, when set, is checked as in the Lambda.
+ */
+export async function loadCliModel(
+  model: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<LoadedModel> {
+  const location = resolveModelLocation(model);
+  const expectedSha256 = env[ENV.modelSha256]?.trim() || undefined;
+  if (!location.toLowerCase().startsWith('s3://')) {
+    return loadModel(parseModelLocation(location), expectedSha256 ? { expectedSha256 } : {});
+  }
+  const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
+  const s3 = createS3Client({ endpoint, region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'] });
+  try {
+    return await loadModel(parseModelLocation(location), { s3, ...(expectedSha256 ? { expectedSha256 } : {}) });
+  } finally {
+    s3.destroy();
+  }
+}
