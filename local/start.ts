@@ -1,3 +1,211 @@
-// Placeholder until the local-pipeline issue lands: `npm start` must run and say what it does.
-console.log('ride-duration-stream: the embedded local pipeline is not built yet.');
-console.log('Run `npm run --silent cli -- invoke --event events/kinesis-single-ride.json` to score the course event.');
+/**
+ * `npm start`: the whole pipeline on this machine, no AWS account, no Docker.
+ *
+ * kinesalite and s3rver start in-process on free ports, the real Lambda handler runs behind a local
+ * Kinesis event-source mapping, real NYC taxi rides are replayed through it and every record is
+ * accounted for. Exit code 0 only when nothing is missing.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
+import { formatEndpoints, formatSummary } from './report.js';
+import { DEFAULT_BATCH_SIZE } from './constants.js';
+
+// Node 20 is supported by this project; the SDK's notice about future versions is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got ${raw}`);
+    }
+    return value;
+  };
+}
+
+function fraction(raw: string): number {
+  const value = Number(raw);
+  if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError(`expected a number from 0 to 1, got ${raw}`);
+  return value;
+}
+
+function positive(raw: string): number {
+  const value = Number(raw);
+  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidArgumentError(`expected a positive number, got ${raw}`);
+  return value;
+}
+
+interface StartFlags {
+  readonly input?: string;
+  readonly count?: number;
+  readonly rate?: number;
+  readonly poison: number;
+  readonly seed: number;
+  readonly batchSize: number;
+  readonly batchWindow: number;
+  readonly shards: number;
+  readonly model?: string;
+  readonly maxRetries: number;
+  readonly bisect: boolean;
+  readonly runId?: string;
+  readonly logLevel: string;
+  readonly metrics: boolean;
+  readonly timeout: number;
+  readonly keepRunning: boolean;
+  readonly json: boolean;
+}
+
+const program = new Command()
+  .name('npm start --')
+  .description(
+    'Run the whole pipeline locally: kinesalite and s3rver in-process, the real handler behind a Lambda-like ' +
+      'Kinesis event-source mapping, real NYC green-taxi rides replayed through it, every record accounted for. ' +
+      'Exit code 0 only when every produced record is predicted (valid rides) or dead-lettered (poison).',
+  )
+  .option('--input <file>', 'TLC rides to replay (.parquet, .csv or .jsonl); default: the bundled Feb 2021 sample (3,000 rides)')
+  .option('--count <n>', 'rides to replay (default: all rides of the input)', integer(1))
+  .option('--rate <records/s>', 'put at most this many records per second (default: as fast as possible)', positive)
+  .option('--poison <fraction>', 'share of poison records mixed in, 0..1', fraction, 0.01)
+  .option('--seed <n>', 'seed of the poison placement', integer(0), 1)
+  .option('--batch-size <n>', 'event-source mapping BatchSize', integer(1, 10_000), DEFAULT_BATCH_SIZE)
+  .option('--batch-window <ms>', 'event-source mapping MaximumBatchingWindow, ms', integer(0, 300_000), 0)
+  .option('--shards <n>', 'shards of the input and output streams', integer(1, 50), 1)
+  .option('--model <path>', 'model file or MLflow model folder to upload (default: model-artifacts/lin_reg.bin)')
+  .option('--max-retries <n>', 'MaximumRetryAttempts of the mapping (-1: forever)', integer(-1, 10_000), 3)
+  .option('--no-bisect', 'do not split a batch in two when the function fails')
+  .option('--run-id <id>', 'RUN_ID: the version written in every prediction (default: the model version id)')
+  .addOption(
+    new Option('--log-level <level>', "the handler's LOG_LEVEL (its JSON logs go to stdout)")
+      .choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])
+      .default('ERROR'),
+  )
+  .option('--metrics', "print the handler's EMF metrics on stdout", false)
+  .option('--timeout <seconds>', 'give up waiting for the records after this long', positive, 120)
+  .option('--keep-running', 'after the replay, leave the services up and print their endpoints until Ctrl-C', false)
+  .option('--json', 'print the summary as JSON on stdout instead of text', false)
+  .showHelpAfterError('(npm start -- --help for usage)');
+
+/** A progress bar on a terminal, a line every few seconds otherwise (CI logs stay short). */
+function progressReporter(): { update: (progress: PipelineProgress) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({
+      stream: process.stderr,
+      format: 'replay |{bar}| {value}/{total} processed | {produced} put | {predictions} predictions read | {duration_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+      barsize: 30,
+    });
+    let started = false;
+    return {
+      update: (p) => {
+        if (!started) {
+          bar.start(p.total, 0, { produced: 0, predictions: 0 });
+          started = true;
+        }
+        bar.update(p.processed, { produced: p.produced, predictions: p.predictionsRead });
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  let lastProcessed = -1;
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if ((now - last < 2_000 && p.processed < p.total) || p.processed === lastProcessed) return;
+      last = now;
+      lastProcessed = p.processed;
+      process.stderr.write(
+        `replay: ${p.processed}/${p.total} processed, ${p.produced} put, ${p.predictionsRead} predictions read\n`,
+      );
+    },
+    stop: () => undefined,
+  };
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+async function main(flags: StartFlags): Promise<number> {
+  const progress = flags.json ? undefined : progressReporter();
+  const options: LocalPipelineOptions = {
+    ...(flags.input === undefined ? {} : { input: flags.input }),
+    ...(flags.count === undefined ? {} : { count: flags.count }),
+    ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+    poison: flags.poison,
+    seed: flags.seed,
+    batchSize: flags.batchSize,
+    batchingWindowMs: flags.batchWindow,
+    shards: flags.shards,
+    ...(flags.model === undefined ? {} : { model: flags.model }),
+    maxRetries: flags.maxRetries,
+    bisect: flags.bisect,
+    ...(flags.runId === undefined ? {} : { runId: flags.runId }),
+    logLevel: flags.logLevel,
+    metrics: flags.metrics,
+    waitTimeoutMs: flags.timeout * 1000,
+    ...(progress ? { onProgress: progress.update } : {}),
+  };
+
+  const log = (text: string): void => {
+    process.stderr.write(`${text}\n`);
+  };
+  if (!flags.json) log('Starting kinesalite and s3rver in-process, uploading the model…');
+  const pipeline = await LocalPipeline.start(options);
+  // Ctrl-C while replaying: stop everything cleanly (temporary S3 directory removed), exit 130.
+  const signal = waitForSignal();
+  let replaying = true;
+  void signal.then(async () => {
+    if (!replaying) return;
+    progress?.stop();
+    log('\nInterrupted; stopping the local services…');
+    await pipeline.stop();
+    process.exit(130);
+  });
+  try {
+    if (!flags.json) {
+      log(`Kinesis ${pipeline.endpoints.kinesisEndpoint}, S3 ${pipeline.endpoints.s3Endpoint}; replaying rides…`);
+    }
+    const summary = await pipeline.replay();
+    replaying = false;
+    progress?.stop();
+    if (flags.json) {
+      const { outcomes: _outcomes, ...rest } = summary;
+      process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
+    } else {
+      process.stdout.write(`\n${formatSummary(summary)}\n`);
+    }
+    if (flags.keepRunning) {
+      log(`\n${formatEndpoints(pipeline.endpoints, summary.input)}`);
+      await signal;
+      log('Stopping the local services…');
+    }
+    return summary.ok ? 0 : 1;
+  } finally {
+    progress?.stop();
+    await pipeline.stop();
+  }
+}
+
+program.action(async (flags: StartFlags) => {
+  process.exitCode = await main(flags);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}
