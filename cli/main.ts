@@ -10,7 +10,9 @@ import { eventsCommand } from './commands/events.js';
 import { invokeCommand } from './commands/invoke.js';
 import { produceCommand } from './commands/produce.js';
 import { scoreCommand } from './commands/score.js';
+import { serveCommand } from './commands/serve.js';
 import { tailCommand } from './commands/tail.js';
+import { trainCommand } from './commands/train.js';
 
 const COMMANDS: ReadonlyArray<() => Command> = [
   scoreCommand,
@@ -18,6 +20,8 @@ const COMMANDS: ReadonlyArray<() => Command> = [
   eventsCommand,
   produceCommand,
   tailCommand,
+  serveCommand,
+  trainCommand,
 ];
 
 const program = new Command()

@@ -1,6 +1,136 @@
+/**
+ * `events`: build a Kinesis event file from real rides (and, optionally, poison records) for
+ * `invoke` and for trying the function in the Lambda console.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { Command } from 'commander';
 
-/** The `events` command (in progress). */
-export function eventsCommand(): Command {
-  return new Command('events').description('(not yet available)');
+import {
+  encodeRideEvent,
+  KinesisEventBuilder,
+  parseNaiveTimestamp,
+  POISON_KINDS,
+  PoisonMixer,
+  readRides,
+  rideEvent,
+} from '../../io/index.js';
+import type { KinesisRecordInput, PoisonKind } from '../../io/index.js';
+import { CliError, fraction, nonNegativeInt, positiveInt } from '../errors.js';
+import { note, processIO, type CliIO } from '../io.js';
+
+export interface EventsOptions {
+  readonly input: string;
+  /** Records in the event, poison included. */
+  readonly count: number;
+  /** Output file; `-` or absent: stdout. */
+  readonly output?: string | undefined;
+  /** Share of poison records, 0..1. */
+  readonly poison?: number | undefined;
+  readonly seed?: number | undefined;
+  /** Rides to skip first. */
+  readonly offset?: number | undefined;
+  /** Column holding the ride id (default: the row index). */
+  readonly idColumn?: string | undefined;
+  /** Arrival time of the first record: ISO date-time or epoch seconds (default: now). */
+  readonly arrivalTime?: string | undefined;
+  readonly region?: string | undefined;
+  readonly stream?: string | undefined;
+}
+
+export interface EventsSummary {
+  readonly records: number;
+  readonly rides: number;
+  readonly poison: Readonly<Partial<Record<PoisonKind, number>>>;
+}
+
+/** Epoch seconds from `--arrival-time` (ISO 8601 or a number). */
+export function parseArrivalTime(value: string): number {
+  const n = Number(value);
+  if (value.trim() !== '' && Number.isFinite(n)) return n;
+  const iso = Date.parse(value);
+  if (!Number.isNaN(iso)) return iso / 1000;
+  const naive = parseNaiveTimestamp(value);
+  if (naive !== null) return naive / 1000;
+  throw new CliError(`--arrival-time must be an ISO date-time or epoch seconds, got ${JSON.stringify(value)}`, 2);
+}
+
+/** One record per line: compact, still readable, and diffs stay small. */
+export function formatKinesisEvent(event: KinesisStreamEvent): string {
+  return `{"Records": [\n${event.Records.map((record) => `  ${JSON.stringify(record)}`).join(',\n')}\n]}\n`;
+}
+
+/** Builds the event and writes it to `options.output` (or stdout). */
+export async function runEvents(options: EventsOptions, io: CliIO = processIO): Promise<EventsSummary> {
+  const mixer = new PoisonMixer({ fraction: options.poison ?? 0, seed: options.seed ?? 1, kinds: POISON_KINDS });
+  const builder = new KinesisEventBuilder({
+    ...(options.arrivalTime === undefined ? {} : { arrivalTime: parseArrivalTime(options.arrivalTime) }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.stream === undefined ? {} : { streamName: options.stream }),
+  });
+  const inputs: KinesisRecordInput[] = [];
+  const poison: Partial<Record<PoisonKind, number>> = {};
+  let rides = 0;
+  const rideIterator = readRides(options.input, {
+    offset: options.offset ?? 0,
+    ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }),
+  })[Symbol.asyncIterator]();
+  try {
+    while (inputs.length < options.count) {
+      const bad = mixer.next();
+      if (bad !== null) {
+        inputs.push(bad);
+        poison[bad.kind] = (poison[bad.kind] ?? 0) + 1;
+        continue;
+      }
+      const next = await rideIterator.next();
+      if (next.done === true) break;
+      const event = rideEvent(next.value);
+      inputs.push({ data: encodeRideEvent(event), partitionKey: String(event.ride_id) });
+      rides++;
+    }
+  } finally {
+    await rideIterator.return?.();
+  }
+  if (inputs.length < options.count) {
+    note(io, `events: ${options.input} has fewer rides than asked; the event holds ${inputs.length} record(s)`);
+  }
+  const text = formatKinesisEvent(builder.event(inputs));
+  if (options.output === undefined || options.output === '-') io.stdout.write(text);
+  else await writeFile(options.output, text, 'utf8');
+  const poisonText = Object.entries(poison)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  note(
+    io,
+    `events: ${inputs.length} record(s) (${rides} ride(s), ${inputs.length - rides} poison${poisonText ? `: ${poisonText}` : ''}) → ${options.output ?? 'stdout'}`,
+  );
+  return { records: inputs.length, rides, poison };
+}
+
+/** The `events` command. */
+export function eventsCommand(io: CliIO = processIO): Command {
+  return new Command('events')
+    .description('Build a Kinesis event JSON file from rides (TLC parquet, CSV, JSON lines), optionally with poison records.')
+    .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl')
+    .requiredOption('-n, --count <n>', 'records in the event (poison included)', positiveInt)
+    .option('-o, --output <events/name.json>', 'file to write (default: stdout)')
+    .option('-p, --poison <fraction>', 'share of poison records, 0..1 (every kind in turn: bad base64, bad UTF-8, not JSON, NaN, schema violations)', fraction)
+    .option('--seed <n>', 'seed of the poison placement', nonNegativeInt, 1)
+    .option('--offset <n>', 'rides to skip first', nonNegativeInt)
+    .option('--id-column <name>', 'column holding the ride id (default: the row index)')
+    .option('--arrival-time <iso|seconds>', 'arrival time of the first record (default: now); 1 ms apart after that')
+    .option('--region <region>', 'awsRegion of the records', 'us-east-1')
+    .option('--stream <name>', 'stream named in eventSourceARN', 'ride_events')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ride-duration events -i green_tripdata_2021-02.parquet -n 100 -o events/feb-2021-100-rides.json
+  $ ride-duration events -i rides.csv -n 40 --poison 0.25 --seed 7 -o events/mixed-poison.json
+`,
+    )
+    .action(async (options: EventsOptions) => {
+      await runEvents(options, io);
+    });
 }

@@ -1,6 +1,132 @@
+/**
+ * `invoke`: run the real Lambda handler in-process on a Kinesis event file, with `TEST_RUN`
+ * semantics (nothing written to Kinesis) and dead letters kept in memory, and print
+ * `{"batchItemFailures": [...], "predictions": [...], "deadLetters": [...]}` on stdout.
+ * stdout carries only that JSON; logs (with `--verbose`) and the summary go to stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import type { KinesisStreamBatchItemFailure, KinesisStreamEvent } from 'aws-lambda';
 import { Command } from 'commander';
 
-/** The `invoke` command (in progress). */
-export function invokeCommand(): Command {
-  return new Command('invoke').description('(not yet available)');
+import { DEFAULT_REGION } from '../../lambda/aws-clients.js';
+import { ENV } from '../../lambda/config.js';
+import { createHandler } from '../../lambda/handler.js';
+import type { LoadedModel } from '../../lambda/model/index.js';
+import { silentLog, type LogSink } from '../../lambda/observability.js';
+import type { PredictionEvent } from '../../lambda/ride/prediction.js';
+import { MemoryDeadLetterSink } from '../../lambda/sinks/memory.js';
+import type { DeadLetter } from '../../lambda/sinks/types.js';
+import { createInvocationContext } from '../../local/event-source-mapping.js';
+import { CliError } from '../errors.js';
+import { note, processIO, type CliIO } from '../io.js';
+import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+
+/** Name and timeout of the simulated function (the CDK stack's timeout order of magnitude). */
+const FUNCTION_NAME = 'ride-duration-local';
+const TIMEOUT_MS = 60_000;
+
+export interface InvokeOptions {
+  /** Path of a Kinesis event JSON file (`{"Records": [...]}`). */
+  readonly event: string;
+  readonly model?: string | undefined;
+  /** Handler logs as JSON lines on stderr. */
+  readonly verbose?: boolean | undefined;
+}
+
+/** What `invoke` prints. */
+export interface InvokeResult {
+  readonly batchItemFailures: KinesisStreamBatchItemFailure[];
+  readonly predictions: PredictionEvent[];
+  readonly deadLetters: DeadLetter[];
+}
+
+export interface InvokeDependencies {
+  readonly loadModel?: (location: string | undefined) => Promise<LoadedModel>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Handler logs as one JSON object per line on stderr, so stdout stays pure JSON. */
+export function stderrLog(io: CliIO): LogSink {
+  const line =
+    (level: string) =>
+    (message: string, ...extra: Array<Record<string, unknown>>): void => {
+      io.stderr.write(`${JSON.stringify({ level, message, ...Object.assign({}, ...extra) })}\n`);
+    };
+  return { debug: line('DEBUG'), info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
+}
+
+/** Reads and checks a Kinesis event file. */
+export async function readKinesisEvent(path: string): Promise<KinesisStreamEvent> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new CliError(`${path}: cannot read the event file (${(cause as Error).message})`, 1, { cause });
+  }
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch (cause) {
+    throw new CliError(`${path}: the event file is not JSON (${(cause as Error).message})`, 1, { cause });
+  }
+  const records = (event as { Records?: unknown } | null)?.Records;
+  if (!Array.isArray(records)) throw new CliError(`${path}: not a Kinesis event (no "Records" array)`);
+  records.forEach((record: unknown, i) => {
+    const kinesis = (record as { kinesis?: { data?: unknown; sequenceNumber?: unknown } } | null)?.kinesis;
+    if (typeof kinesis?.data !== 'string' || typeof kinesis.sequenceNumber !== 'string') {
+      throw new CliError(`${path}: Records[${i}] is not a Kinesis record (needs kinesis.data and kinesis.sequenceNumber strings)`);
+    }
+  });
+  return event as KinesisStreamEvent;
+}
+
+/** Runs the handler on the event file and prints the result on `io.stdout`. */
+export async function runInvoke(options: InvokeOptions, io: CliIO = processIO, deps: InvokeDependencies = {}): Promise<InvokeResult> {
+  const env = deps.env ?? process.env;
+  const event = await readKinesisEvent(options.event);
+  const deadLetters = new MemoryDeadLetterSink();
+  const handler = createHandler({
+    loadModel: () => (deps.loadModel ?? loadCliModel)(options.model),
+    runId: env[ENV.runId]?.trim() || undefined,
+    output: undefined, // TEST_RUN: predictions are returned, nothing is written
+    deadLetters,
+    logger: options.verbose === true ? stderrLog(io) : silentLog,
+  });
+  const region = env[ENV.region] ?? event.Records[0]?.awsRegion ?? DEFAULT_REGION;
+  const response = await handler(event, createInvocationContext(FUNCTION_NAME, region, TIMEOUT_MS));
+  const result: InvokeResult = {
+    batchItemFailures: response.batchItemFailures,
+    predictions: response.predictions ?? [],
+    deadLetters: response.deadLetters ?? deadLetters.letters,
+  };
+  io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  note(
+    io,
+    `invoke: ${event.Records.length} record(s): ${result.predictions.length} predicted, ${result.deadLetters.length} dead-lettered, ${result.batchItemFailures.length} in batchItemFailures`,
+  );
+  return result;
+}
+
+/** The `invoke` command. */
+export function invokeCommand(io: CliIO = processIO): Command {
+  return new Command('invoke')
+    .description('Run the real Lambda handler locally (TEST_RUN semantics) on a Kinesis event file; print the result as JSON.')
+    .requiredOption('-e, --event <event.json>', 'Kinesis event file, e.g. events/kinesis-single-ride.json')
+    .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
+    .option('-v, --verbose', 'handler logs as JSON lines on stderr')
+    .addHelpText(
+      'after',
+      `
+Prints one JSON object on stdout:
+  {"batchItemFailures": [...], "predictions": [...output events...], "deadLetters": [{"sequenceNumber", "reason", ...}]}
+RUN_ID sets the output events' version (default: the model's version id); S3_ENDPOINT_URL and MODEL_SHA256 apply to --model.
+
+Examples:
+  $ ride-duration invoke --event events/kinesis-single-ride.json
+  $ ride-duration invoke --event events/mixed-poison.json --model s3://models/lin_reg.bin
+`,
+    )
+    .action(async (options: InvokeOptions) => {
+      await runInvoke(options, io);
+    });
 }

@@ -1,0 +1,68 @@
+/**
+ * `ride-duration serve`: the course's web service (`POST /predict`, `GET /health`) on the same
+ * model runtime as the Lambda; stops gracefully on SIGTERM/SIGINT.
+ */
+import { Command } from 'commander';
+import { ENV } from '../../lambda/config.js';
+import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startPredictionService } from '../../serve/index.js';
+import { nonNegativeInt, positiveInt } from '../errors.js';
+import { note, processIO, type CliIO } from '../io.js';
+import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+
+interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly model?: string;
+  readonly runId?: string;
+  readonly maxBody: number;
+}
+
+/** The `serve` command. */
+export function serveCommand(io: CliIO = processIO): Command {
+  return new Command('serve')
+    .description('Serve the model over HTTP as the course web service: POST /predict {"PULocationID","DOLocationID","trip_distance"} → {"duration","model_version"}; GET /health.')
+    .option('-p, --port <port>', 'port to listen on (0 = any free port)', nonNegativeInt, DEFAULT_PORT)
+    .option('--host <host>', 'interface to bind', DEFAULT_HOST)
+    .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
+    .option('--run-id <id>', `model_version in responses (default: ${ENV.runId}, else the model's version id)`)
+    .option('--max-body <bytes>', 'largest request body accepted; larger → 413', positiveInt, DEFAULT_MAX_BODY_BYTES)
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ ride-duration serve --port 9696 &
+  $ curl -s -X POST localhost:9696/predict -H 'content-type: application/json' \\
+      -d '{"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}'
+  {"duration":12.78553032985699,"model_version":"sha256:b51a38fd7db9"}`,
+    )
+    .action(async (options: ServeOptions) => {
+      const model = await loadCliModel(options.model);
+      const runId = options.runId ?? (process.env[ENV.runId]?.trim() || undefined);
+      const service = await startPredictionService({
+        model,
+        port: options.port,
+        host: options.host,
+        maxBodyBytes: options.maxBody,
+        ...(runId !== undefined ? { modelVersion: runId } : {}),
+      });
+      const d = model.description;
+      note(io, `model: ${d.regressor} (${d.format}, ${d.featureCount} features, version ${d.version}) from ${d.source}`);
+      note(io, `listening on ${service.url} (POST /predict, GET /health)`);
+      // Printed on stdout so scripts can read the bound URL (useful with --port 0).
+      io.stdout.write(`${service.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          note(io, `${signal}: no new connections; finishing in-flight requests`);
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          service.close().then(resolve, (err: unknown) => {
+            note(io, `shutdown: ${(err as Error).message}`);
+            resolve();
+          });
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+      note(io, 'stopped');
+    });
+}
