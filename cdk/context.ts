@@ -13,17 +13,17 @@ import { ContextError } from './errors.js';
 import type { RideDurationStackProps } from './stack.js';
 import type { ScoringEventSourceProps } from './stream-scoring.js';
 
-const int = (min: number, max: number) =>
-  z.union([z.number(), z.string().regex(/^-?\d+$/, 'expected an integer').transform(Number)]).pipe(
-    z.number().int().min(min).max(max),
+const int = (min: number, max: number) => {
+  const error = `expected an integer from ${min} to ${max}`;
+  return z.preprocess(
+    (v) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v),
+    z.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
   );
-const bool = z.union([
-  z.boolean(),
-  z
-    .string()
-    .regex(/^(true|false)$/i, 'expected true or false')
-    .transform((v) => v.toLowerCase() === 'true'),
-]);
+};
+const bool = z.preprocess(
+  (v) => (typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : v),
+  z.boolean({ error: 'expected true or false' }),
+);
 const text = z.string().min(1);
 const retentionDays = int(1, 3653).refine(
   (days) => Object.values(RetentionDays).includes(days as RetentionDays),

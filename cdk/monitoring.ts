@@ -1,7 +1,7 @@
 /**
  * Alarms and the dashboard of the scoring pipeline, and the optional e-mail topic they notify.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -207,6 +207,9 @@ export class ScoringMonitoring extends Construct {
     const key = new Key(this, 'AlarmTopicKey', {
       description: 'Encrypts the ride-duration alarm notifications topic.',
       enableKeyRotation: true,
+      // SNS keeps no messages at rest: nothing needs this key after the topic is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
     key.addToResourcePolicy(
       new PolicyStatement({
