@@ -1,0 +1,12 @@
+/** An HTTP failure with the status to answer and a message safe to show the client. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Extra response headers (e.g. `Allow` on 405). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
