@@ -99,7 +99,7 @@ export class PredictionReader {
  *
  * @example
  * ```ts
- * const letters = await readDeadLetters(s3, 'dead-letters', 'dead-letters/');
+ * const letters = await readDeadLetters(s3, 'ride-dead-letters', 'dead-letters/');
  * ```
  */
 export async function readDeadLetters(s3: S3Client, bucket: string, prefix: string): Promise<DeadLetter[]> {

@@ -58,7 +58,7 @@ export interface LocalServicesOptions {
   readonly outputStreamName?: string;
   /** Bucket the model is uploaded to (default `models`). */
   readonly modelBucket?: string;
-  /** Bucket for dead letters (default `dead-letters`). */
+  /** Bucket for dead letters (default `ride-dead-letters`). */
   readonly deadLetterBucket?: string;
   /**
    * Model file (`lin_reg.bin`, a pickled Pipeline) or MLflow model folder to upload; every file of a
@@ -233,7 +233,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     const inputStreamName = options.inputStreamName ?? 'ride_events';
     const outputStreamName = options.outputStreamName ?? 'ride_predictions';
     const modelBucket = options.modelBucket ?? 'models';
-    const deadLetterBucket = options.deadLetterBucket ?? 'dead-letters';
+    const deadLetterBucket = options.deadLetterBucket ?? 'ride-dead-letters';
     const [inputStream, outputStream] = await Promise.all([
       createStream(kinesis, inputStreamName, shards),
       createStream(kinesis, outputStreamName, shards),

@@ -111,16 +111,16 @@ function progressReporter(): { update: (progress: PipelineProgress) => void; sto
     };
   }
   let last = 0;
-  let lastProcessed = -1;
+  let lastLine = '';
   return {
     update: (p) => {
       const now = Date.now();
-      if ((now - last < 2_000 && p.processed < p.total) || p.processed === lastProcessed) return;
+      const line = `replay: ${p.processed}/${p.total} processed, ${p.produced} put, ${p.predictionsRead} predictions read`;
+      const finished = p.processed >= p.total;
+      if (line === lastLine || (now - last < 2_000 && !finished)) return;
       last = now;
-      lastProcessed = p.processed;
-      process.stderr.write(
-        `replay: ${p.processed}/${p.total} processed, ${p.produced} put, ${p.predictionsRead} predictions read\n`,
-      );
+      lastLine = line;
+      process.stderr.write(`${line}\n`);
     },
     stop: () => undefined,
   };
