@@ -2,14 +2,19 @@
  * The default stack, synthesized once with real esbuild bundling of lambda/handler.ts and the
  * cdk-nag AwsSolutions plugin, as `cdk synth` does.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../cdk/stack.js';
 import { logicalId, synth } from './synth.js';
 import type { Synthesized } from './synth.js';
 
+const execFileAsync = promisify(execFile);
 let s: Synthesized;
 const ids: Record<string, string> = {};
 
@@ -84,16 +89,44 @@ describe('function', () => {
     });
   });
 
-  it('bundles lambda/handler.ts into a minified ESM file with a source map (local esbuild, no Docker)', () => {
-    const fn = s.stack.scoring.function;
-    const asset = s.assembly.directory;
-    const staged = Object.values(s.json.Resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => (r.Properties?.Code as { S3Key: string }).S3Key.replace(/\.zip$/, ''));
-    const dir = staged.map((hash) => join(asset, `asset.${hash}`)).find((d) => existsSync(join(d, 'index.mjs')));
-    expect(fn.runtime.name).toBe('nodejs24.x');
-    expect(dir).toBeDefined();
-    expect(existsSync(join(dir as string, 'index.mjs.map'))).toBe(true);
+  it('bundles lambda/handler.ts into an ESM file with a source map (local esbuild, no Docker)', () => {
+    const code = (s.json.Resources[ids.fn as string]?.Properties?.Code as { S3Key: string }).S3Key;
+    const dir = join(s.assembly.directory, `asset.${code.replace(/\.zip$/, '')}`);
+    expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+  });
+
+  it('ships a bundle that scores the course event (TEST_RUN, default model) in plain Node', async () => {
+    const code = (s.json.Resources[ids.fn as string]?.Properties?.Code as { S3Key: string }).S3Key;
+    const dir = join(s.assembly.directory, `asset.${code.replace(/\.zip$/, '')}`);
+    const script = [
+      "const { handler } = await import('./index.mjs');",
+      "const { readFileSync } = await import('node:fs');",
+      'const event = JSON.parse(readFileSync(process.env.EVENT_FILE, "utf8"));',
+      'const response = await handler(event, { getRemainingTimeInMillis: () => 30000, functionName: "f", awsRequestId: "r" });',
+      'process.stdout.write("\\n" + JSON.stringify(response) + "\\n");',
+    ].join('\n');
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        TEST_RUN: 'True',
+        MODEL_LOCATION: join(REPO_ROOT, 'model-artifacts', 'lin_reg.bin'),
+        EVENT_FILE: join(REPO_ROOT, 'events', 'kinesis-single-ride.json'),
+        LOG_LEVEL: 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    });
+    const lines = stdout.trim().split('\n');
+    const response = JSON.parse(lines[lines.length - 1] as string) as { predictions: unknown[]; batchItemFailures: unknown[] };
+    expect(response.batchItemFailures).toEqual([]);
+    expect(response.predictions).toEqual([
+      {
+        model: 'ride_duration_prediction_model',
+        version: expect.any(String),
+        prediction: { ride_duration: 12.78553032985699, ride_id: 256 },
+      },
+    ]);
   });
 
   it('has an explicit log group with a one-month retention that outlives the stack', () => {
@@ -312,6 +345,41 @@ describe('cdk-nag AwsSolutions', () => {
     const report = new AwsSolutionsChecks().validateScope(s.app);
     expect(report.violations).toEqual([]);
     expect(report.success).toBe(true);
+  });
+
+  it('acknowledges exactly these findings, each with a reason', () => {
+    const acknowledged: Array<[string, string]> = [];
+    for (const construct of s.app.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          expect(reason.length, id).toBeGreaterThan(60);
+          const path = construct.node.path.replace(/^RideDurationStream\//, '').replace(/CDKBucketDeployment\w+/, 'CDKBucketDeployment');
+          acknowledged.push([path, id.replace(/^Annotation::/, '')]);
+        }
+      }
+    }
+    const provider = 'Custom::CDKBucketDeployment';
+    expect(acknowledged.sort()).toEqual(
+      [
+        ['AccessLogsBucket', 'AwsSolutions-S1'],
+        ['Scoring/OnFailureQueue', 'AwsSolutions-SQS3'],
+        [
+          'Scoring/Role/DefaultPolicy',
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<${ids.logGroup}>:log-stream:*]`,
+        ],
+        ['Scoring/Role/DefaultPolicy', `AwsSolutions-IAM5[Resource::<${ids.deadLetterBucket}.Arn>/dead-letters/*]`],
+        [provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]'],
+        [provider, 'AwsSolutions-L1'],
+        [provider, 'AwsSolutions-IAM5[Action::s3:GetBucket*]'],
+        [provider, 'AwsSolutions-IAM5[Action::s3:GetObject*]'],
+        [provider, 'AwsSolutions-IAM5[Action::s3:List*]'],
+        [provider, 'AwsSolutions-IAM5[Action::s3:Abort*]'],
+        [provider, 'AwsSolutions-IAM5[Action::s3:DeleteObject*]'],
+        [provider, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]'],
+        [provider, `AwsSolutions-IAM5[Resource::<${ids.modelBucket}.Arn>/*]`],
+      ].sort(),
+    );
   });
 
   it('leaves no warning or error annotation on the stack', () => {

@@ -206,3 +206,25 @@ describe('an MLflow model folder in the created bucket', () => {
     expectNagClean(s);
   });
 });
+
+describe('the default model uploaded into an imported bucket', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = variant({ modelBucketName: 'my-models' });
+  });
+
+  it('deploys models/lin_reg.bin into that bucket and reads it from there', () => {
+    s.template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: 'my-models',
+      DestinationBucketKeyPrefix: 'models/',
+      Prune: false,
+    });
+    expect(roleStatements(s).find((st) => st.Sid === 'ReadModel')?.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/models/lin_reg.bin']],
+    });
+  });
+
+  it('is nag-clean (the provider\'s grant on the imported bucket acknowledged)', () => {
+    expectNagClean(s);
+  });
+});
