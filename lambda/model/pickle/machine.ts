@@ -4,6 +4,7 @@
  * `globals.ts`; everything else is data. The loop is iterative (no recursion), every read is
  * bounds-checked, and every size the stream claims is checked against {@link PickleLimits}.
  */
+import { Buffer } from 'node:buffer';
 import { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './errors.js';
 import { lookupGlobal } from './globals.js';
 import type { CallContext } from './globals.js';
@@ -43,6 +44,7 @@ class Machine {
   private pos = 0;
   private opStart = 0;
   private readonly view: DataView;
+  private readonly buffer: Buffer;
   private readonly stack: PyValue[] = [];
   private readonly marks: number[] = [];
   private readonly memo: PyValue[] = [];
@@ -53,6 +55,7 @@ class Machine {
     private readonly limits: PickleLimits,
   ) {
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.ctx = { budget: new ArrayBudget(limits) };
   }
 
@@ -122,9 +125,23 @@ class Machine {
     return out;
   }
   private text(n: number): string {
-    const raw = this.bytes(n);
+    if (n > this.limits.maxStringBytes) throw new PickleLimitError(`${n}-byte argument exceeds the limit`, this.opStart);
+    this.need(n, 'data');
+    const { data } = this;
+    const start = this.pos;
+    const end = start + n;
+    this.pos = end;
+    // Model pickles are mostly short ASCII names: decode those without allocating a view.
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if ((data[i] as number) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return this.buffer.toString('latin1', start, end);
     try {
-      return utf8.decode(raw);
+      return utf8.decode(data.subarray(start, end));
     } catch (cause) {
       throw new PickleError('string is not valid UTF-8', this.opStart, { cause });
     }

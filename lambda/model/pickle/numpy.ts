@@ -40,6 +40,7 @@ export class ArrayBudget {
 }
 
 type ByteOrder = '<' | '>' | '|';
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NUMERIC_KINDS = new Set(['f', 'i', 'u', 'b']);
 const VALID_SIZES: Readonly<Record<string, readonly number[]>> = {
   f: [4, 8],
@@ -263,10 +264,18 @@ export class NdArray {
   toFloat64(): Float64Array {
     const { dtype } = this;
     if (!dtype.isNumeric) throw new PickleError(`expected a numeric array, got ${this.describe()}`);
-    const out = new Float64Array(this.size);
-    const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    const step = dtype.itemSize;
-    for (let i = 0; i < out.length; i++) out[i] = dtype.read(view, i * step);
+    let out: Float64Array;
+    if (dtype.kind === 'f' && dtype.itemSize === 8 && dtype.byteOrder === '<' && LITTLE_ENDIAN_HOST) {
+      // Aligned copy, no per-element decode. (Buffer#slice would share memory, hence the explicit copy.)
+      const copy = new Uint8Array(this.bytes.length);
+      copy.set(this.bytes);
+      out = new Float64Array(copy.buffer);
+    } else {
+      out = new Float64Array(this.size);
+      const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+      const step = dtype.itemSize;
+      for (let i = 0; i < out.length; i++) out[i] = dtype.read(view, i * step);
+    }
     return this.fortran && this.shape.length > 1 ? Float64Array.from(this.cOrder(Array.from(out))) : out;
   }
 
