@@ -1,6 +1,160 @@
+/**
+ * `produce`: put ride events on a Kinesis stream, in the course's input shape
+ * (`{"ride": {...}, "ride_id": …}`, partition key = ride id), with `PutRecords` batching and the
+ * function's own retry logic (`putRecordsReliably`: only failed entries are sent again).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Command } from 'commander';
 
-/** The `produce` command (in progress). */
-export function produceCommand(): Command {
-  return new Command('produce').description('(not yet available)');
+import { encodeRideEvent, PoisonMixer, readRides, rideEvent, WIRE_POISON_KINDS } from '../../io/index.js';
+import type { PoisonKind } from '../../io/index.js';
+import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../../lambda/sinks/kinesis.js';
+import type { OutputFailure, OutputRecord } from '../../lambda/sinks/types.js';
+import { CliError, fraction, nonNegativeInt, positiveInt, positiveNumber } from '../errors.js';
+import { note, processIO, type CliIO } from '../io.js';
+import { cliKinesisClient, ENDPOINT_HELP } from '../kinesis.js';
+
+/** Time one `PutRecords` batch may take, retries included, before its leftovers count as failed. */
+const BATCH_BUDGET_MS = 30_000;
+
+export interface ProduceOptions {
+  readonly stream: string;
+  readonly input: string;
+  readonly endpoint?: string | undefined;
+  readonly region?: string | undefined;
+  /** Records per second at most (default: as fast as possible). */
+  readonly rate?: number | undefined;
+  /** Records to put, poison included (default: every ride of the input). */
+  readonly count?: number | undefined;
+  /** Share of poison records, 0..1. */
+  readonly poison?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly offset?: number | undefined;
+  /** Column holding the ride id (default: the row index). */
+  readonly idColumn?: string | undefined;
+}
+
+export interface ProduceSummary {
+  readonly sent: number;
+  readonly rides: number;
+  readonly poison: Readonly<Partial<Record<PoisonKind, number>>>;
+  /** Records still unwritten after retries. */
+  readonly failed: number;
+  readonly seconds: number;
+}
+
+export interface ProduceDependencies {
+  /** Client to use (default: built from endpoint/region); not destroyed when given. */
+  readonly kinesis?: KinesisClient;
+}
+
+/** Records per `PutRecords` call: at most 500, and about five calls a second when rate-limited. */
+export function produceBatchSize(rate: number | undefined): number {
+  return rate === undefined ? PUT_RECORDS_MAX_ENTRIES : Math.max(1, Math.min(PUT_RECORDS_MAX_ENTRIES, Math.round(rate / 5)));
+}
+
+/** Puts the rides (and poison) on the stream; reports on `io.stderr`. */
+export async function runProduce(options: ProduceOptions, io: CliIO = processIO, deps: ProduceDependencies = {}): Promise<ProduceSummary> {
+  const client = deps.kinesis ?? cliKinesisClient(options);
+  const mixer = new PoisonMixer({ fraction: options.poison ?? 0, seed: options.seed ?? 1, kinds: WIRE_POISON_KINDS });
+  const batchSize = produceBatchSize(options.rate);
+  const limit = options.count ?? Number.POSITIVE_INFINITY;
+  const started = performance.now();
+  const poison: Partial<Record<PoisonKind, number>> = {};
+  let sent = 0;
+  let rides = 0;
+  let failed = 0;
+  let firstFailure: OutputFailure | undefined;
+  let batch: OutputRecord[] = [];
+
+  const send = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    if (options.rate !== undefined) {
+      // Record i leaves no earlier than i / rate seconds after the start.
+      const due = started + (sent / options.rate) * 1000;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const deadline = Date.now() + BATCH_BUDGET_MS;
+    const { failures } = await putRecordsReliably(client, options.stream, batch, { remainingTimeMs: () => deadline - Date.now() });
+    if (failures.length === batch.length && sent === 0) {
+      const first = failures[0];
+      throw new CliError(`PutRecords to stream ${options.stream} failed: ${first?.errorCode}: ${first?.errorMessage}`);
+    }
+    firstFailure ??= failures[0];
+    failed += failures.length;
+    sent += batch.length;
+    batch = [];
+  };
+
+  try {
+    const source = readRides(options.input, {
+      offset: options.offset ?? 0,
+      ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }),
+    })[Symbol.asyncIterator]();
+    try {
+      while (sent + batch.length < limit) {
+        const bad = mixer.next();
+        if (bad !== null) {
+          batch.push({ data: bad.data, partitionKey: bad.partitionKey });
+          poison[bad.kind] = (poison[bad.kind] ?? 0) + 1;
+        } else {
+          const next = await source.next();
+          if (next.done === true) break;
+          const event = rideEvent(next.value);
+          batch.push({ data: encodeRideEvent(event), partitionKey: String(event.ride_id) });
+          rides++;
+        }
+        if (batch.length >= batchSize) await send();
+      }
+      await send();
+    } finally {
+      await source.return?.();
+    }
+  } finally {
+    if (deps.kinesis === undefined) client.destroy();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const poisonCount = sent - rides;
+  note(
+    io,
+    `produce: ${sent - failed} of ${sent} record(s) put on ${options.stream} (${rides} ride(s), ${poisonCount} poison) in ${seconds.toFixed(2)} s (${Math.round(sent / Math.max(seconds, 1e-3))} records/s)`,
+  );
+  if (failed > 0) {
+    note(io, `produce: ${failed} record(s) could not be put; first error ${firstFailure?.errorCode}: ${firstFailure?.errorMessage}`);
+    process.exitCode = 1;
+  }
+  return { sent, rides, poison, failed, seconds };
+}
+
+/** The `produce` command. */
+export function produceCommand(io: CliIO = processIO): Command {
+  return new Command('produce')
+    .description('Put ride events (course input shape) on a Kinesis stream with PutRecords batching.')
+    .requiredOption('-s, --stream <name>', 'input stream name')
+    .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl')
+    .option('--endpoint <url>', ENDPOINT_HELP)
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else the SDK default)')
+    .option('-r, --rate <n>', 'records per second at most (default: as fast as possible)', positiveNumber)
+    .option('-n, --count <n>', 'records to put, poison included (default: all rides)', positiveInt)
+    .option('-p, --poison <fraction>', 'share of poison records, 0..1 (bad UTF-8, not JSON, NaN, schema violations)', fraction)
+    .option('--seed <n>', 'seed of the poison placement', nonNegativeInt, 1)
+    .option('--offset <n>', 'rides to skip first', nonNegativeInt)
+    .option('--id-column <name>', 'column holding the ride id (default: the row index)')
+    .addHelpText(
+      'after',
+      `
+Each ride becomes {"ride": {"PULocationID", "DOLocationID", "trip_distance"}, "ride_id"} with partition key String(ride_id).
+Failed entries are retried (only those) with backoff; records that still fail are counted and the exit code is 1.
+
+Examples:
+  $ ride-duration produce -s ride_events -i green_tripdata_2021-02.parquet -n 1000 --rate 200
+  $ ride-duration produce -s ride_events --endpoint http://127.0.0.1:4567 -i rides.csv --poison 0.05
+`,
+    )
+    .action(async (options: ProduceOptions) => {
+      await runProduce(options, io);
+    });
 }

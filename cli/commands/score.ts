@@ -17,6 +17,7 @@ import { rideFeatures, type RideFeatures } from '../../lambda/ride/features.js';
 import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+import { COURSE_LAYOUT, openParquetOutput } from '../batch-output.js';
 
 /** What a layout may use besides the ride and its prediction. */
 export interface ScoreContext {
@@ -30,6 +31,8 @@ export interface ScoreLayoutRun {
   readonly header: readonly string[];
   /** The cells of one line; `prediction` is `null` when the ride lacks a field the model needs. */
   cells(ride: RideRow, prediction: number | null): ReadonlyArray<CsvValue | CsvInteger>;
+  /** Rides for which this returns false are left out of the output (e.g. the course's 1–60 min filter). */
+  keep?(ride: RideRow): boolean;
   /** Extra summary lines for stderr once every ride is written (e.g. an RMSE). */
   summary?(): readonly string[];
 }
@@ -53,6 +56,7 @@ export const FEATURES_LAYOUT: ScoreLayout = {
 /** Layouts by `--layout` name; one entry per layout. */
 export const SCORE_LAYOUTS: Readonly<Record<string, ScoreLayout>> = {
   features: FEATURES_LAYOUT,
+  course: COURSE_LAYOUT,
 };
 
 /** Where scored lines go; chosen by the output file's extension in {@link openScoreOutput}. */
@@ -69,7 +73,8 @@ export interface ScoreOutput {
  * `commit`, so a failed run never leaves a half-written file under the real name.
  */
 export function openScoreOutput(path: string, header: readonly string[]): ScoreOutput {
-  if (!/\.csv$/i.test(path)) throw new CliError(`${path}: the output must be a .csv file`, 2);
+  if (/\.parquet$/i.test(path)) return openParquetOutput(path, header);
+  if (!/\.csv$/i.test(path)) throw new CliError(`${path}: the output must be a .csv or .parquet file`, 2);
   const partial = `${path}.partial`;
   const writer = CsvWriter.toFile(partial, header);
   return {
@@ -143,7 +148,8 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
   const missingRows: number[] = [];
   let missing = 0;
 
-  const flush = async (batch: RideRow[]): Promise<void> => {
+  const flush = async (all: RideRow[]): Promise<void> => {
+    const batch = run.keep ? all.filter((ride) => run.keep?.(ride) === true) : all;
     const features: RideFeatures[] = [];
     for (const ride of batch) if (isComplete(ride)) features.push(rideFeatures(ride));
     const predictions = features.length > 0 ? predictor.predict(features) : new Float64Array(0);
@@ -160,7 +166,7 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
       await out.write(run.cells(ride, prediction));
     }
     rides += batch.length;
-    bar?.update(rides);
+    bar?.increment(all.length);
   };
 
   try {
@@ -210,7 +216,7 @@ export function scoreCommand(io: CliIO = processIO): Command {
   return new Command('score')
     .description('Score a ride file (TLC parquet, CSV or JSON lines) and write a CSV of predictions.')
     .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl/.ndjson')
-    .requiredOption('-o, --output <file.csv>', 'CSV to write (overwritten)')
+    .requiredOption('-o, --output <file.csv|file.parquet>', 'CSV or parquet (by extension) to write (overwritten)')
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
     .option('-n, --limit <n>', 'score only the first n rides', positiveInt)
     .addOption(

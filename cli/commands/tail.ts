@@ -1,6 +1,200 @@
-import { Command } from 'commander';
+/**
+ * `tail`: print the records of a Kinesis stream (the predictions stream, typically) as JSON lines,
+ * reading every shard, until `--count` records, `--timeout` seconds or Ctrl-C.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+  type _Record as KinesisRecord,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import { Command, Option } from 'commander';
 
-/** The `tail` command (in progress). */
-export function tailCommand(): Command {
-  return new Command('tail').description('(not yet available)');
+import { CliError, positiveInt, positiveNumber } from '../errors.js';
+import { processIO, type CliIO } from '../io.js';
+import { cliKinesisClient, ENDPOINT_HELP } from '../kinesis.js';
+
+/** Pause after a round of reads that found nothing (Kinesis allows 5 GetRecords per shard per second). */
+const IDLE_POLL_MS = 250;
+/** Pause after a throttled read. */
+const THROTTLE_BACKOFF_MS = 1_000;
+
+export type TailStart = 'trim-horizon' | 'latest';
+
+export interface TailOptions {
+  readonly stream: string;
+  readonly endpoint?: string | undefined;
+  readonly region?: string | undefined;
+  /** Where to start in each shard; default `latest`. */
+  readonly from?: TailStart | undefined;
+  /** Stop after this many records. */
+  readonly count?: number | undefined;
+  /** Stop after this many seconds. */
+  readonly timeout?: number | undefined;
+  /** Wrap each record with its shard, sequence number, partition key and arrival time. */
+  readonly metadata?: boolean | undefined;
+}
+
+export interface TailDependencies {
+  /** Client to use (default: built from endpoint/region); not destroyed when given. */
+  readonly kinesis?: KinesisClient;
+  /** Stops the tail (Ctrl-C in the CLI). */
+  readonly signal?: AbortSignal;
+}
+
+export interface TailSummary {
+  readonly records: number;
+  readonly shards: number;
+}
+
+const decoder = new TextDecoder();
+
+/** One output line for a record: its JSON as is when it is one line of JSON, else a wrapper. */
+export function formatTailLine(record: KinesisRecord, shardId: string, metadata: boolean): string {
+  const text = decoder.decode(record.Data ?? new Uint8Array());
+  let value: unknown;
+  let json = true;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    json = false;
+  }
+  if (!metadata) {
+    if (json) return text.includes('\n') ? JSON.stringify(value) : text.trim();
+    return JSON.stringify({ notJson: Buffer.from(record.Data ?? new Uint8Array()).toString('base64') });
+  }
+  return JSON.stringify({
+    shardId,
+    sequenceNumber: record.SequenceNumber,
+    partitionKey: record.PartitionKey,
+    approximateArrivalTimestamp: record.ApproximateArrivalTimestamp?.getTime(),
+    ...(json ? { data: value } : { notJson: Buffer.from(record.Data ?? new Uint8Array()).toString('base64') }),
+  });
+}
+
+async function listShards(client: KinesisClient, stream: string): Promise<Shard[]> {
+  const shards: Shard[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListShardsCommand(token === undefined ? { StreamName: stream } : { NextToken: token }),
+    );
+    shards.push(...(page.Shards ?? []));
+    token = page.NextToken;
+  } while (token !== undefined);
+  return shards;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+/** Prints records on `io.stdout` until a stop condition; returns how many were printed. */
+export async function runTail(options: TailOptions, io: CliIO = processIO, deps: TailDependencies = {}): Promise<TailSummary> {
+  const client = deps.kinesis ?? cliKinesisClient(options);
+  const limit = options.count ?? Number.POSITIVE_INFINITY;
+  const deadline = options.timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeout * 1000;
+  const type = (options.from ?? 'latest') === 'latest' ? 'LATEST' : 'TRIM_HORIZON';
+  const metadata = options.metadata === true;
+  const stopped = (): boolean => deps.signal?.aborted === true || Date.now() >= deadline;
+  let printed = 0;
+
+  try {
+    let shards: Shard[];
+    try {
+      shards = await listShards(client, options.stream);
+    } catch (cause) {
+      throw new CliError(`cannot list the shards of stream ${options.stream}: ${errorName(cause)}: ${(cause as Error).message}`, 1, { cause });
+    }
+    // Shard id → iterator, plus the last sequence number read (to resume after an expired iterator).
+    const cursors = new Map<string, { iterator: string | undefined; last: string | undefined }>();
+    for (const shard of shards) {
+      const shardId = shard.ShardId ?? '';
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({ StreamName: options.stream, ShardId: shardId, ShardIteratorType: type }),
+      );
+      cursors.set(shardId, { iterator: ShardIterator, last: undefined });
+    }
+
+    while (printed < limit && !stopped() && [...cursors.values()].some((c) => c.iterator !== undefined)) {
+      let found = 0;
+      for (const [shardId, cursor] of cursors) {
+        if (cursor.iterator === undefined || printed >= limit || stopped()) continue;
+        try {
+          const page = await client.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }));
+          cursor.iterator = page.NextShardIterator; // undefined once a closed shard is exhausted
+          for (const record of page.Records ?? []) {
+            if (printed >= limit) break;
+            io.stdout.write(`${formatTailLine(record, shardId, metadata)}\n`);
+            cursor.last = record.SequenceNumber;
+            printed++;
+            found++;
+          }
+        } catch (error) {
+          const name = errorName(error);
+          if (name === 'ExpiredIteratorException') {
+            const { ShardIterator } = await client.send(
+              new GetShardIteratorCommand({
+                StreamName: options.stream,
+                ShardId: shardId,
+                ...(cursor.last === undefined
+                  ? { ShardIteratorType: type }
+                  : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: cursor.last }),
+              }),
+            );
+            cursor.iterator = ShardIterator;
+          } else if (name === 'ProvisionedThroughputExceededException' || name === 'LimitExceededException') {
+            await sleep(THROTTLE_BACKOFF_MS);
+          } else {
+            throw new CliError(`GetRecords on ${options.stream}/${shardId} failed: ${name}: ${(error as Error).message}`, 1, {
+              cause: error,
+            });
+          }
+        }
+      }
+      if (found === 0 && printed < limit && !stopped()) {
+        const wait = Math.min(IDLE_POLL_MS, deadline - Date.now());
+        if (wait > 0) await sleep(wait, undefined, deps.signal ? { signal: deps.signal } : {}).catch(() => undefined);
+      }
+    }
+    return { records: printed, shards: shards.length };
+  } finally {
+    if (deps.kinesis === undefined) client.destroy();
+  }
+}
+
+/** The `tail` command. */
+export function tailCommand(io: CliIO = processIO): Command {
+  return new Command('tail')
+    .description('Print the records of a Kinesis stream (e.g. the predictions) as JSON lines, from all shards.')
+    .requiredOption('-s, --stream <name>', 'stream name, e.g. the predictions stream')
+    .option('--endpoint <url>', ENDPOINT_HELP)
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else the SDK default)')
+    .addOption(new Option('--from <position>', 'where to start in each shard').choices(['trim-horizon', 'latest']).default('latest'))
+    .option('-n, --count <n>', 'stop after n records', positiveInt)
+    .option('-t, --timeout <seconds>', 'stop after this many seconds', positiveNumber)
+    .option('--metadata', 'wrap each record: {shardId, sequenceNumber, partitionKey, approximateArrivalTimestamp, data}')
+    .addHelpText(
+      'after',
+      `
+Runs until --count records, --timeout seconds, or Ctrl-C. Records that are not JSON print as {"notJson": <base64>}.
+
+Examples:
+  $ ride-duration tail -s ride_predictions --from trim-horizon -n 10
+  $ ride-duration tail -s ride_predictions --endpoint http://127.0.0.1:4567 --timeout 30
+`,
+    )
+    .action(async (options: TailOptions) => {
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      try {
+        await runTail(options, io, { signal: controller.signal });
+      } finally {
+        process.off('SIGINT', stop);
+      }
+    });
 }

@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { runInvoke } from '../../cli/commands/invoke.js';
+import { CliError } from '../../cli/errors.js';
+import { csvRows, memoryIO, repoPath } from './support.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'invoke-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('invoke', () => {
+  it('prints the course prediction for the course event, as one JSON object on stdout', async () => {
+    const io = memoryIO();
+    const result = await runInvoke({ event: repoPath('events/kinesis-single-ride.json') }, io, { env: {} });
+    expect(JSON.parse(io.out())).toEqual(result);
+    expect(result).toEqual({
+      batchItemFailures: [],
+      predictions: [
+        {
+          model: 'ride_duration_prediction_model',
+          version: 'sha256:b51a38fd7db9',
+          prediction: { ride_duration: 12.78553032985699, ride_id: 256 },
+        },
+      ],
+      deadLetters: [],
+    });
+    expect(io.err()).toMatch(/1 record\(s\): 1 predicted, 0 dead-lettered/);
+  });
+
+  it('uses RUN_ID as the version, like the Lambda', async () => {
+    const result = await runInvoke({ event: repoPath('events/kinesis-single-ride.json') }, memoryIO(), { env: { RUN_ID: 'run-42' } });
+    expect(result.predictions[0]?.version).toBe('run-42');
+  });
+
+  it('predicts the 100 February rides as scikit-learn does', async () => {
+    const result = await runInvoke({ event: repoPath('events/feb-2021-100-rides.json') }, memoryIO(), { env: {} });
+    const golden = csvRows(readFileSync(repoPath('test/fixtures/golden/official-lin_reg.csv'), 'utf8'));
+    expect(result.predictions).toHaveLength(100);
+    result.predictions.forEach((event, i) => {
+      expect(event.prediction.ride_id).toBe(i);
+      expect(event.prediction.ride_duration).toBe(Number(golden[i]?.[3]));
+    });
+  });
+
+  it('dead-letters every poison record of the mixed batch with its reason and fails nothing', async () => {
+    const io = memoryIO();
+    const result = await runInvoke({ event: repoPath('events/mixed-poison.json'), verbose: true }, io, { env: {} });
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.predictions).toHaveLength(19);
+    expect(result.deadLetters).toHaveLength(11);
+    const event = JSON.parse(readFileSync(repoPath('events/mixed-poison.json'), 'utf8')) as {
+      Records: Array<{ kinesis: { sequenceNumber: string; partitionKey: string } }>;
+    };
+    const poisonSequences = event.Records.filter((r) => r.kinesis.partitionKey.startsWith('poison-')).map((r) => r.kinesis.sequenceNumber);
+    expect(result.deadLetters.map((letter) => letter.sequenceNumber)).toEqual(poisonSequences);
+    expect(new Set(result.deadLetters.map((letter) => letter.kind))).toEqual(new Set(['base64', 'utf8', 'json', 'schema']));
+    for (const letter of result.deadLetters) {
+      expect(letter.reason.length).toBeGreaterThan(10);
+      expect(letter.shardId).toBe('shardId-000000000000');
+    }
+    expect(result.deadLetters.map((l) => l.reason)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/trip_distance/), expect.stringMatching(/PULocationID/), expect.stringMatching(/DOLocationID/)]),
+    );
+    // --verbose: the handler's logs are JSON lines on stderr, never on stdout.
+    expect(io.err()).toMatch(/"message":"Poison record"/);
+    expect(() => JSON.parse(io.out())).not.toThrow();
+  });
+
+  it('says clearly what is wrong with an event file', async () => {
+    const notJson = join(dir, 'not.json');
+    await writeFile(notJson, '{"Records": [');
+    await expect(runInvoke({ event: notJson }, memoryIO())).rejects.toThrow(/not JSON/);
+    const noRecords = join(dir, 'no-records.json');
+    await writeFile(noRecords, '{"records": []}');
+    await expect(runInvoke({ event: noRecords }, memoryIO())).rejects.toThrow(CliError);
+    await expect(runInvoke({ event: noRecords }, memoryIO())).rejects.toThrow(/no "Records" array/);
+    const badRecord = join(dir, 'bad-record.json');
+    await writeFile(badRecord, '{"Records": [{"kinesis": {"data": 1}}]}');
+    await expect(runInvoke({ event: badRecord }, memoryIO())).rejects.toThrow(/Records\[0\] is not a Kinesis record/);
+    await expect(runInvoke({ event: join(dir, 'missing.json') }, memoryIO())).rejects.toThrow(/cannot read the event file/);
+  });
+
+  // One spawn only (tsx start-up costs about 1.5 s of CPU): the real process's stdout is pure JSON.
+  it('runs as the package bin with stdout holding only the JSON', () => {
+    const run = spawnSync(process.execPath, [repoPath('bin/ride-duration.js'), 'invoke', '--event', repoPath('events/kinesis-single-ride.json')], {
+      encoding: 'utf8',
+      env: { ...process.env, RUN_ID: '' },
+    });
+    expect(run.status).toBe(0);
+    const parsed = JSON.parse(run.stdout) as { predictions: Array<{ prediction: { ride_duration: number } }> };
+    expect(parsed.predictions[0]?.prediction.ride_duration).toBe(12.78553032985699);
+    expect(run.stderr).toMatch(/1 predicted/);
+  });
+});
