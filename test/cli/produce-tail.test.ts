@@ -1,0 +1,139 @@
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { produceBatchSize, runProduce } from '../../cli/commands/produce.js';
+import { runTail } from '../../cli/commands/tail.js';
+import { decodeRide, RideRejection } from '../../lambda/ride/decode.js';
+import { createStream, readStream, startKinesalite, type RunningKinesalite } from '../support/services.js';
+import { memoryIO, repoPath } from './support.js';
+
+const RIDES = repoPath('test/fixtures/golden/official-lin_reg.csv');
+
+let kinesis: RunningKinesalite;
+beforeAll(async () => {
+  kinesis = await startKinesalite();
+});
+afterAll(async () => {
+  await kinesis.stop();
+});
+
+describe('produce', () => {
+  it('puts course ride events, keyed by ride id, with poison mixed in, across shards', async () => {
+    await createStream(kinesis.client, 'produce-rides', 2);
+    const io = memoryIO();
+    const summary = await runProduce(
+      { stream: 'produce-rides', input: RIDES, count: 700, poison: 0.05, seed: 3 },
+      io,
+      { kinesis: kinesis.client },
+    );
+    expect(summary.sent).toBe(700);
+    expect(summary.failed).toBe(0);
+    expect(summary.rides + Object.values(summary.poison).reduce((a, b) => a + b, 0)).toBe(700);
+    expect(summary.rides).toBeGreaterThan(600);
+    expect(summary.poison).not.toHaveProperty('bad-base64'); // cannot travel through PutRecords
+
+    const records = await readStream(kinesis.client, 'produce-rides');
+    expect(records).toHaveLength(700);
+    expect(new Set(records.map((r) => r.shardId)).size).toBe(2);
+    const rides = records.filter((r) => !r.partitionKey.startsWith('poison-'));
+    expect(rides).toHaveLength(summary.rides);
+    const first = rides.find((r) => r.partitionKey === '0');
+    expect(first?.data).toBe('{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 0}');
+    // What the handler will make of them: poison is rejected, rides decode with their id.
+    for (const poison of records.filter((r) => r.partitionKey.startsWith('poison-'))) {
+      expect(decodeRide(Buffer.from(poison.data, 'utf8').toString('base64'))).toBeInstanceOf(RideRejection);
+    }
+    for (const ride of rides) {
+      const decoded = decodeRide(Buffer.from(ride.data, 'utf8').toString('base64'));
+      expect(decoded).not.toBeInstanceOf(RideRejection);
+      if (!(decoded instanceof RideRejection)) expect(String(decoded.ride_id)).toBe(ride.partitionKey);
+    }
+    expect(io.err()).toMatch(/700 of 700 record\(s\) put on produce-rides/);
+  });
+
+  it('paces records at --rate', async () => {
+    await createStream(kinesis.client, 'produce-paced', 1);
+    const started = performance.now();
+    const summary = await runProduce({ stream: 'produce-paced', input: RIDES, count: 30, rate: 100 }, memoryIO(), {
+      kinesis: kinesis.client,
+    });
+    expect(summary.sent).toBe(30);
+    // 30 records at 100/s: the last batch leaves no earlier than ~0.24 s after the first.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    expect(produceBatchSize(100)).toBe(20);
+    expect(produceBatchSize(undefined)).toBe(500);
+    expect(produceBatchSize(1)).toBe(1);
+  });
+
+  it('fails clearly when the stream does not exist', async () => {
+    await expect(
+      runProduce({ stream: 'no-such-stream', input: RIDES, count: 5 }, memoryIO(), { kinesis: kinesis.client }),
+    ).rejects.toThrow(/PutRecords to stream no-such-stream failed: ResourceNotFoundException/);
+  });
+
+  it('reaches a local endpoint given by --endpoint, with no credentials in the environment', async () => {
+    await createStream(kinesis.client, 'produce-endpoint', 1);
+    const summary = await runProduce(
+      { stream: 'produce-endpoint', input: repoPath('test/fixtures/rides/sample.jsonl'), endpoint: kinesis.endpoint, region: 'us-east-1' },
+      memoryIO(),
+    );
+    expect(summary).toMatchObject({ sent: 5, rides: 5, failed: 0 });
+  });
+});
+
+describe('tail', () => {
+  it('prints every record of every shard from the trim horizon as JSON lines', async () => {
+    await createStream(kinesis.client, 'tail-predictions', 3);
+    const events = Array.from({ length: 25 }, (_, i) => ({
+      model: 'ride_duration_prediction_model',
+      version: 'run-1',
+      prediction: { ride_duration: 10 + i / 7, ride_id: i },
+    }));
+    await kinesis.client.send(
+      new PutRecordsCommand({
+        StreamName: 'tail-predictions',
+        Records: [
+          ...events.map((e) => ({ Data: Buffer.from(JSON.stringify(e)), PartitionKey: String(e.prediction.ride_id) })),
+          { Data: Buffer.from([0xff, 0x00]), PartitionKey: 'junk' },
+        ],
+      }),
+    );
+    const io = memoryIO();
+    const summary = await runTail({ stream: 'tail-predictions', from: 'trim-horizon', count: 26, timeout: 20 }, io, {
+      kinesis: kinesis.client,
+    });
+    expect(summary).toEqual({ records: 26, shards: 3 });
+    const lines = io.out().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(26);
+    const predictions = lines.filter((line) => 'prediction' in line);
+    expect(predictions).toHaveLength(25);
+    expect(new Set(predictions)).toEqual(new Set(events.map((e) => expect.objectContaining(e) as unknown)));
+    expect(lines).toContainEqual({ notJson: Buffer.from([0xff, 0x00]).toString('base64') });
+  });
+
+  it('from latest, shows only new records, and stops at --timeout', async () => {
+    await createStream(kinesis.client, 'tail-latest', 1);
+    await kinesis.client.send(new PutRecordsCommand({ StreamName: 'tail-latest', Records: [{ Data: Buffer.from('{"old":1}'), PartitionKey: 'a' }] }));
+    const io = memoryIO();
+    const tail = runTail({ stream: 'tail-latest', from: 'latest', timeout: 3, count: 1, metadata: true }, io, { kinesis: kinesis.client });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await kinesis.client.send(new PutRecordsCommand({ StreamName: 'tail-latest', Records: [{ Data: Buffer.from('{"new":2}'), PartitionKey: 'b' }] }));
+    expect(await tail).toEqual({ records: 1, shards: 1 });
+    expect(JSON.parse(io.out())).toMatchObject({ shardId: 'shardId-000000000000', partitionKey: 'b', data: { new: 2 } });
+
+    const started = Date.now();
+    const idle = await runTail({ stream: 'tail-latest', from: 'latest', timeout: 0.5 }, memoryIO(), { kinesis: kinesis.client });
+    expect(idle.records).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('stops when aborted, and fails clearly on a missing stream', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const summary = await runTail({ stream: 'tail-latest', from: 'latest' }, memoryIO(), { kinesis: kinesis.client, signal: controller.signal });
+    expect(summary.records).toBe(0);
+    await expect(runTail({ stream: 'nope', timeout: 1 }, memoryIO(), { kinesis: kinesis.client })).rejects.toThrow(
+      /cannot list the shards of stream nope: ResourceNotFoundException/,
+    );
+  });
+});
