@@ -209,7 +209,8 @@ export class StreamScoring extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[logLevel],
-      systemLogLevelV2: SystemLogLevel.WARN,
+      // INFO keeps Lambda's REPORT lines: init duration and max memory used are nowhere else.
+      systemLogLevelV2: SystemLogLevel.INFO,
       description: 'Scores ride events from Kinesis with the ride-duration model.',
       environment: {
         ...props.environment,

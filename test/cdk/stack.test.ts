@@ -69,7 +69,7 @@ describe('function', () => {
       LoggingConfig: {
         LogFormat: 'JSON',
         ApplicationLogLevel: 'INFO',
-        SystemLogLevel: 'WARN',
+        SystemLogLevel: 'INFO',
         LogGroup: { Ref: ids.logGroup },
       },
     });
