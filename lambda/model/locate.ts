@@ -157,19 +157,29 @@ interface S3Object {
   readonly eTag?: string;
 }
 
-function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.Code === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+function errorName(err: unknown): string | undefined {
+  const e = err as { name?: string; Code?: string };
+  return e?.name ?? e?.Code;
 }
 
-/** Gets an object; undefined when it does not exist, ModelFetchError for any other failure. */
-async function getObject(s3: S3ObjectReader, bucket: string, key: string): Promise<S3Object | undefined> {
+function isNotFound(err: unknown): boolean {
+  const name = errorName(err);
+  if (name === 'NoSuchKey' || name === 'NotFound') return true;
+  return name !== 'NoSuchBucket' && (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
+}
+
+/**
+ * Gets an object; undefined when it does not exist, ModelFetchError for any other failure.
+ * `deniedMeansAbsent`: S3 answers AccessDenied instead of NoSuchKey when the caller may not list the
+ * bucket, so a probe for an optional `MLmodel` treats a denial as "not there".
+ */
+async function getObject(s3: S3ObjectReader, bucket: string, key: string, deniedMeansAbsent = false): Promise<S3Object | undefined> {
   let out: GetObjectCommandOutput;
   try {
     out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw new ModelFetchError(`cannot get s3://${bucket}/${key}: ${(err as Error).name ?? 'Error'}: ${(err as Error).message}`, { cause: err });
+    if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
+    throw new ModelFetchError(`cannot get s3://${bucket}/${key}: ${errorName(err) ?? 'Error'}: ${(err as Error).message}`, { cause: err });
   }
   if (!out.Body) throw new ModelFetchError(`s3://${bucket}/${key} has no body`);
   let bytes: Uint8Array;
@@ -205,7 +215,7 @@ async function fetchS3(bucket: string, key: string, s3: S3ObjectReader | undefin
   }
   const prefix = key.endsWith(MLMODEL) ? key.slice(0, -MLMODEL.length) : key.endsWith('/') ? key : `${key}/`;
   const mlmodelKey = `${prefix}${MLMODEL}`;
-  const mlmodelObject = await getObject(s3, bucket, mlmodelKey);
+  const mlmodelObject = await getObject(s3, bucket, mlmodelKey, !key.endsWith('/') && !key.endsWith(MLMODEL));
   if (!mlmodelObject) {
     // Not a folder: maybe an object without a recognised extension.
     const object = key.endsWith('/') ? undefined : await getObject(s3, bucket, key);

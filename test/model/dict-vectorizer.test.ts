@@ -1,0 +1,89 @@
+/**
+ * DictVectorizer semantics and the linear sum order, against values scikit-learn 1.2.1 printed for
+ * the same vocabulary and coefficients (script in the comment below).
+ *
+ * ```python
+ * dv = DictVectorizer().fit([{'a': 'x', 'b': 1.0, 'c': 1.0, 'a=x': 1.0, 'z': 'q'}])
+ * # feature_names_ ['a=x', 'b', 'c', 'z=q']
+ * lr = LinearRegression(); lr.coef_ = np.array([0.1, 1e16, -1e16, 0.7]); lr.intercept_ = 0.25
+ * [repr(v) for v in lr.predict(dv.transform(rows))]
+ * ```
+ */
+import { describe, expect, it } from 'vitest';
+import { DictVectorizerModel, LinearModel, VectorizedPredictor } from '../../lambda/model/sklearn/index.js';
+import type { FeatureDict } from '../../lambda/model/index.js';
+
+const names = ['a=x', 'b', 'c', 'z=q'];
+const vectorizer = (): DictVectorizerModel => DictVectorizerModel.fromFeatureNames(names, '=');
+const entries = (dv: DictVectorizerModel, row: FeatureDict): [number, number][] => {
+  const n = dv.vectorize(row);
+  return Array.from({ length: n }, (_, i) => [dv.cols[i] as number, dv.vals[i] as number]);
+};
+
+describe('DictVectorizer.transform semantics', () => {
+  it('a string value is the one-hot feature key=value with value 1', () => {
+    expect(entries(vectorizer(), { a: 'x', z: 'q' })).toEqual([[0, 1], [3, 1]]);
+  });
+
+  it('a number is the feature named by its key, with its value', () => {
+    expect(entries(vectorizer(), { b: 2.5, c: 0 })).toEqual([[1, 2.5], [2, 0]]);
+  });
+
+  it('unseen keys, unseen values, and a type that does not match the vocabulary are ignored', () => {
+    expect(entries(vectorizer(), { zz: 'unseen', a: 'nope', b: 'str-for-numeric', z: 5 })).toEqual([]);
+  });
+
+  it('entries come out in ascending column order whatever the key order', () => {
+    expect(entries(vectorizer(), { c: 1, b: 1, a: 'x' })).toEqual([[0, 1], [1, 1], [2, 1]]);
+  });
+
+  it('two keys naming the same feature both count, in insertion order', () => {
+    expect(entries(vectorizer(), { 'a=x': 2, a: 'x' })).toEqual([[0, 2], [0, 1]]);
+  });
+
+  it('keys or values containing the separator match exactly as key + separator + value', () => {
+    const dv = DictVectorizerModel.fromFeatureNames(['k=v=w', 'PU_DO=130_205'], '=');
+    expect(entries(dv, { k: 'v=w' })).toEqual([[0, 1]]);
+    expect(entries(dv, { 'k=v': 'w' })).toEqual([[0, 1]]);
+    expect(entries(dv, { PU_DO: '130_205' })).toEqual([[1, 1]]);
+    expect(entries(dv, { PU_DO: '130' })).toEqual([]);
+  });
+
+  it('the separator comes from the model', () => {
+    const dv = DictVectorizerModel.fromFeatureNames(['PU_DO|130_205', 'trip_distance'], '|');
+    expect(entries(dv, { PU_DO: '130_205', trip_distance: 3 })).toEqual([[0, 1], [1, 3]]);
+    expect(entries(dv, { 'PU_DO=130_205': 1 })).toEqual([]);
+  });
+
+  it('rows with many keys grow the scratch buffers', () => {
+    const many = Array.from({ length: 100 }, (_, i) => `f${String(i).padStart(3, '0')}`);
+    const dv = DictVectorizerModel.fromFeatureNames(many, '=');
+    const row = Object.fromEntries(many.map((n, i) => [n, i + 1]));
+    expect(entries(dv, row)).toEqual(many.map((_, i) => [i, i + 1]));
+  });
+
+  it('hundreds of thousands of never-seen values do not break lookups (bounded memo)', () => {
+    const dv = DictVectorizerModel.fromFeatureNames(['PU_DO=1_2', 'trip_distance'], '=');
+    for (let i = 0; i < 250_000; i++) dv.vectorize({ PU_DO: `x${i}` });
+    expect(entries(dv, { PU_DO: '1_2', trip_distance: 1 })).toEqual([[0, 1], [1, 1]]);
+    expect(entries(dv, { PU_DO: 'x5' })).toEqual([]);
+  });
+});
+
+describe('linear prediction order matches scikit-learn bit for bit', () => {
+  const predictor = new VectorizedPredictor(vectorizer(), new LinearModel('LinearRegression', Float64Array.from([0.1, 1e16, -1e16, 0.7]), 0.25));
+  const cases: [FeatureDict, number][] = [
+    [{ c: 1.0, b: 1.0, a: 'x' }, 0.25], // insertion order would give 0.35
+    [{ a: 'x', b: 1.0, c: 1.0 }, 0.25],
+    [{ 'a=x': 2.0, a: 'x' }, 0.55],
+    [{ b: 3.0, zz: 'unseen', z: 'q' }, 3e16],
+    [{ a: 'nope', b: 'str-for-numeric' }, 0.25],
+    [{ c: 0.1, b: 0.2, 'a=x': 0.3 }, 1000000000000000.2],
+  ];
+  for (const [row, expected] of cases) {
+    it(`${JSON.stringify(row)} → ${expected}`, () => {
+      expect(predictor.predictOne(row)).toBe(expected);
+      expect(predictor.predict([row])[0]).toBe(expected);
+    });
+  }
+});

@@ -1,0 +1,169 @@
+/**
+ * Model locations: parsing, environment pieces, MLmodel reading, and loading from a real local S3
+ * (s3rver in-process): plain objects, MLflow prefixes (course layout), missing pieces.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MlflowModelError,
+  ModelFetchError,
+  ModelLocationError,
+  loadModel,
+  modelSourceFromParts,
+  parseMlmodel,
+  parseModelLocation,
+} from '../../lambda/model/index.js';
+import { createBucket, putObject, startS3rver } from '../support/services.js';
+import type { RunningS3rver } from '../support/services.js';
+import { MODEL_CASES, repoRoot } from './support.js';
+
+describe('parseModelLocation', () => {
+  it('s3:// URIs and local paths', () => {
+    expect(parseModelLocation('s3://mlflow-models/1/e1ef/artifacts/model')).toEqual({ kind: 's3', bucket: 'mlflow-models', key: '1/e1ef/artifacts/model' });
+    expect(parseModelLocation('s3://b-1.x/lin_reg.bin')).toEqual({ kind: 's3', bucket: 'b-1.x', key: 'lin_reg.bin' });
+    expect(parseModelLocation(' model-artifacts/lin_reg.bin ')).toEqual({ kind: 'file', path: 'model-artifacts/lin_reg.bin' });
+    expect(parseModelLocation('/opt/model')).toEqual({ kind: 'file', path: '/opt/model' });
+  });
+
+  it('rejects what cannot be a location', () => {
+    expect(() => parseModelLocation('')).toThrow(ModelLocationError);
+    expect(() => parseModelLocation('s3://bucket/')).toThrow(/has no key/);
+    expect(() => parseModelLocation('s3://Bad_Bucket/key')).toThrow(/invalid S3 bucket name/);
+    expect(() => parseModelLocation('https://example.com/model.bin')).toThrow(/unsupported model location scheme/);
+  });
+});
+
+describe('modelSourceFromParts (env pieces)', () => {
+  it('MODEL_LOCATION wins, then MODEL_BUCKET + MODEL_KEY, then the course MLflow layout', () => {
+    expect(modelSourceFromParts({ MODEL_LOCATION: 's3://a-bucket/k.bin', MODEL_BUCKET: 'other', MODEL_KEY: 'x' })).toEqual({ kind: 's3', bucket: 'a-bucket', key: 'k.bin' });
+    expect(modelSourceFromParts({ MODEL_BUCKET: 'models', MODEL_KEY: '/lin_reg.bin' })).toEqual({ kind: 's3', bucket: 'models', key: 'lin_reg.bin' });
+    expect(modelSourceFromParts({ MODEL_BUCKET: 'models', MLFLOW_EXPERIMENT_ID: '1', RUN_ID: 'e1efc53e' })).toEqual({
+      kind: 's3',
+      bucket: 'models',
+      key: '1/e1efc53e/artifacts/model',
+    });
+    expect(modelSourceFromParts({})).toBeUndefined();
+    expect(modelSourceFromParts({ MODEL_LOCATION: '  ' })).toBeUndefined();
+  });
+
+  it('incomplete pieces are errors that say what is missing', () => {
+    expect(() => modelSourceFromParts({ MODEL_KEY: 'x.bin' })).toThrow(/MODEL_BUCKET is not/);
+    expect(() => modelSourceFromParts({ MODEL_BUCKET: 'models', RUN_ID: 'abc' })).toThrow(/neither MODEL_KEY nor MLFLOW_EXPERIMENT_ID \+ RUN_ID/);
+  });
+});
+
+describe('parseMlmodel', () => {
+  it('reads the course MLflow folder', () => {
+    const text = readFileSync(join(MODEL_CASES[1]?.fixture ?? '', 'MLmodel'), 'utf8');
+    expect(parseMlmodel(text)).toEqual({
+      pickledModel: 'model.pkl',
+      sklearnVersion: '1.0.2',
+      serializationFormat: 'cloudpickle',
+      runId: 'e1efc53e9bd149078b0c12aeaa6365df',
+      mlflowVersion: '1.26.1',
+    });
+  });
+
+  it('copes with what newer MLflow writes: wrapped quoted scalars, sequences, comments, quoted keys', () => {
+    const text = [
+      '# written by mlflow 2.x',
+      'artifact_path: model',
+      'flavors:',
+      '  python_function:',
+      '    env:',
+      '      conda: conda.yaml',
+      '      virtualenv: python_env.yaml',
+      '    loader_module: mlflow.sklearn',
+      '  sklearn:',
+      '    code: null',
+      '    pickled_model: "model.pkl"',
+      "    serialization_format: 'cloudpickle'",
+      '    sklearn_version: 1.5.0',
+      'mlflow_version: 2.13.0',
+      'model_size_bytes: 411535',
+      "model_uuid: 5016c0894ae54c9db84fc47842619195",
+      'run_id: 5016c0894ae54c9db84fc47842619195',
+      'signature:',
+      "  inputs: '[{\"type\": \"string\", \"name\": \"PU_DO\", \"required\": true}, {\"type\": \"double\",",
+      "    \"name\": \"trip_distance\", \"required\": true}]'",
+      '  outputs: null',
+      'tags:',
+      '- a',
+      '- b: c',
+      "'quoted key': yes",
+      "utc_time_created: '2024-05-20 10:00:00.000000'",
+      '',
+    ].join('\n');
+    expect(parseMlmodel(text)).toEqual({
+      pickledModel: 'model.pkl',
+      sklearnVersion: '1.5.0',
+      serializationFormat: 'cloudpickle',
+      runId: '5016c0894ae54c9db84fc47842619195',
+      mlflowVersion: '2.13.0',
+    });
+  });
+
+  it('errors name the problem', () => {
+    expect(() => parseMlmodel('just a string')).toThrow(MlflowModelError);
+    expect(() => parseMlmodel('run_id: x\n')).toThrow(/no flavors mapping/);
+    expect(() => parseMlmodel('flavors:\n  sklearn:\n    sklearn_version: 1.0\n')).toThrow(/has no pickled_model/);
+    expect(() => parseMlmodel('flavors:\n  sklearn:\n    pickled_model: /etc/passwd\n')).toThrow(/outside the model folder/);
+  });
+});
+
+describe('loading from S3 (s3rver)', () => {
+  let s3: RunningS3rver;
+  const bucket = 'mlflow-models-test';
+  const rfFolder = MODEL_CASES[1]?.fixture ?? '';
+  const runId = 'e1efc53e9bd149078b0c12aeaa6365df';
+
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    await createBucket(s3.client, bucket);
+    await putObject(s3.client, bucket, 'lin_reg.bin', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
+    await putObject(s3.client, bucket, 'models/lin_reg_no_extension', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
+    for (const file of ['MLmodel', 'model.pkl', 'conda.yaml']) {
+      await putObject(s3.client, bucket, `1/${runId}/artifacts/model/${file}`, readFileSync(join(rfFolder, file)));
+    }
+    await putObject(s3.client, bucket, `1/broken/artifacts/model/MLmodel`, readFileSync(join(rfFolder, 'MLmodel')));
+  });
+  afterAll(async () => {
+    await s3?.dispose();
+  });
+
+  it('an object key (course lin_reg.bin), with its ETag', async () => {
+    const { predictor, description } = await loadModel(`s3://${bucket}/lin_reg.bin`, { s3: s3.client });
+    expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
+    expect(description).toMatchObject({ format: 'pickle-tuple', source: `s3://${bucket}/lin_reg.bin`, version: 'sha256:b51a38fd7db9' });
+    expect(description.s3ETag).toMatch(/^"?[0-9a-f]{32}"?$/);
+  });
+
+  it('the course MLflow layout, from env pieces', async () => {
+    const source = modelSourceFromParts({ MODEL_BUCKET: bucket, MLFLOW_EXPERIMENT_ID: '1', RUN_ID: runId });
+    expect(source).toBeDefined();
+    const { predictor, description } = await loadModel(source ?? '', { s3: s3.client });
+    expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(21.294545348333408);
+    expect(description).toMatchObject({ format: 'mlflow', version: runId, sklearnVersion: '1.0.2', regressor: 'RandomForestRegressor' });
+  });
+
+  it('an MLflow prefix with a trailing slash, and the MLmodel key itself', async () => {
+    for (const key of [`1/${runId}/artifacts/model/`, `1/${runId}/artifacts/model/MLmodel`]) {
+      const { description } = await loadModel(`s3://${bucket}/${key}`, { s3: s3.client });
+      expect(description.version).toBe(runId);
+    }
+  });
+
+  it('an object without a model extension is loaded when no MLmodel sits under it', async () => {
+    const { predictor } = await loadModel(`s3://${bucket}/models/lin_reg_no_extension`, { s3: s3.client });
+    expect(predictor.predictOne({ PU_DO: '10_50', trip_distance: 40 })).toBe(26.43883355119793);
+  });
+
+  it('missing objects and folders give clear errors', async () => {
+    await expect(loadModel(`s3://${bucket}/nope.bin`, { s3: s3.client })).rejects.toThrow(ModelFetchError);
+    await expect(loadModel(`s3://${bucket}/1/nope/artifacts/model`, { s3: s3.client })).rejects.toThrow(/neither the object .* nor an MLflow folder/);
+    await expect(loadModel(`s3://${bucket}/1/broken/artifacts/model`, { s3: s3.client })).rejects.toThrow(/names pickled_model model\.pkl, but .* does not exist/);
+    await expect(loadModel(`s3://no-such-bucket-x/lin_reg.bin`, { s3: s3.client })).rejects.toThrow(/cannot get s3:\/\/no-such-bucket-x\/lin_reg\.bin: NoSuchBucket/);
+    await expect(loadModel(`s3://${bucket}/lin_reg.bin`)).rejects.toThrow(/needs an S3 client/);
+  });
+});
