@@ -173,7 +173,12 @@ function schemaFor(header: readonly string[], kinds: readonly ParquetColumnKind[
  * {@link PARQUET_ROW_GROUP_SIZE} and written as each fills (memory stays bounded), SNAPPY
  * compressed, under `<path>.partial` until `commit`.
  */
-export function openParquetOutput(path: string, header: readonly string[], kinds: readonly ParquetColumnKind[] = parquetKinds(header)): ScoreOutput {
+export function openParquetOutput(
+  path: string,
+  header: readonly string[],
+  kinds: readonly ParquetColumnKind[] = parquetKinds(header),
+  rowGroupSize: number = PARQUET_ROW_GROUP_SIZE,
+): ScoreOutput {
   const partial = `${path}.partial`;
   const writer = new ParquetWriter({ writer: fileWriter(partial), schema: schemaFor(header, kinds), createdBy: 'ride-duration score' });
   let columns: unknown[][] = header.map(() => []);
@@ -191,7 +196,7 @@ export function openParquetOutput(path: string, header: readonly string[], kinds
     async write(cells) {
       for (let i = 0; i < header.length; i++) (columns[i] as unknown[]).push(toParquet(kinds[i] ?? 'string', cells[i] ?? null));
       rows++;
-      if (rows >= PARQUET_ROW_GROUP_SIZE) await flush();
+      if (rows >= rowGroupSize) await flush();
     },
     async commit() {
       await flush();
