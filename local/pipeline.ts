@@ -11,8 +11,10 @@
  *   models[(s3://models)] -->|cold start| handler
  * ```
  */
+import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { detectRideFormat } from '../io/index.js';
 import { createKinesisClient, createS3Client } from '../lambda/aws-clients.js';
 import { DEFAULT_DEAD_LETTER_PREFIX, ENV, readConfig } from '../lambda/config.js';
 import { createHandler, dependenciesFromConfig, type RideHandler } from '../lambda/handler.js';
@@ -150,6 +152,13 @@ export class LocalPipeline {
   /** Starts services, uploads the model, wires the real handler and starts the mapping. */
   static async start(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
     const modelPath = options.model ?? path(DEFAULT_MODEL);
+    // Fail on a bad --input before anything is started.
+    if (options.input !== undefined) {
+      detectRideFormat(options.input);
+      await access(options.input).catch((error: unknown) => {
+        throw new LocalPipelineError(`cannot read --input ${options.input}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
     const services = await startLocalServices({ shards: options.shards ?? 1, modelPath });
     try {
       const modelLocation = services.modelLocation ?? modelPath;
