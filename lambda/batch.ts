@@ -12,14 +12,14 @@
  * successfully after it. Delivery is therefore at-least-once: consumers de-duplicate on
  * `prediction.ride_id` + `version`. Poison records never fail the batch, so they never block the shard.
  */
-import { Buffer } from 'node:buffer';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import type { Predictor } from './model/types.js';
 import { silentLog, type LogSink } from './observability.js';
-import { decodeRide, RideRejection } from './ride/decode.js';
-import { rideFeatures } from './ride/features.js';
+import { decodeRideInto } from './ride/decode.js';
+import { createRideSlot } from './ride/fast-path.js';
 import { predictionEvent, predictionSerializer, type PredictionEvent } from './ride/prediction.js';
-import type { DeadLetter, DeadLetterSink, OutputFailure, OutputRecord, OutputSink } from './sinks/types.js';
+import { OutputBatch } from './sinks/output-batch.js';
+import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink } from './sinks/types.js';
 
 export interface BatchDependencies {
   readonly predictor: Predictor;
@@ -120,26 +120,30 @@ export async function processBatch(
   const serialise = predictionSerializer(version);
 
   let predictions: PredictionEvent[] = [];
-  const outputs: OutputRecord[] = [];
+  const outputs = new OutputBatch(output === undefined ? 1 : records.length);
   const letters: DeadLetter[] = [];
   const outputSequence: string[] = [];
 
-  // One pass: nothing per record beyond the parsed JSON, the feature row, the event and its bytes.
+  // One pass; per valid record only the feature row, the event and its JSON text are allocated:
+  // the common record is decoded into `ride` without allocating (ride/fast-path.ts) and the
+  // output bytes go into one buffer for the batch (sinks/output-batch.ts).
+  const ride = createRideSlot();
   for (const record of records) {
-    const decoded = decodeRide(record.kinesis.data);
-    if (decoded instanceof RideRejection) {
-      letters.push(deadLetter(record, decoded.kind, decoded.reason));
+    const rejection = decodeRideInto(record.kinesis.data, ride);
+    if (rejection !== undefined) {
+      letters.push(deadLetter(record, rejection.kind, rejection.reason));
       continue;
     }
-    const duration = predictor.predictOne(rideFeatures(decoded.ride));
+    // Same row as rideFeatures(), built inline from the slot.
+    const duration = predictor.predictOne({ PU_DO: `${ride.PULocationID}_${ride.DOLocationID}`, trip_distance: ride.trip_distance });
     if (!Number.isFinite(duration)) {
       letters.push(deadLetter(record, 'prediction', `prediction: the model returned ${duration} for this ride`));
       continue;
     }
-    const rideId = decoded.ride_id;
+    const rideId = ride.ride_id;
     predictions.push(predictionEvent(version, rideId, duration));
     if (output !== undefined) {
-      outputs.push({ data: Buffer.from(serialise(rideId, duration), 'utf8'), partitionKey: String(rideId) });
+      outputs.add(serialise(rideId, duration), String(rideId));
       outputSequence.push(record.kinesis.sequenceNumber);
     }
   }
@@ -153,7 +157,7 @@ export async function processBatch(
       return await output.write(outputs, writeOptions);
     } catch (error) {
       const { errorCode, errorMessage } = errorFields(error);
-      return outputs.map((_, index) => ({ index, errorCode, errorMessage }));
+      return Array.from({ length: outputs.length }, (_, index) => ({ index, errorCode, errorMessage }));
     }
   };
   const writeDeadLetters = async (): Promise<unknown> => {

@@ -7,6 +7,7 @@
  * merged) → schema.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
+import { createRideSlot, decodeRideFast, type RideSlot } from './fast-path.js';
 import { explainRideEvent, matchRideEvent, type RideEvent } from './schema.js';
 
 /** Kinesis' own record limit: no genuine record is larger, so anything bigger is rejected unread. */
@@ -39,6 +40,8 @@ function jsonProblem(error: unknown): string {
   return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }
 
+const decodeSlot = createRideSlot();
+
 /**
  * Decodes and validates a record's base64 `data`.
  *
@@ -52,6 +55,33 @@ function jsonProblem(error: unknown): string {
  * ```
  */
 export function decodeRide(data: string): RideEvent | RideRejection {
+  if (decodeRideFast(data, decodeSlot)) {
+    const { PULocationID, DOLocationID, trip_distance, ride_id } = decodeSlot;
+    return { ride: { PULocationID, DOLocationID, trip_distance }, ride_id };
+  }
+  return decodeRideGeneral(data);
+}
+
+/**
+ * The hot-path form of {@link decodeRide}: fills `slot` and returns `undefined` for a valid ride,
+ * else returns the rejection. Allocates nothing for a common valid record.
+ */
+export function decodeRideInto(data: string, slot: RideSlot): RideRejection | undefined {
+  if (decodeRideFast(data, slot)) return undefined;
+  const decoded = decodeRideGeneral(data);
+  if (decoded instanceof RideRejection) return decoded;
+  slot.PULocationID = decoded.ride.PULocationID;
+  slot.DOLocationID = decoded.ride.DOLocationID;
+  slot.trip_distance = decoded.ride.trip_distance;
+  slot.ride_id = decoded.ride_id;
+  return undefined;
+}
+
+/**
+ * The general path: strict base64, fatal UTF-8, `JSON.parse`, schema. Decides every input and
+ * explains every rejection; {@link decodeRide} only comes here when the fast path cannot decide.
+ */
+export function decodeRideGeneral(data: string): RideEvent | RideRejection {
   if (data.length > MAX_BASE64_LENGTH) {
     return new RideRejection('too-large', `too large: ${data.length} base64 characters, more than a ${MAX_RECORD_BYTES}-byte Kinesis record`);
   }

@@ -1,4 +1,5 @@
 export type { DeadLetter, DeadLetterKind, DeadLetterSink, OutputFailure, OutputRecord, OutputSink, WriteOptions } from './types.js';
+export { OutputBatch } from './output-batch.js';
 export { MemoryDeadLetterSink, MemoryOutputSink } from './memory.js';
 export { LogDeadLetterSink } from './log.js';
 export { S3DeadLetterSink, deadLetterKey, deadLettersToJsonLines, type S3DeadLetterSinkOptions } from './dead-letter.js';

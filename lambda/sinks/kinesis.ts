@@ -8,6 +8,7 @@
  */
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { silentLog, type LogSink } from '../observability.js';
+import type { OutputBatch } from './output-batch.js';
 import type { OutputFailure, OutputRecord, OutputSink, WriteOptions } from './types.js';
 
 /** `PutRecords` limits: entries per call, and bytes per call (data + partition key, all entries). */
@@ -238,9 +239,9 @@ export interface KinesisOutputSinkOptions {
 export class KinesisOutputSink implements OutputSink {
   constructor(private readonly options: KinesisOutputSinkOptions) {}
 
-  async write(records: readonly OutputRecord[], options: WriteOptions): Promise<readonly OutputFailure[]> {
+  async write(batch: OutputBatch, options: WriteOptions): Promise<readonly OutputFailure[]> {
     const { client, streamName, ...rest } = this.options;
-    const report = await putRecordsReliably(client, streamName, records, { ...rest, ...options });
+    const report = await putRecordsReliably(client, streamName, batch.toRecords(), { ...rest, ...options });
     return report.failures;
   }
 }

@@ -2,7 +2,8 @@
  * In-memory sinks: the dead-letter store of a local invoke (no `DEAD_LETTER_BUCKET`), and the
  * output of tests and the CLI.
  */
-import type { DeadLetter, DeadLetterSink, OutputFailure, OutputRecord, OutputSink, WriteOptions } from './types.js';
+import type { OutputBatch } from './output-batch.js';
+import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink, WriteOptions } from './types.js';
 
 /** Keeps every dead letter it is given, in order. */
 export class MemoryDeadLetterSink implements DeadLetterSink {
@@ -17,11 +18,8 @@ export class MemoryDeadLetterSink implements DeadLetterSink {
 export class MemoryOutputSink implements OutputSink {
   readonly records: Array<{ readonly partitionKey: string; readonly data: string }> = [];
 
-  async write(records: readonly OutputRecord[], _options?: WriteOptions): Promise<readonly OutputFailure[]> {
-    const decoder = new TextDecoder();
-    for (const record of records) {
-      this.records.push({ partitionKey: record.partitionKey, data: decoder.decode(record.data) });
-    }
+  async write(batch: OutputBatch, _options?: WriteOptions): Promise<readonly OutputFailure[]> {
+    for (let i = 0; i < batch.length; i++) this.records.push({ partitionKey: batch.partitionKey(i), data: batch.text(i) });
     return [];
   }
 }

@@ -3,6 +3,7 @@
  * CLI pass other sinks (memory) to the same batch processor.
  */
 import type { RejectionKind } from '../ride/decode.js';
+import type { OutputBatch } from './output-batch.js';
 
 /** Why a record was dead-lettered: a {@link RejectionKind} of its data, or a model output that is not a finite number. */
 export type DeadLetterKind = RejectionKind | 'prediction';
@@ -15,7 +16,7 @@ export interface OutputRecord {
   readonly partitionKey: string;
 }
 
-/** An output record that could not be written, by its index in the array given to the sink. */
+/** An output record that could not be written, by its index in the batch or array given to the sink. */
 export interface OutputFailure {
   readonly index: number;
   /** Kinesis error code (`ProvisionedThroughputExceededException`, `ResourceNotFoundException`, …) or `DeadlineExceeded`. */
@@ -35,7 +36,7 @@ export interface OutputSink {
    * Writes the records and reports the ones that still failed after its retries.
    * Should not throw; if it does, every record of the call counts as failed.
    */
-  write(records: readonly OutputRecord[], options: WriteOptions): Promise<readonly OutputFailure[]>;
+  write(batch: OutputBatch, options: WriteOptions): Promise<readonly OutputFailure[]>;
 }
 
 /** A poison record as it is dead-lettered: everything needed to inspect and replay it. */

@@ -11,6 +11,7 @@ import {
   PUT_RECORDS_MAX_BYTES,
   putRecordsReliably,
 } from '../../lambda/sinks/kinesis.js';
+import { OutputBatch } from '../../lambda/sinks/output-batch.js';
 import type { OutputRecord } from '../../lambda/sinks/types.js';
 import { RecordingLog } from '../support/log.js';
 
@@ -178,11 +179,23 @@ describe('putRecordsReliably', () => {
   });
 });
 
+describe('OutputBatch', () => {
+  it('packs records into one buffer and gives them back as views', () => {
+    const batch = new OutputBatch(1);
+    const texts = ['{"a":1}', '{"é":"ü"}', 'x'.repeat(1_000), ''];
+    texts.forEach((text, i) => batch.add(text, `k${i}`));
+    expect(batch.length).toBe(4);
+    expect(texts.map((_, i) => batch.text(i))).toEqual(texts);
+    expect(batch.toRecords().map((r) => [Buffer.from(r.data).toString('utf8'), r.partitionKey])).toEqual(texts.map((t, i) => [t, `k${i}`]));
+    expect(OutputBatch.of(batch.toRecords()).text(1)).toBe('{"é":"ü"}');
+  });
+});
+
 describe('KinesisOutputSink', () => {
   it('returns the failures of putRecordsReliably', async () => {
     kinesisMock.on(PutRecordsCommand).rejects(serviceError('ResourceNotFoundException', 400));
     const sink = new KinesisOutputSink({ client: new KinesisClient({}), streamName: 'missing', ...noSleep });
-    const failures = await sink.write(records(2), { remainingTimeMs: () => 60_000 });
+    const failures = await sink.write(OutputBatch.of(records(2)), { remainingTimeMs: () => 60_000 });
     expect(failures.map((f) => f.index)).toEqual([0, 1]);
   });
 });

@@ -1,0 +1,256 @@
+/**
+ * The hot path for the common record: base64 of a compact ASCII ride event with exactly the course's
+ * keys. It decodes base64 into a reused buffer and scans the JSON bytes directly into a reused
+ * {@link RideSlot}, allocating nothing.
+ *
+ * Why: on this workload `Buffer.from(base64)` + UTF-8 check + `JSON.parse` + the schema cost several
+ * microseconds per record; the handler's budget is two (500,000 records/s). The scanner is
+ * deliberately narrow: anything it does not fully understand (extra keys, escapes, non-ASCII bytes,
+ * exponents, duplicate keys, `130.0` for an integer, more than 15 significant digits, invalid values)
+ * makes it return `false`, and the general path (`JSON.parse` + zod) decides and explains. A
+ * property test holds both paths to the same results.
+ *
+ * Numbers: integers are accumulated exactly (safe integers only); a decimal with at most 15
+ * significant digits and at most 22 fraction digits is `mantissa / 10^k`, one correctly rounded IEEE
+ * division of two exact values (Clinger's fast path), hence the same double `JSON.parse` gives.
+ */
+import { MAX_RIDE_ID_LENGTH, type RideId } from './schema.js';
+
+/** Mutable holder the fast path fills; read it before the next call. */
+export interface RideSlot {
+  PULocationID: number;
+  DOLocationID: number;
+  trip_distance: number;
+  ride_id: RideId;
+}
+
+export function createRideSlot(): RideSlot {
+  return { PULocationID: 0, DOLocationID: 0, trip_distance: 0, ride_id: 0 };
+}
+
+/** Records longer than this (in base64 characters) go to the general path. */
+const MAX_FAST_BASE64 = 4_096;
+
+const BASE64_VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  BASE64_VALUES['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+}
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact up to 1e22
+
+// One spare byte for a 0 sentinel at `end`, so no check can match a stale byte of an earlier record.
+const bytes = new Uint8Array((MAX_FAST_BASE64 / 4) * 3 + 1);
+let end = 0;
+let pos = 0;
+
+/** Strict base64 → `bytes[0..end)`; false on any invalid character or padding. */
+function decodeBase64(data: string): boolean {
+  const length = data.length;
+  if (length === 0 || length % 4 !== 0 || length > MAX_FAST_BASE64) return false;
+  let padding = 0;
+  if (data.charCodeAt(length - 1) === 61 /* = */) padding = data.charCodeAt(length - 2) === 61 ? 2 : 1;
+  const full = length - (padding === 0 ? 0 : 4);
+  let out = 0;
+  let bad = 0;
+  for (let i = 0; i < full; i += 4) {
+    const a = BASE64_VALUES[data.charCodeAt(i) & 127]! | (data.charCodeAt(i) & ~127);
+    const b = BASE64_VALUES[data.charCodeAt(i + 1) & 127]! | (data.charCodeAt(i + 1) & ~127);
+    const c = BASE64_VALUES[data.charCodeAt(i + 2) & 127]! | (data.charCodeAt(i + 2) & ~127);
+    const d = BASE64_VALUES[data.charCodeAt(i + 3) & 127]! | (data.charCodeAt(i + 3) & ~127);
+    bad |= a | b | c | d;
+    bytes[out++] = (a << 2) | (b >> 4);
+    bytes[out++] = ((b & 15) << 4) | (c >> 2);
+    bytes[out++] = ((c & 3) << 6) | d;
+  }
+  if (bad < 0 || bad > 63) return false;
+  if (padding > 0) {
+    const a = BASE64_VALUES[data.charCodeAt(full) & 127]! | (data.charCodeAt(full) & ~127);
+    const b = BASE64_VALUES[data.charCodeAt(full + 1) & 127]! | (data.charCodeAt(full + 1) & ~127);
+    if ((a | b) < 0 || (a | b) > 63) return false;
+    bytes[out++] = (a << 2) | (b >> 4);
+    if (padding === 1) {
+      const c = BASE64_VALUES[data.charCodeAt(full + 2) & 127]! | (data.charCodeAt(full + 2) & ~127);
+      if (c < 0 || c > 63) return false;
+      bytes[out++] = ((b & 15) << 4) | (c >> 2);
+    }
+  }
+  end = out;
+  bytes[end] = 0;
+  return true;
+}
+
+function skipWhitespace(): void {
+  while (pos < end) {
+    const c = bytes[pos]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return;
+    pos++;
+  }
+}
+
+// Key ids returned by readKey.
+const KEY_UNKNOWN = 0;
+const KEY_RIDE = 1;
+const KEY_RIDE_ID = 2;
+const KEY_PU = 3;
+const KEY_DO = 4;
+const KEY_DISTANCE = 5;
+const KEYS: ReadonlyArray<readonly [number, Uint8Array]> = [
+  [KEY_RIDE, new TextEncoder().encode('ride')],
+  [KEY_RIDE_ID, new TextEncoder().encode('ride_id')],
+  [KEY_PU, new TextEncoder().encode('PULocationID')],
+  [KEY_DO, new TextEncoder().encode('DOLocationID')],
+  [KEY_DISTANCE, new TextEncoder().encode('trip_distance')],
+];
+
+/** At `"`: reads a plain ASCII string without escapes; returns [start, stop) via globals or -1. */
+let stringStart = 0;
+function readPlainString(): boolean {
+  if (bytes[pos] !== 0x22) return false;
+  stringStart = ++pos;
+  while (pos < end) {
+    const c = bytes[pos]!;
+    if (c === 0x22) {
+      pos++;
+      return true;
+    }
+    if (c === 0x5c || c < 0x20 || c > 0x7e) return false; // escapes, control and non-ASCII bytes: general path
+    pos++;
+  }
+  return false;
+}
+
+function readKey(): number {
+  if (!readPlainString()) return -1;
+  const length = pos - 1 - stringStart;
+  outer: for (const [id, key] of KEYS) {
+    if (key.length !== length) continue;
+    for (let i = 0; i < length; i++) if (bytes[stringStart + i] !== key[i]) continue outer;
+    return id;
+  }
+  return KEY_UNKNOWN;
+}
+
+/**
+ * Reads a JSON number; NaN when it is not one the fast path handles. `integer` requires no
+ * fraction (an exponent is never handled here).
+ */
+function readNumber(integer: boolean): number {
+  let negative = false;
+  if (bytes[pos] === 0x2d) {
+    negative = true;
+    pos++;
+  }
+  const first = pos;
+  let mantissa = 0;
+  let digits = 0;
+  while (pos < end && bytes[pos]! >= 0x30 && bytes[pos]! <= 0x39) {
+    mantissa = mantissa * 10 + (bytes[pos]! - 0x30);
+    pos++;
+  }
+  const intDigits = pos - first;
+  if (intDigits === 0 || (intDigits > 1 && bytes[first] === 0x30)) return Number.NaN;
+  digits = intDigits;
+  let fraction = 0;
+  if (bytes[pos] === 0x2e) {
+    if (integer) return Number.NaN;
+    pos++;
+    const fracStart = pos;
+    while (pos < end && bytes[pos]! >= 0x30 && bytes[pos]! <= 0x39) {
+      mantissa = mantissa * 10 + (bytes[pos]! - 0x30);
+      pos++;
+    }
+    fraction = pos - fracStart;
+    if (fraction === 0) return Number.NaN;
+    digits += fraction;
+  }
+  const next = bytes[pos];
+  if (next === 0x65 || next === 0x45) return Number.NaN; // exponent
+  if (fraction === 0) {
+    // Exact while the true value is safe: every partial sum is then smaller and exact too; a larger
+    // value accumulates to at least 2^53 and is refused (zod refuses unsafe integers as well).
+    return digits <= 16 && mantissa <= Number.MAX_SAFE_INTEGER ? (negative ? -mantissa : mantissa) : Number.NaN;
+  }
+  // Leading zeros of "0.000123" do not count as significant digits, but counting them is only conservative.
+  if (digits > 15 || fraction > 22) return Number.NaN;
+  const value = mantissa / POW10[fraction]!;
+  return negative ? -value : value;
+}
+
+function readRide(slot: RideSlot): boolean {
+  if (bytes[pos] !== 0x7b) return false;
+  pos++;
+  let seen = 0;
+  for (;;) {
+    skipWhitespace();
+    const key = readKey();
+    if (key < KEY_PU) return false; // unknown, malformed or top-level key inside ride
+    const bit = 1 << key;
+    if ((seen & bit) !== 0) return false; // duplicate key: JSON.parse keeps the last; let it decide
+    seen |= bit;
+    skipWhitespace();
+    if (bytes[pos] !== 0x3a) return false;
+    pos++;
+    skipWhitespace();
+    if (key === KEY_DISTANCE) {
+      const value = readNumber(false);
+      if (!(value >= 0)) return false; // NaN (not handled) or negative (invalid: general path explains)
+      slot.trip_distance = value;
+    } else {
+      const value = readNumber(true);
+      if (value !== value) return false;
+      if (key === KEY_PU) slot.PULocationID = value;
+      else slot.DOLocationID = value;
+    }
+    skipWhitespace();
+    const c = bytes[pos++];
+    if (c === 0x7d) return seen === ((1 << KEY_PU) | (1 << KEY_DO) | (1 << KEY_DISTANCE));
+    if (c !== 0x2c) return false;
+  }
+}
+
+function readRideId(slot: RideSlot): boolean {
+  if (bytes[pos] === 0x22) {
+    if (!readPlainString()) return false;
+    const length = pos - 1 - stringStart;
+    if (length < 1 || length > MAX_RIDE_ID_LENGTH) return false;
+    slot.ride_id = String.fromCharCode.apply(null, bytes.subarray(stringStart, pos - 1) as unknown as number[]);
+    return true;
+  }
+  const value = readNumber(true);
+  if (value !== value) return false;
+  slot.ride_id = value;
+  return true;
+}
+
+/**
+ * Fills `slot` from a record's base64 data if the fast path can decide it is a valid ride event.
+ *
+ * @returns `true` when `slot` holds the ride; `false` means "not decided here", never "invalid".
+ */
+export function decodeRideFast(data: string, slot: RideSlot): boolean {
+  if (!decodeBase64(data)) return false;
+  pos = 0;
+  skipWhitespace();
+  if (bytes[pos] !== 0x7b) return false;
+  pos++;
+  let seen = 0;
+  for (;;) {
+    skipWhitespace();
+    const key = readKey();
+    if (key !== KEY_RIDE && key !== KEY_RIDE_ID) return false;
+    const bit = 1 << key;
+    if ((seen & bit) !== 0) return false;
+    seen |= bit;
+    skipWhitespace();
+    if (bytes[pos] !== 0x3a) return false;
+    pos++;
+    skipWhitespace();
+    if (!(key === KEY_RIDE ? readRide(slot) : readRideId(slot))) return false;
+    skipWhitespace();
+    const c = bytes[pos++];
+    if (c === 0x7d) break;
+    if (c !== 0x2c) return false;
+  }
+  if (seen !== ((1 << KEY_RIDE) | (1 << KEY_RIDE_ID))) return false;
+  skipWhitespace();
+  return pos === end;
+}
