@@ -1,5 +1,5 @@
 /**
- * `score`: batch-score a ride file with a model, as scikit-learn would, into a CSV file.
+ * `score`: batch-score a ride file with a model, as scikit-learn would, into a CSV (or parquet) file.
  *
  * The default layout writes `PULocationID,DOLocationID,trip_distance,prediction` (the golden files'
  * columns, floats printed like Python). A ride missing a field the model needs keeps its line, with
@@ -214,7 +214,7 @@ function reportScore(summary: ScoreSummary, options: ScoreOptions, io: CliIO): v
 /** The `score` command. */
 export function scoreCommand(io: CliIO = processIO): Command {
   return new Command('score')
-    .description('Score a ride file (TLC parquet, CSV or JSON lines) and write a CSV of predictions.')
+    .description('Score a ride file (TLC parquet, CSV or JSON lines) and write its predictions as CSV or parquet.')
     .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl/.ndjson')
     .requiredOption('-o, --output <file.csv|file.parquet>', 'CSV or parquet (by extension) to write (overwritten)')
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)

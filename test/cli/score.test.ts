@@ -85,7 +85,7 @@ describe('score', () => {
       runScore({ input: repoPath('test/fixtures/rides/bad-quote.csv'), output: join(sub, 'out.csv') }, memoryIO()),
     ).rejects.toThrow(RideFileError);
     await expect(runScore({ input: repoPath('test/fixtures/rides/sample.csv'), output: join(sub, 'out.txt') }, memoryIO())).rejects.toThrow(
-      /must be a \.csv file/,
+      /must be a \.csv or \.parquet file/,
     );
     await expect(
       runScore({ input: repoPath('test/fixtures/rides/sample.csv'), output: join(sub, 'out.csv'), model: join(sub, 'nope.bin') }, memoryIO()),
