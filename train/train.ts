@@ -6,6 +6,7 @@ import type { FeatureDict } from '../lambda/model/types.js';
 import type { NativeLinearModel } from '../lambda/model/native-format.js';
 import { toNativeModel } from './artifact.js';
 import { fitVocabulary, transform, type Vocabulary } from './dict-vectorizer.js';
+import { LSQR_DEFAULTS } from './lsqr.js';
 import { fitLinear, predictLinear, type FitOptions, type LinearFit } from './linear-regression.js';
 import { rmse } from './metrics.js';
 import type { TripTable } from './types.js';
@@ -31,9 +32,20 @@ export interface TrainingResult {
   readonly model: NativeLinearModel;
 }
 
+/**
+ * Which solution a fit is: scikit-learn's early-stopped LSQR iterate (`sklearn-early-stop`), a
+ * solve run to its own tolerance (`converged`), or one cut off by the iteration cap.
+ */
+export type SolveMode = 'sklearn-early-stop' | 'converged' | 'iteration-limit';
+
+export function solveMode(fit: LinearFit): SolveMode {
+  if (!fit.solve.converged) return 'iteration-limit';
+  return fit.solver === 'lsqr' && fit.tol === LSQR_DEFAULTS.atol ? 'sklearn-early-stop' : 'converged';
+}
+
 /** One-line statement of what the solve reproduces, printed and stored in metadata. */
 export function describeSolve(fit: LinearFit): string {
-  if (fit.solver === 'lsqr' && fit.tol === 1e-6 && fit.solve.stopCode !== 7) {
+  if (solveMode(fit) === 'sklearn-early-stop') {
     return `LSQR stopped early by scipy's default tolerances (atol = btol = 1e-6), as scikit-learn's ${fit.alpha > 0 ? 'Ridge(solver="lsqr")' : 'LinearRegression'} does on sparse input: ${fit.solve.stopReason}`;
   }
   return `${fit.solver.toUpperCase()} with tol ${fit.tol}: ${fit.solve.stopReason}${fit.solve.converged ? '' : ' (not converged)'}`;
@@ -75,8 +87,8 @@ export function trainModel(train: TripTable, val: TripTable, options: FitOptions
       tol: fit.tol,
       iterations: fit.solve.iterations,
       stopCode: fit.solve.stopCode,
+      solveMode: solveMode(fit),
       stoppingRule: describeSolve(fit),
-      converged: fit.solve.converged,
       trainRmse,
       valRmse,
     },

@@ -3,7 +3,13 @@
  * our native JSON artifact that `score`, `serve`, `invoke` and the Lambda load like any pickle.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { describeSolve, readTrips, trainModel, writeNativeModel, type SolverName } from '../../train/index.js';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { describeSolve, readTrips, solveMode, trainModel, writeNativeModel, type SolverName } from '../../train/index.js';
+
+async function sha256(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
 
 function positiveNumber(name: string, allowZero: boolean) {
   return (raw: string): number => {
@@ -44,13 +50,15 @@ export function trainCommand(): Command {
         ...(opts.tol === undefined ? {} : { tol: opts.tol }),
         ...(opts.maxIter === undefined ? {} : { maxIterations: Math.floor(opts.maxIter) }),
       });
-      await writeNativeModel(opts.output, result.model);
+      // Provenance: the exact bytes trained and validated on.
+      const [trainDataSha256, valDataSha256] = await Promise.all([sha256(opts.train), sha256(opts.val)]);
+      await writeNativeModel(opts.output, { ...result.model, metadata: { ...result.model.metadata, trainDataSha256, valDataSha256 } });
       const log = (line: string) => process.stderr.write(`${line}\n`);
       log(`train: ${train.source}: ${result.trainRows} rides kept of ${train.rowsRead} (${train.rowsOutOfRange} outside 1–60 min, ${train.rowsWithNulls} with nulls)`);
       log(`val:   ${val.source}: ${result.valRows} rides kept of ${val.rowsRead} (${result.valUnseenPuDo} with a PU_DO unseen in training)`);
       log(`model: ${result.model.regressor}${opts.alpha > 0 ? `(alpha=${opts.alpha})` : ''}, ${result.vocabulary.featureNames.length} features, intercept ${result.fit.intercept}`);
       log(`solve: ${result.fit.solve.iterations} iterations; ${describeSolve(result.fit)}`);
       log(`wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      process.stdout.write(`${JSON.stringify({ trainRmse: result.trainRmse, valRmse: result.valRmse, iterations: result.fit.solve.iterations, converged: result.fit.solve.converged, output: opts.output })}\n`);
+      process.stdout.write(`${JSON.stringify({ trainRmse: result.trainRmse, valRmse: result.valRmse, iterations: result.fit.solve.iterations, solveMode: solveMode(result.fit), output: opts.output })}\n`);
     });
 }
