@@ -9,9 +9,11 @@ import { UnsupportedModelError } from '../errors.js';
 import { PyInstance, PyTuple, describeValue } from '../pickle/index.js';
 import type { PyValue } from '../pickle/index.js';
 import type { Predictor } from '../types.js';
-import { attr, instanceOf, sklearnVersionOf } from './attrs.js';
+import { instanceOf, sklearnVersionOf } from './attrs.js';
 import { DictVectorizerModel } from './dict-vectorizer.js';
+import { forestFromPickle } from './forest.js';
 import { LINEAR_REGRESSORS, LinearModel } from './linear.js';
+import { pipelineSteps } from './pipeline.js';
 import { VectorizedPredictor } from './predictor.js';
 import type { SparseRegressor } from './regressor.js';
 import { TreeEnsemble } from './tree.js';
@@ -19,6 +21,8 @@ import { TreeEnsemble } from './tree.js';
 export { DictVectorizerModel } from './dict-vectorizer.js';
 export { LinearModel } from './linear.js';
 export { TreeEnsemble } from './tree.js';
+export { forestFromPickle } from './forest.js';
+export { pipelineSteps } from './pipeline.js';
 export { VectorizedPredictor } from './predictor.js';
 export type { SparseRegressor } from './regressor.js';
 
@@ -83,25 +87,7 @@ export function toPredictor(obj: PyValue): SklearnModel {
 
 function regressorFrom(obj: PyInstance): SparseRegressor {
   if ((LINEAR_REGRESSORS as readonly string[]).includes(obj.className)) return LinearModel.fromPickle(obj);
-  if (obj.className === 'DecisionTreeRegressor' || obj.className === 'RandomForestRegressor') return TreeEnsemble.fromPickle(obj);
+  if (obj.className === 'DecisionTreeRegressor') return TreeEnsemble.fromPickle(obj);
+  if (obj.className === 'RandomForestRegressor') return forestFromPickle(obj);
   throw new UnsupportedModelError(`regressor ${obj.className} is not supported (supported: ${SUPPORTED_REGRESSORS.join(', ')})`);
-}
-
-/** The (vectorizer, regressor) of a Pipeline, skipping `None`/`'passthrough'` steps. */
-function pipelineSteps(pipeline: PyInstance): [PyValue | undefined, PyValue | undefined] {
-  const steps = attr(pipeline, 'steps');
-  if (!Array.isArray(steps)) throw new UnsupportedModelError(`Pipeline.steps is ${describeValue(steps)}`);
-  const estimators: PyValue[] = [];
-  for (const step of steps) {
-    if (!(step instanceof PyTuple) || step.length < 2) throw new UnsupportedModelError(`Pipeline step is ${describeValue(step)}`);
-    const est = step.items[1] as PyValue;
-    if (est === null || est === 'passthrough') continue;
-    estimators.push(est);
-  }
-  if (estimators.length !== 2) {
-    throw new UnsupportedModelError(
-      `expected a Pipeline of DictVectorizer and one regressor, got steps ${estimators.map((e) => describeValue(e)).join(', ')}`,
-    );
-  }
-  return [estimators[0], estimators[1]];
 }

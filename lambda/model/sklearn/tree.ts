@@ -7,8 +7,8 @@
  * `x <= threshold` (threshold float64), going left on true, until a leaf (`left_child == -1`).
  */
 import { UnsupportedModelError } from '../errors.js';
-import { PyInstance, describeValue } from '../pickle/index.js';
-import type { NdArray } from '../pickle/index.js';
+import { describeValue } from '../pickle/index.js';
+import type { NdArray, PyInstance } from '../pickle/index.js';
 import { arrayAttr, attr, instanceOf, numberAttr } from './attrs.js';
 import type { SparseRegressor } from './regressor.js';
 
@@ -32,19 +32,16 @@ export class TreeEnsemble implements SparseRegressor {
     this.x = new Float64Array(featureCount);
   }
 
-  /** From a fitted DecisionTreeRegressor or RandomForestRegressor. */
+  /** From a fitted DecisionTreeRegressor (one tree). */
   static fromPickle(obj: PyInstance): TreeEnsemble {
-    const estimators: PyInstance[] = [];
-    if (obj.className === 'DecisionTreeRegressor') {
-      estimators.push(obj);
-    } else {
-      const list = attr(obj, 'estimators_');
-      if (!Array.isArray(list) || list.length === 0) throw new UnsupportedModelError(`${obj.className}.estimators_ is ${describeValue(list)}`);
-      for (const est of list) {
-        if (!instanceOf(est, 'DecisionTreeRegressor')) throw new UnsupportedModelError(`${obj.className}.estimators_ holds ${describeValue(est)}`);
-        estimators.push(est);
-      }
-    }
+    return TreeEnsemble.fromEstimators(obj.className, [obj]);
+  }
+
+  /**
+   * Several fitted DecisionTreeRegressors in one set of arrays; the score is their float64 sum in
+   * this order divided by their number (RandomForestRegressor's `predict`).
+   */
+  static fromEstimators(name: string, estimators: readonly PyInstance[]): TreeEnsemble {
     const trees = estimators.map((est) => readTree(est));
     const featureCount = trees.reduce((m, t) => Math.max(m, t.nFeatures), 0);
     const total = trees.reduce((s, t) => s + t.nodes, 0);
@@ -67,7 +64,7 @@ export class TreeEnsemble implements SparseRegressor {
       value.set(t.value, base);
       base += t.nodes;
     });
-    return new TreeEnsemble(obj.className, featureCount, roots, left, right, feature, threshold, value);
+    return new TreeEnsemble(name, featureCount, roots, left, right, feature, threshold, value);
   }
 
   get nodeCount(): number {
