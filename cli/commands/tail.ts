@@ -70,7 +70,8 @@ export function formatTailLine(record: KinesisRecord, shardId: string, metadata:
     shardId,
     sequenceNumber: record.SequenceNumber,
     partitionKey: record.PartitionKey,
-    approximateArrivalTimestamp: record.ApproximateArrivalTimestamp?.getTime(),
+    // Epoch seconds, as in a Lambda Kinesis event.
+    approximateArrivalTimestamp: record.ApproximateArrivalTimestamp === undefined ? undefined : record.ApproximateArrivalTimestamp.getTime() / 1000,
     ...(json ? { data: value } : { notJson: Buffer.from(record.Data ?? new Uint8Array()).toString('base64') }),
   });
 }

@@ -119,7 +119,9 @@ describe('tail', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await kinesis.client.send(new PutRecordsCommand({ StreamName: 'tail-latest', Records: [{ Data: Buffer.from('{"new":2}'), PartitionKey: 'b' }] }));
     expect(await tail).toEqual({ records: 1, shards: 1 });
-    expect(JSON.parse(io.out())).toMatchObject({ shardId: 'shardId-000000000000', partitionKey: 'b', data: { new: 2 } });
+    const line = JSON.parse(io.out()) as { approximateArrivalTimestamp: number };
+    expect(line).toMatchObject({ shardId: 'shardId-000000000000', partitionKey: 'b', data: { new: 2 } });
+    expect(Math.abs(line.approximateArrivalTimestamp - Date.now() / 1000)).toBeLessThan(600); // seconds, as in Lambda events
 
     const started = Date.now();
     const idle = await runTail({ stream: 'tail-latest', from: 'latest', timeout: 0.5 }, memoryIO(), { kinesis: kinesis.client });
