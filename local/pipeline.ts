@@ -64,7 +64,7 @@ export interface LocalPipelineOptions {
   readonly logLevel?: string;
   /** Print the handler's EMF metrics on stdout (default false). */
   readonly metrics?: boolean;
-  /** How long to wait for the records to be processed before giving up, ms (default 120 000). */
+  /** How long to wait for the records to be processed before giving up, ms (default 120 000, or 10 ms per record if more). */
   readonly waitTimeoutMs?: number;
   /** Wraps the real handler, e.g. to inject failures in tests. */
   readonly wrapHandler?: (handler: KinesisBatchFunction) => KinesisBatchFunction;
@@ -118,6 +118,9 @@ export interface PipelineEndpoints {
   /** The handler's environment: the same variables as in AWS. */
   readonly environment: Readonly<Record<string, string>>;
 }
+
+/** The output reader gives up once it has read nothing new for this long after processing ended. */
+const PREDICTION_STALL_MS = 5_000;
 
 const path = (location: string | URL): string => (location instanceof URL ? fileURLToPath(location) : location);
 
@@ -263,7 +266,10 @@ export class LocalPipeline {
         },
       });
       try {
-        await this.mapping.waitForRecords(doneBefore + report.produced, options.waitTimeoutMs ?? 120_000);
+        await this.mapping.waitForRecords(
+          doneBefore + report.produced,
+          options.waitTimeoutMs ?? Math.max(120_000, report.produced * 10),
+        );
       } catch (error) {
         problems.push(error instanceof Error ? error.message : String(error));
       }
@@ -304,7 +310,10 @@ export class LocalPipeline {
     };
   }
 
-  /** Waits until every ride expected to be predicted has been read, or a few seconds pass. */
+  /**
+   * Waits until every ride expected to be predicted has been read from the output stream, or the
+   * reader has read nothing new for a few seconds (what is still unread then is missing).
+   */
   private async waitForPredictions(
     records: readonly { key: string; expected: string }[],
     producedAt: ReadonlyMap<string, number>,
@@ -313,9 +322,10 @@ export class LocalPipeline {
     const expected = new Set(records.filter((r) => r.expected === 'prediction' && producedAt.has(r.key)).map((r) => r.key));
     const seen = new Set<string>();
     let scanned = from;
-    const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline) {
+    let lastProgress = Date.now();
+    while (Date.now() - lastProgress < PREDICTION_STALL_MS) {
       const predictions = this.reader.predictions;
+      if (scanned < predictions.length) lastProgress = Date.now();
       for (; scanned < predictions.length; scanned += 1) {
         const key = predictions[scanned]?.key;
         if (key !== undefined && expected.has(key)) seen.add(key);

@@ -51,7 +51,7 @@ interface StartFlags {
   readonly runId?: string;
   readonly logLevel: string;
   readonly metrics: boolean;
-  readonly timeout: number;
+  readonly timeout?: number;
   readonly keepRunning: boolean;
   readonly json: boolean;
 }
@@ -81,7 +81,7 @@ const program = new Command()
       .default('ERROR'),
   )
   .option('--metrics', "print the handler's EMF metrics on stdout", false)
-  .option('--timeout <seconds>', 'give up waiting for the records after this long', positive, 120)
+  .option('--timeout <seconds>', 'give up waiting for the records after this long (default: 120, or 10 ms per record if more)', positive)
   .option('--keep-running', 'after the replay, leave the services up and print their endpoints until Ctrl-C', false)
   .option('--json', 'print the summary as JSON on stdout instead of text', false)
   .showHelpAfterError('(npm start -- --help for usage)');
@@ -155,7 +155,7 @@ async function main(flags: StartFlags): Promise<number> {
     ...(flags.runId === undefined ? {} : { runId: flags.runId }),
     logLevel: flags.logLevel,
     metrics: flags.metrics,
-    waitTimeoutMs: flags.timeout * 1000,
+    ...(flags.timeout === undefined ? {} : { waitTimeoutMs: flags.timeout * 1000 }),
     ...(progress ? { onProgress: progress.update } : {}),
   };
 
