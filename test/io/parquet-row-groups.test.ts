@@ -1,0 +1,117 @@
+/**
+ * The parquet reader on a file written here: several GZIP row groups, nullable columns, naive
+ * timestamps. Runs in a fresh clone (no ../shared), where the TLC files are absent.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetMetadata } from 'hyparquet';
+import type { SchemaElement } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { MissingRideColumnError, readRides, rideFileInfo } from '../../io/index.js';
+import type { ReadRidesOptions, RideRow } from '../../io/index.js';
+
+const ROWS = 250;
+const GROUP = 100;
+const BASE = Date.UTC(2021, 1, 1, 0, 0, 0); // naive 2021-02-01 00:00:00
+
+/** Ride i: ids and distance derived from i; every 7th ride lacks its DOLocationID, every 11th its distance. */
+function expected(i: number): RideRow {
+  return {
+    rowIndex: i,
+    PULocationID: 1 + (i % 265),
+    DOLocationID: i % 7 === 3 ? null : 265 - (i % 265),
+    trip_distance: i % 11 === 5 ? null : i / 8,
+    pickup: BASE + i * 60_000,
+    dropoff: BASE + i * 60_000 + 754_000,
+    rideId: `ride-${i}`,
+  };
+}
+
+const optional = { repetition_type: 'OPTIONAL' } as const;
+const timestamp = { type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MICROS' }, ...optional } as const;
+const SCHEMA: SchemaElement[] = [
+  { name: 'root', num_children: 6 },
+  { name: 'lpep_pickup_datetime', ...timestamp },
+  { name: 'lpep_dropoff_datetime', ...timestamp },
+  { name: 'PULocationID', type: 'INT64', ...optional },
+  { name: 'DOLocationID', type: 'INT64', ...optional },
+  { name: 'trip_distance', type: 'DOUBLE', ...optional },
+  { name: 'ride_key', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, ...optional },
+];
+
+let dir: string;
+let path: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'io-parquet-'));
+  path = join(dir, 'rides.parquet');
+  const rows = Array.from({ length: ROWS }, (_, i) => expected(i));
+  const big = (n: number | null): bigint | null => (n === null ? null : BigInt(n));
+  const buffer = parquetWriteBuffer({
+    schema: SCHEMA,
+    columnData: [
+      { name: 'lpep_pickup_datetime', data: rows.map((r) => big(r.pickup === null ? null : r.pickup * 1000)) },
+      { name: 'lpep_dropoff_datetime', data: rows.map((r) => big(r.dropoff === null ? null : r.dropoff * 1000)) },
+      { name: 'PULocationID', data: rows.map((r) => big(r.PULocationID)) },
+      { name: 'DOLocationID', data: rows.map((r) => big(r.DOLocationID)) },
+      { name: 'trip_distance', data: rows.map((r) => r.trip_distance) },
+      { name: 'ride_key', data: rows.map((r) => r.rideId) },
+    ],
+    rowGroupSize: GROUP,
+    codec: 'GZIP', // as the TLC files
+    compressors: { GZIP: (input: Uint8Array) => gzipSync(input) },
+  });
+  await writeFile(path, new Uint8Array(buffer));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function collect(options: ReadRidesOptions): Promise<RideRow[]> {
+  const rows: RideRow[] = [];
+  for await (const row of readRides(path, options)) rows.push(row);
+  return rows;
+}
+
+describe('parquet rides over several GZIP row groups', () => {
+  it('reads every ride in order, nulls kept as null, naive times exact', async () => {
+    const rows = await collect({ idColumn: 'ride_key' });
+    expect(rows).toEqual(Array.from({ length: ROWS }, (_, i) => expected(i)));
+    expect(await rideFileInfo(path)).toEqual({ format: 'parquet', rows: ROWS });
+  });
+
+  it('serves ranges that start and end inside different row groups', async () => {
+    const rows = await collect({ offset: 95, limit: 110 });
+    expect(rows.map((r) => r.rowIndex)).toEqual(Array.from({ length: 110 }, (_, i) => 95 + i));
+    expect(rows[0]).toEqual({ ...expected(95), rideId: null });
+    expect(await collect({ offset: 240, limit: 100 })).toHaveLength(10);
+    expect(await collect({ offset: 300 })).toEqual([]);
+    expect(await collect({ limit: 0 })).toEqual([]);
+  });
+
+  it('stops early: a range inside the first row group never reads the others', async () => {
+    // A copy whose later row groups are zeroed out (footer intact): reading them would fail.
+    const bytes = new Uint8Array(await readFile(path));
+    const metadata = parquetMetadata(bytes.buffer);
+    const secondGroup = metadata.row_groups[1]?.columns.map((c) => Number(c.meta_data?.dictionary_page_offset ?? c.meta_data?.data_page_offset)) ?? [];
+    const footerLength = new DataView(bytes.buffer).getUint32(bytes.length - 8, true);
+    bytes.fill(0, Math.min(...secondGroup), bytes.length - 8 - footerLength);
+    const damaged = join(dir, 'damaged.parquet');
+    await writeFile(damaged, bytes);
+
+    const rows: RideRow[] = [];
+    for await (const row of readRides(damaged, { limit: GROUP })) rows.push(row);
+    expect(rows).toEqual(Array.from({ length: GROUP }, (_, i) => ({ ...expected(i), rideId: null })));
+    const readAll = async (): Promise<void> => {
+      for await (const row of readRides(damaged)) void row;
+    };
+    await expect(readAll()).rejects.toThrow(/damaged\.parquet: cannot read rows 100-200/);
+  });
+
+  it('names a missing id column', async () => {
+    await expect(collect({ idColumn: 'ride_id' })).rejects.toThrow(MissingRideColumnError);
+  });
+});
