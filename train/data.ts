@@ -2,8 +2,7 @@
  * The course's data preparation (`read_dataframe` in the MLOps Zoomcamp notebooks), column-wise:
  * duration = dropoff − pickup in minutes, keep 1 ≤ duration ≤ 60.
  */
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { readRides } from '../io/index.js';
 import { TrainingDataError } from './errors.js';
 import type { TripTable } from './types.js';
 
@@ -14,25 +13,27 @@ export const MAX_DURATION_MINUTES = 60;
 
 const PICKUP = 'lpep_pickup_datetime';
 const DROPOFF = 'lpep_dropoff_datetime';
-const COLUMNS = [PICKUP, DROPOFF, 'PULocationID', 'DOLocationID', 'trip_distance'] as const;
 
-/** The five model columns of one ride as read, before filtering; null when the file has a null. */
+/**
+ * The five model columns of one ride as read, before filtering; null when absent. Times are naive
+ * wall-clock milliseconds (see `io/`'s `RideRow.pickup`).
+ */
 export interface RawTrip {
-  readonly pickup: Date | null;
-  readonly dropoff: Date | null;
+  readonly pickup: number | null;
+  readonly dropoff: number | null;
   readonly puLocationId: number | null;
   readonly doLocationId: number | null;
   readonly tripDistance: number | null;
 }
 
 /**
- * Ride duration in minutes from pickup to dropoff, as pandas' `td.total_seconds() / 60`.
+ * Ride duration in minutes from pickup to dropoff (ms), as pandas' `td.total_seconds() / 60`.
  *
  * @example
- * durationMinutes(new Date('2021-01-01T00:15:56Z'), new Date('2021-01-01T00:19:52Z')); // 3.9333…
+ * durationMinutes(Date.UTC(2021, 0, 1, 0, 15, 56), Date.UTC(2021, 0, 1, 0, 19, 52)); // 3.9333…
  */
-export function durationMinutes(pickup: Date, dropoff: Date): number {
-  return (dropoff.getTime() - pickup.getTime()) / 1000 / 60;
+export function durationMinutes(pickupMs: number, dropoffMs: number): number {
+  return (dropoffMs - pickupMs) / 1000 / 60;
 }
 
 /** Applies the course filter and packs the kept rows into a {@link TripTable}. */
@@ -75,52 +76,31 @@ export function prepareTrips(source: string, raw: Iterable<RawTrip>): TripTable 
   };
 }
 
-function toNumber(v: unknown): number | null {
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'number') return v;
-  return null;
-}
-
-function toDate(v: unknown): Date | null {
-  if (v instanceof Date) return v;
-  return null;
-}
-
 /**
- * Reads the model columns of a TLC green-taxi parquet file and prepares them as the course does.
+ * Reads a ride file (TLC parquet, CSV or JSON lines, through the shared `io/` readers, streamed)
+ * and prepares it as the course does. Pickup and dropoff times are required.
  *
  * @example
  * const jan = await readTrips('../shared/data/green_tripdata_2021-01.parquet');
  * jan.duration.length; // 73,908
  */
 export async function readTrips(path: string, options: { rowEnd?: number } = {}): Promise<TripTable> {
-  let file;
+  const raw: RawTrip[] = [];
   try {
-    file = await asyncBufferFromFile(path);
+    for await (const ride of readRides(path, options.rowEnd === undefined ? {} : { limit: options.rowEnd })) {
+      raw.push({
+        pickup: ride.pickup,
+        dropoff: ride.dropoff,
+        puLocationId: ride.PULocationID,
+        doLocationId: ride.DOLocationID,
+        tripDistance: ride.trip_distance,
+      });
+    }
   } catch (err) {
-    throw new TrainingDataError(`cannot open ${path}: ${(err as Error).message}`);
+    throw new TrainingDataError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const metadata = await parquetMetadataAsync(file);
-  const present = new Set(metadata.schema.map((s) => s.name));
-  const missing = COLUMNS.filter((c) => !present.has(c));
-  if (missing.length > 0) {
-    throw new TrainingDataError(`${path}: missing column(s) ${missing.join(', ')}; expected a TLC green-taxi file`);
+  if (raw.length > 0 && raw.every((r) => r.pickup === null || r.dropoff === null)) {
+    throw new TrainingDataError(`${path}: no ${PICKUP}/${DROPOFF} times; training needs them to compute durations`);
   }
-  const rows = await parquetReadObjects({
-    file,
-    metadata,
-    compressors,
-    columns: [...COLUMNS],
-    ...(options.rowEnd === undefined ? {} : { rowEnd: options.rowEnd }),
-  });
-  return prepareTrips(
-    path,
-    rows.map((r) => ({
-      pickup: toDate(r[PICKUP]),
-      dropoff: toDate(r[DROPOFF]),
-      puLocationId: toNumber(r['PULocationID']),
-      doLocationId: toNumber(r['DOLocationID']),
-      tripDistance: toNumber(r['trip_distance']),
-    })),
-  );
+  return prepareTrips(path, raw);
 }

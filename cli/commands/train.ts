@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { note, processIO, type CliIO } from '../io.js';
 import { describeSolve, readTrips, solveMode, trainModel, writeNativeModel, type SolverName } from '../../train/index.js';
 
 async function sha256(path: string): Promise<string> {
@@ -28,7 +29,7 @@ function positiveNumber(name: string, allowZero: boolean) {
  * npm run --silent cli -- train --train ../shared/data/green_tripdata_2021-01.parquet \
  *   --val ../shared/data/green_tripdata_2021-02.parquet --output model-artifacts/lin_reg-ts.json
  */
-export function trainCommand(): Command {
+export function trainCommand(io: CliIO = processIO): Command {
   return new Command('train')
     .description(
       'Train the course model (duration 1–60 min; PU_DO one-hot + trip_distance; LinearRegression, or Ridge with --alpha) ' +
@@ -53,12 +54,12 @@ export function trainCommand(): Command {
       // Provenance: the exact bytes trained and validated on.
       const [trainDataSha256, valDataSha256] = await Promise.all([sha256(opts.train), sha256(opts.val)]);
       await writeNativeModel(opts.output, { ...result.model, metadata: { ...result.model.metadata, trainDataSha256, valDataSha256 } });
-      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const log = (line: string) => note(io, line);
       log(`train: ${train.source}: ${result.trainRows} rides kept of ${train.rowsRead} (${train.rowsOutOfRange} outside 1–60 min, ${train.rowsWithNulls} with nulls)`);
       log(`val:   ${val.source}: ${result.valRows} rides kept of ${val.rowsRead} (${result.valUnseenPuDo} with a PU_DO unseen in training)`);
       log(`model: ${result.model.regressor}${opts.alpha > 0 ? `(alpha=${opts.alpha})` : ''}, ${result.vocabulary.featureNames.length} features, intercept ${result.fit.intercept}`);
       log(`solve: ${result.fit.solve.iterations} iterations; ${describeSolve(result.fit)}`);
       log(`wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      process.stdout.write(`${JSON.stringify({ trainRmse: result.trainRmse, valRmse: result.valRmse, iterations: result.fit.solve.iterations, solveMode: solveMode(result.fit), output: opts.output })}\n`);
+      io.stdout.write(`${JSON.stringify({ trainRmse: result.trainRmse, valRmse: result.valRmse, iterations: result.fit.solve.iterations, solveMode: solveMode(result.fit), output: opts.output })}\n`);
     });
 }

@@ -149,7 +149,7 @@ describe('solvers against a tiny dense solve', () => {
 });
 
 describe('data preparation and vectorisation', () => {
-  const at = (s: string) => new Date(`2021-01-01T${s}Z`);
+  const at = (s: string) => Date.parse(`2021-01-01T${s}Z`);
   const trip = (pickup: string, dropoff: string, extra: Partial<RawTrip> = {}): RawTrip => ({
     pickup: at(pickup), dropoff: at(dropoff), puLocationId: 1, doLocationId: 2, tripDistance: 1.5, ...extra,
   });

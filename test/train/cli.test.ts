@@ -1,0 +1,70 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainCommand } from '../../cli/commands/train.js';
+import { loadModel, parseModelLocation } from '../../lambda/model/index.js';
+import type { NativeLinearModel } from '../../lambda/model/native-format.js';
+import { memoryIO } from '../cli/support.js';
+import { FIXTURES, sklearnReference } from './helpers.js';
+
+const JAN = `${FIXTURES}green_tripdata_2021-01.first3000.parquet`;
+const FEB = `${FIXTURES}green_tripdata_2021-02.first2000.parquet`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'train-cli-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function train(args: string[]) {
+  const io = memoryIO();
+  await trainCommand(io).exitOverride().parseAsync(args, { from: 'user' });
+  return { io, result: JSON.parse(io.out()) as Record<string, unknown> };
+}
+
+describe('ride-duration train (parquet in, native artifact out)', () => {
+  it('reproduces sklearn LinearRegression on the first 3,000 Jan / 2,000 Feb rides and writes a loadable artifact', async () => {
+    const ref = sklearnReference('first3000-jan_to_first2000-feb');
+    const output = join(dir, 'sub', 'model.json');
+    const { io, result } = await train(['--train', JAN, '--val', FEB, '--output', output]);
+    expect(result['valRmse']).toBeCloseTo(ref.val_rmse, 7);
+    expect(result['trainRmse']).toBeCloseTo(ref.train_rmse, 7);
+    expect(result).toMatchObject({ iterations: ref.early_stop_iterations, solveMode: 'sklearn-early-stop', output });
+    expect(io.err()).toMatch(/2797 rides kept of 3000 \(203 outside 1–60 min, 0 with nulls\)/);
+    expect(io.err()).toMatch(/LSQR stopped early by scipy's default tolerances/);
+    const artifact = JSON.parse(await readFile(output, 'utf8')) as NativeLinearModel;
+    expect(artifact.metadata).toMatchObject({ trainData: JAN, valData: FEB, solver: 'lsqr', alpha: 0 });
+    expect(artifact.metadata['trainDataSha256']).toMatch(/^[0-9a-f]{64}$/);
+    const { description } = await loadModel(parseModelLocation(output));
+    expect(description).toMatchObject({ format: 'native', regressor: 'LinearRegression', featureCount: ref.features });
+  });
+
+  it('reads CSV ride files too (the bundled Feb sample, with TLC timestamps)', async () => {
+    const sample = fileURLToPath(new URL('../../local/data/green_tripdata_2021-02.sample.csv', import.meta.url));
+    const { io, result } = await train(['--train', JAN, '--val', sample, '--output', join(dir, 'csv.json')]);
+    expect(io.err()).toMatch(/of 3000 \(/);
+    expect(Number(result['valRmse'])).toBeGreaterThan(0);
+  });
+
+  it('--solver cg converges; --alpha trains Ridge', async () => {
+    const ref = sklearnReference('first3000-jan_to_first2000-feb');
+    const cg = await train(['--train', JAN, '--val', FEB, '--output', join(dir, 'cg.json'), '--solver', 'cg', '--tol', '1e-12']);
+    expect(cg.result).toMatchObject({ solveMode: 'converged' });
+    expect(cg.result['valRmse']).toBeCloseTo(ref.converged_val_rmse as number, 6);
+    const ridge = await train(['--train', JAN, '--val', FEB, '--output', join(dir, 'ridge.json'), '--alpha', '1']);
+    expect(ridge.result['valRmse']).toBeCloseTo(sklearnReference('first3000-jan_to_first2000-feb_ridge-alpha1').val_rmse, 6);
+    expect((JSON.parse(await readFile(join(dir, 'ridge.json'), 'utf8')) as NativeLinearModel).regressor).toBe('Ridge');
+  });
+
+  it('refuses bad options and unreadable data with clear errors', async () => {
+    await expect(train(['--train', JAN, '--val', FEB, '--output', join(dir, 'x.json'), '--alpha', '-1'])).rejects.toThrow(/--alpha must be a non-negative number/);
+    await expect(train(['--train', JAN, '--val', FEB, '--output', join(dir, 'x.json'), '--solver', 'qr'])).rejects.toThrow(/Allowed choices are lsqr, cg/);
+    await expect(train(['--train', join(dir, 'nope.parquet'), '--val', FEB, '--output', join(dir, 'x.json')])).rejects.toThrow(/cannot read/);
+    // A ride file without pickup/dropoff times cannot give durations.
+    await expect(train(['--train', `${FIXTURES}jan-2021-first3000.csv`, '--val', FEB, '--output', join(dir, 'x.json')])).rejects.toThrow(
+      /no lpep_pickup_datetime\/lpep_dropoff_datetime times/,
+    );
+  });
+});
