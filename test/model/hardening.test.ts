@@ -72,17 +72,24 @@ describe('forbidden globals are refused by name before anything is built', () =>
     });
   }
 
-  it('a forbidden global hidden after a valid model prefix is still refused', () => {
-    // Replace lin_reg.bin's LinearRegression class reference with os.system of the same length budget.
-    const text = Buffer.from(linReg).toString('latin1');
-    const at = text.indexOf('sklearn.linear_model._base');
-    expect(at).toBeGreaterThan(0);
-    const evil = Buffer.from(linReg);
-    // SHORT_BINUNICODE 'sklearn.linear_model._base' (26 chars) → 'os' padded is impossible; rewrite the length byte instead.
-    evil[at - 1] = 2;
-    evil.write('os', at, 'latin1');
-    // the remaining 24 bytes of the old name now run as opcodes; the machine must fail cleanly either way
-    expect(() => loadModelFromBytes(evil, { source: 'evil.bin' })).toThrow(ModelLoadError);
+  it('a forbidden global deep inside a real model is refused by name, after 300 kB of valid pickle', () => {
+    // lin_reg.bin with its regressor class `sklearn.linear_model._base.LinearRegression` swapped for `os.system`
+    // (same opcodes and memo slots; the enclosing frame just gets shorter).
+    const enc = (s: string): number[] => [0x8c, s.length, ...Buffer.from(s, 'latin1')];
+    const original = [...enc('sklearn.linear_model._base'), OP.MEMOIZE, ...enc('LinearRegression'), OP.MEMOIZE, OP.STACK_GLOBAL];
+    const hostile = [...enc('os'), OP.MEMOIZE, ...enc('system'), OP.MEMOIZE, OP.STACK_GLOBAL];
+    const at = Buffer.from(linReg).indexOf(Buffer.from(original));
+    expect(at).toBeGreaterThan(300_000);
+    const evil = Buffer.concat([linReg.subarray(0, at), Buffer.from(hostile), linReg.subarray(at + original.length)]);
+    let error: unknown;
+    try {
+      loadModelFromBytes(evil, { source: 'evil.bin' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ForbiddenGlobalError);
+    expect((error as ForbiddenGlobalError).message).toMatch(/^forbidden global os\.system/);
+    expect((error as ForbiddenGlobalError).offset).toBeGreaterThan(at);
   });
 });
 

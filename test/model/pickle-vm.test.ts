@@ -190,9 +190,17 @@ describe('numpy arrays', () => {
     expect(() => unpickle(bytes)).toThrow(/needs 32 bytes, the pickle has 24/);
   });
 
+  it('unicode and datetime arrays are carried but not read as numbers', () => {
+    const a = array(new PickleBuilder().ndarray([2], (b) => b.dtype('U3'), false, (b) => b.bytesArg(new Uint8Array(24))).stop());
+    expect(a.dtype.itemSize).toBe(12);
+    expect(() => a.toFloat64()).toThrow(/expected a numeric array/);
+    const t = array(new PickleBuilder().ndarray([1], (b) => b.dtype('M8[ns]'), false, (b) => b.bytesArg(new Uint8Array(8))).stop());
+    expect(t.dtype.kind).toBe('M');
+  });
+
   it('dtype type strings outside the supported set are refused by name', () => {
-    const bytes = new PickleBuilder().global('numpy', 'dtype').mark().str('M8').bool(false).bool(true).tuple().reduce().stop();
-    expect(() => unpickle(bytes)).toThrow(/unsupported kind "M"/);
+    const bytes = new PickleBuilder().global('numpy', 'dtype').mark().str('q8').bool(false).bool(true).tuple().reduce().stop();
+    expect(() => unpickle(bytes)).toThrow(/unsupported kind "q"/);
   });
 });
 

@@ -75,17 +75,27 @@ export class DType {
   /** `numpy.dtype(spec, align, copy)` as called by REDUCE, e.g. `('f8', False, True)`. */
   static fromSpec(spec: PyValue | undefined): DType {
     if (typeof spec !== 'string') throw new PickleError(`numpy.dtype: expected a type string, got ${describeValue(spec)}`);
-    const m = /^([<>|=]?)([a-zA-Z])(\d*)$/.exec(spec);
+    const m = /^([<>|=]?)([a-zA-Z])(\d*)(\[[A-Za-z0-9]+\])?$/.exec(spec);
     if (!m) throw new PickleError(`numpy.dtype: unsupported type string ${JSON.stringify(spec)}`);
     const order = m[1] === '>' ? '>' : m[1] === '|' ? '|' : '<';
     const kind = m[2] ?? '';
-    const size = m[3] === '' || m[3] === undefined ? defaultSize(kind) : Number(m[3]);
-    if (kind === 'V') {
-      if (!Number.isSafeInteger(size) || size <= 0 || size > 1 << 20) throw new PickleError(`numpy.dtype: bad void size in ${spec}`);
-      return new DType('V', size, '|');
+    const digits = m[3] ?? '';
+    if (kind === 'V' || kind === 'S' || kind === 'U') {
+      // Raw, byte-string and unicode arrays are carried (an estimator may hold one it does not
+      // need for scoring) but never read as numbers.
+      const count = digits === '' ? 0 : Number(digits);
+      const size = kind === 'U' ? count * 4 : count;
+      if (!Number.isSafeInteger(size) || size < 0 || size > 1 << 20) throw new PickleError(`numpy.dtype: bad size in ${JSON.stringify(spec)}`);
+      return new DType(kind, size, kind === 'U' && size > 0 ? order : '|');
+    }
+    if (kind === 'M' || kind === 'm' || kind === 'c') {
+      const size = digits === '' ? 8 : Number(digits);
+      if (![8, 16].includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${JSON.stringify(spec)}`);
+      return new DType(kind, size, order);
     }
     const sizes = VALID_SIZES[kind];
     if (!sizes) throw new PickleError(`numpy.dtype: unsupported kind ${JSON.stringify(kind)} in ${JSON.stringify(spec)}`);
+    const size = digits === '' ? defaultSize(kind) : Number(digits);
     if (!sizes.includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${JSON.stringify(spec)}`);
     return new DType(kind, size, size === 1 || kind === 'O' ? '|' : order);
   }
