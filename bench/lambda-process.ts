@@ -1,0 +1,120 @@
+/**
+ * Runs the deployable bundle in fresh Node processes (bench/lambda-child.mjs) against a local S3:
+ * the cold start, and the peak memory of a big batch.
+ */
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { ENV } from '../lambda/config.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/constants.js';
+
+const CHILD = fileURLToPath(new URL('./lambda-child.mjs', import.meta.url));
+
+/** What the child reports on fd 3. */
+export interface ChildReport {
+  /** Node's own start-up, before the bundle's import began (ms since the process's time origin). */
+  readonly nodeStartMs: number;
+  /** `import()` of the bundle; with `AWS_LAMBDA_FUNCTION_NAME` set this also starts the model load. */
+  readonly importMs: number;
+  /** First `handler()` call: waits for the model, then scores the event. */
+  readonly firstInvokeMs: number;
+  readonly predictions: number;
+  readonly deadLetters: number;
+  readonly failures: number;
+  readonly firstPrediction: unknown;
+  /** CPU time (user + system, all threads) from process start to the response. */
+  readonly cpuMs: number;
+  readonly maxRssKb: number;
+  readonly vmHwmKb: number | null;
+}
+
+export interface ChildRun extends ChildReport {
+  /** Parent's clock: spawn → report received. */
+  readonly wallMs: number;
+  /** `ModelLoadMs` of the handler's own EMF metric (S3 fetch + unpickle + predictor). */
+  readonly modelLoadMs: number | undefined;
+}
+
+export interface LambdaProcessOptions {
+  readonly bundleFile: string;
+  /** Where the model is: `s3://…` on the local S3. */
+  readonly modelLocation: string;
+  readonly s3Endpoint: string;
+  /** Extra `NODE_OPTIONS` (the stack sets `--enable-source-maps`). */
+  readonly nodeOptions?: string;
+}
+
+/** The function's environment, as the stack sets it, with `TEST_RUN` instead of an output stream. */
+function lambdaEnvironment(options: LambdaProcessOptions): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    // Makes the handler load the model at import (Lambda's init phase), as it does in AWS.
+    AWS_LAMBDA_FUNCTION_NAME: 'ride-duration-bench',
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    [ENV.testRun]: 'True',
+    [ENV.modelLocation]: options.modelLocation,
+    [ENV.s3EndpointUrl]: options.s3Endpoint,
+    [ENV.logLevel]: 'INFO',
+    ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
+  };
+}
+
+/** The handler's `ModelLoadMs` from the EMF lines it printed. */
+function modelLoadMsFromEmf(stdout: string): number | undefined {
+  for (const line of stdout.split('\n')) {
+    if (!line.includes('"ModelLoadMs"')) continue;
+    try {
+      const value = (JSON.parse(line) as Record<string, unknown>).ModelLoadMs;
+      if (typeof value === 'number') return value;
+    } catch {
+      // not a JSON line
+    }
+  }
+  return undefined;
+}
+
+/** Writes `event` as the JSON file a child reads. */
+export async function writeEventFile(directory: string, name: string, event: KinesisStreamEvent): Promise<string> {
+  const file = join(directory, name);
+  await writeFile(file, JSON.stringify(event));
+  return file;
+}
+
+/**
+ * Spawns one fresh `node` on the bundle and invokes its handler once with the event in `eventFile`.
+ *
+ * @throws when the child fails or does not report.
+ */
+export function runLambdaProcess(options: LambdaProcessOptions, eventFile: string): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let received: number | undefined;
+    let report = '';
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(process.execPath, [CHILD, options.bundleFile, eventFile], {
+      env: lambdaEnvironment(options),
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const channel = child.stdio[3] as NodeJS.ReadableStream;
+    channel.on('data', (chunk: Buffer) => {
+      received ??= performance.now();
+      report += chunk.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0 || received === undefined) {
+        reject(new Error(`bench child exited with ${code}: ${stderr.slice(-2000)}`));
+        return;
+      }
+      const parsed = JSON.parse(report) as ChildReport;
+      resolve({ ...parsed, wallMs: received - started, modelLoadMs: modelLoadMsFromEmf(stdout) });
+    });
+  });
+}
