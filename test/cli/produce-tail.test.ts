@@ -1,8 +1,8 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { produceBatchSize, runProduce } from '../../cli/commands/produce.js';
-import { runTail } from '../../cli/commands/tail.js';
+import { produceBatchSize, produceCommand, runProduce } from '../../cli/commands/produce.js';
+import { runTail, tailCommand } from '../../cli/commands/tail.js';
 import { decodeRide, RideRejection } from '../../lambda/ride/decode.js';
 import { createStream, readStream, startKinesalite, type RunningKinesalite } from '../support/services.js';
 import { memoryIO, repoPath } from './support.js';
@@ -137,5 +137,25 @@ describe('tail', () => {
     await expect(runTail({ stream: 'nope', timeout: 1 }, memoryIO(), { kinesis: kinesis.client })).rejects.toThrow(
       /cannot list the shards of stream nope: ResourceNotFoundException/,
     );
+  });
+});
+
+describe('produce | tail through their command lines', () => {
+  it('maps --endpoint, --region, --offset, --from, --count, --timeout and --metadata', async () => {
+    await createStream(kinesis.client, 'argv-rides', 1);
+    const produced = memoryIO();
+    await produceCommand(produced).parseAsync(
+      ['-s', 'argv-rides', '-i', RIDES, '--endpoint', kinesis.endpoint, '--region', 'us-east-1', '--offset', '10', '-n', '4'],
+      { from: 'user' },
+    );
+    expect(produced.err()).toMatch(/4 of 4 record\(s\) put on argv-rides/);
+    const tailed = memoryIO();
+    await tailCommand(tailed).parseAsync(
+      ['-s', 'argv-rides', '--endpoint', kinesis.endpoint, '--from', 'trim-horizon', '-n', '4', '-t', '20', '--metadata'],
+      { from: 'user' },
+    );
+    const lines = tailed.out().trimEnd().split('\n').map((line) => JSON.parse(line) as { partitionKey: string; data: { ride_id: number } });
+    expect(lines.map((line) => line.partitionKey)).toEqual(['10', '11', '12', '13']);
+    expect(lines.map((line) => line.data.ride_id)).toEqual([10, 11, 12, 13]);
   });
 });
