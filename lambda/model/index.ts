@@ -33,7 +33,7 @@ export {
   UnsupportedModelError,
 } from './errors.js';
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
-export { fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MODEL_FILE_EXTENSIONS } from './locate.js';
+export { fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
 export type { FetchedModel, ModelLocationParts, ModelSource, S3ObjectReader } from './locate.js';
 export { parseMlmodel } from './mlmodel.js';
 export type { MlflowModelInfo } from './mlmodel.js';

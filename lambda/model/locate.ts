@@ -36,6 +36,8 @@ export interface FetchedModel {
 /** Extensions that mark a location as the model file itself rather than an MLflow folder. */
 export const MODEL_FILE_EXTENSIONS = ['.bin', '.pkl', '.pickle', '.json'] as const;
 const MLMODEL = 'MLmodel';
+/** Largest model file accepted (checked before reading, from the file size or ContentLength). */
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 
 /**
  * Parses `s3://bucket/key` or a local path.
@@ -117,8 +119,11 @@ export async function fetchModel(source: ModelSource, options: { s3?: S3ObjectRe
 async function fetchLocal(path: string): Promise<FetchedModel> {
   let isDirectory: boolean;
   try {
-    isDirectory = (await stat(path)).isDirectory();
+    const info = await stat(path);
+    isDirectory = info.isDirectory();
+    if (!isDirectory && info.size > MAX_MODEL_BYTES) throw new ModelFetchError(`model file ${path} has ${info.size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
   } catch (cause) {
+    if (cause instanceof ModelFetchError) throw cause;
     throw new ModelFetchError(`model not found at ${path}: ${(cause as Error).message}`, { cause });
   }
   if (!isDirectory) {
@@ -136,8 +141,11 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   const modelPath = join(path, mlflow.pickledModel);
   let bytes: Uint8Array;
   try {
+    const { size } = await stat(modelPath);
+    if (size > MAX_MODEL_BYTES) throw new ModelFetchError(`model file ${modelPath} has ${size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
     bytes = await readFile(modelPath);
   } catch (cause) {
+    if (cause instanceof ModelFetchError) throw cause;
     throw new MlflowModelError(`${mlmodelPath} names pickled_model ${mlflow.pickledModel}, but ${modelPath} cannot be read: ${(cause as Error).message}`, { cause });
   }
   return { bytes, uri: modelPath, mlflow };
@@ -182,6 +190,9 @@ async function getObject(s3: S3ObjectReader, bucket: string, key: string, denied
     throw new ModelFetchError(`cannot get s3://${bucket}/${key}: ${errorName(err) ?? 'Error'}: ${(err as Error).message}`, { cause: err });
   }
   if (!out.Body) throw new ModelFetchError(`s3://${bucket}/${key} has no body`);
+  if (out.ContentLength !== undefined && out.ContentLength > MAX_MODEL_BYTES) {
+    throw new ModelFetchError(`s3://${bucket}/${key} has ${out.ContentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
+  }
   let bytes: Uint8Array;
   try {
     bytes = await out.Body.transformToByteArray();
