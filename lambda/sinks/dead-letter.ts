@@ -59,7 +59,7 @@ export class S3DeadLetterSink implements DeadLetterSink {
         Body: deadLettersToJsonLines(letters),
         ContentType: 'application/x-ndjson',
       }),
-      { abortSignal: AbortSignal.timeout(Math.max(1, options.remainingTimeMs())) },
+      { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(options.remainingTimeMs()))) },
     );
   }
 }

@@ -83,6 +83,10 @@ function describeCallError(error: unknown): CallError {
   const meta = error as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: unknown };
   const code = typeof meta.code === 'string' && meta.name === 'Error' ? meta.code : meta.name;
   const status = meta.$metadata?.httpStatusCode;
+  // A programming error is no network trouble: retrying cannot help.
+  if (status === undefined && (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError)) {
+    return { code, message: meta.message, retryable: false };
+  }
   const retryable =
     RETRYABLE_CALL_ERRORS.has(code) ||
     meta.$retryable !== undefined ||
@@ -163,7 +167,7 @@ export async function putRecordsReliably(
       calls++;
       try {
         const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: entries }), {
-          abortSignal: AbortSignal.timeout(remaining),
+          abortSignal: AbortSignal.timeout(Math.floor(remaining)), // it takes whole milliseconds only
         });
         const results = response.Records ?? [];
         if (results.length !== pending.length) {

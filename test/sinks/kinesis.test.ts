@@ -148,6 +148,12 @@ describe('putRecordsReliably', () => {
     expect(report.calls).toBeLessThan(10);
   });
 
+  it('accepts a fractional remaining time (AbortSignal.timeout takes whole milliseconds)', async () => {
+    kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(2), { ...noSleep, remainingTimeMs: () => 1_234.567 });
+    expect(report).toMatchObject({ failures: [], calls: 1 });
+  });
+
   it('makes no call at all when there is no time left', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
     const report = await putRecordsReliably(new KinesisClient({}), 'out', records(3), { ...noSleep, remainingTimeMs: () => 10 });
