@@ -16,6 +16,8 @@ import type { SchemaElement } from 'hyparquet';
 import { csvInt, formatNaiveTimestamp, parseNaiveTimestamp } from '../io/index.js';
 import type { CsvInteger, CsvValue, RideRow } from '../io/index.js';
 import { ENV } from '../lambda/config.js';
+// The trainer's data preparation is the course's `read_dataframe`; batch scoring filters the same way.
+import { durationMinutes, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/index.js';
 import type { ScoreContext, ScoreLayout, ScoreLayoutRun, ScoreOutput } from './commands/score.js';
 
 /** The course's batch output columns, in order. */
@@ -35,14 +37,6 @@ export type ParquetColumnKind = 'string' | 'int64' | 'double' | 'timestamp';
 
 const COURSE_PARQUET_KINDS: readonly ParquetColumnKind[] = ['string', 'timestamp', 'int64', 'int64', 'double', 'double', 'double', 'string'];
 
-/** Course duration window (minutes, inclusive), as in `read_dataframe`. */
-export const COURSE_MIN_DURATION = 1;
-export const COURSE_MAX_DURATION = 60;
-
-/** Minutes between two naive timestamps (ms), as pandas' `td.total_seconds() / 60`. */
-export function actualDurationMinutes(pickupMs: number, dropoffMs: number): number {
-  return (dropoffMs - pickupMs) / 1000 / 60;
-}
 
 /**
  * The `{year:04d}/{month:02d}_` prefix of ride ids: from a TLC file name
@@ -99,8 +93,8 @@ export const COURSE_LAYOUT: ScoreLayout = {
           dropped++;
           return false;
         }
-        const d = actualDurationMinutes(ride.pickup, ride.dropoff);
-        const kept = d >= COURSE_MIN_DURATION && d <= COURSE_MAX_DURATION;
+        const d = durationMinutes(ride.pickup, ride.dropoff);
+        const kept = d >= MIN_DURATION_MINUTES && d <= MAX_DURATION_MINUTES;
         if (!kept) dropped++;
         return kept;
       },
@@ -108,7 +102,7 @@ export const COURSE_LAYOUT: ScoreLayout = {
         // keep() guarantees both timestamps.
         const pickup = ride.pickup as number;
         prefix ??= rideIdPrefix(context.input, pickup) ?? '';
-        const actual = actualDurationMinutes(pickup, ride.dropoff as number);
+        const actual = durationMinutes(pickup, ride.dropoff as number);
         const diff = prediction === null ? null : actual - prediction;
         if (diff === null) noPrediction++;
         else rmse.add(diff);
@@ -125,7 +119,7 @@ export const COURSE_LAYOUT: ScoreLayout = {
       },
       summary(): readonly string[] {
         return [
-          `course layout: ${dropped} ride(s) left out (no timestamps, or duration outside ${COURSE_MIN_DURATION}–${COURSE_MAX_DURATION} min, as the course's read_dataframe)${noPrediction > 0 ? `; ${noPrediction} without a prediction` : ''}`,
+          `course layout: ${dropped} ride(s) left out (no timestamps, or duration outside ${MIN_DURATION_MINUTES}–${MAX_DURATION_MINUTES} min, as the course's read_dataframe)${noPrediction > 0 ? `; ${noPrediction} without a prediction` : ''}`,
           `RMSE predicted vs actual duration: ${rmse.value()} min over ${rmse.count} ride(s) (model_version ${version})`,
         ];
       },

@@ -32,8 +32,8 @@ export function toNativeModel(input: ArtifactInput): NativeLinearModel {
 }
 
 /**
- * Writes the artifact as JSON (one feature per line would bloat diffs less, but the runtime only
- * needs valid JSON; we keep metadata first for a readable head).
+ * Writes the artifact as one line of JSON, metadata first so that `head -c` shows where a model
+ * came from without scrolling past 13k feature names.
  *
  * @example
  * await writeNativeModel('model-artifacts/lin_reg-ts.json', toNativeModel({...}));
