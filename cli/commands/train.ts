@@ -59,6 +59,7 @@ export function trainCommand(io: CliIO = processIO): Command {
       log(`val:   ${val.source}: ${result.valRows} rides kept of ${val.rowsRead} (${result.valUnseenPuDo} with a PU_DO unseen in training)`);
       log(`model: ${result.model.regressor}${opts.alpha > 0 ? `(alpha=${opts.alpha})` : ''}, ${result.vocabulary.featureNames.length} features, intercept ${result.fit.intercept}`);
       log(`solve: ${result.fit.solve.iterations} iterations; ${describeSolve(result.fit)}`);
+      log(`RMSE: train ${result.trainRmse}, validation ${result.valRmse} (minutes)`);
       log(`wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       io.stdout.write(`${JSON.stringify({ trainRmse: result.trainRmse, valRmse: result.valRmse, iterations: result.fit.solve.iterations, solveMode: solveMode(result.fit), output: opts.output })}\n`);
     });
