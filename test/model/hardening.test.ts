@@ -72,6 +72,11 @@ describe('forbidden globals are refused by name before anything is built', () =>
     });
   }
 
+  it('joblib files get a hint', () => {
+    const bytes = new PickleBuilder(4).global('joblib.numpy_pickle', 'NumpyArrayWrapper').stop();
+    expect(() => unpickle(bytes)).toThrow(/forbidden global joblib\.numpy_pickle\.NumpyArrayWrapper.*save the model with pickle\.dump/);
+  });
+
   it('a forbidden global deep inside a real model is refused by name, after 300 kB of valid pickle', () => {
     // lin_reg.bin with its regressor class `sklearn.linear_model._base.LinearRegression` swapped for `os.system`
     // (same opcodes and memo slots; the enclosing frame just gets shorter).

@@ -21,7 +21,8 @@ export class ForbiddenGlobalError extends PickleError {
   readonly module: string;
   readonly qualname: string;
   constructor(module: string, qualname: string, offset: number) {
-    super(`forbidden global ${module}.${qualname}: not on the model allow-list, refusing to load`, offset);
+    const hint = module.startsWith('joblib') ? ' (files written by joblib.dump are not supported; save the model with pickle.dump)' : '';
+    super(`forbidden global ${module}.${qualname}: not on the model allow-list, refusing to load${hint}`, offset);
     this.module = module;
     this.qualname = qualname;
   }
