@@ -231,6 +231,8 @@ export class LocalEventSourceMapping {
   private readonly abort = new AbortController();
   private pollers: Promise<void>[] = [];
   private progressWaiters: (() => void)[] = [];
+  /** Per shard: start time of the latest GetRecords that found nothing new while nothing was pending. */
+  private readonly idleFrom = new Map<string, number | undefined>();
   private started = false;
 
   constructor(options: EventSourceMappingOptions) {
@@ -267,6 +269,21 @@ export class LocalEventSourceMapping {
     return this.counters.recordsCheckpointed + this.counters.recordsSentToOnFailure;
   }
 
+  /**
+   * The time since which every shard is known to be fully delivered: each poller's latest
+   * GetRecords started at or after it found no new records and had nothing left to deliver.
+   * `undefined` while any shard is behind. Everything written to the stream before this time has
+   * been handed to the function.
+   */
+  caughtUpSince(): number | undefined {
+    let since = Number.POSITIVE_INFINITY;
+    for (const idle of this.idleFrom.values()) {
+      if (idle === undefined) return undefined;
+      since = Math.min(since, idle);
+    }
+    return this.idleFrom.size === 0 ? undefined : since;
+  }
+
   /** Lists the shards and starts one poller per shard. */
   async start(): Promise<void> {
     if (this.started) throw new EventSourceMappingError('already started');
@@ -289,6 +306,7 @@ export class LocalEventSourceMapping {
         return ShardIterator;
       }),
     );
+    for (const shardId of shardIds) this.idleFrom.set(shardId, undefined);
     this.pollers = shardIds.map((shardId, i) => this.pollShard(shardId, iterators[i] ?? ''));
   }
 
@@ -347,6 +365,7 @@ export class LocalEventSourceMapping {
     while (!this.stopped) {
       let polledEmpty = false;
       if (buffer.length < batchSize && iterator) {
+        const pollStarted = Date.now();
         try {
           const response: GetRecordsCommandOutput = await kinesis.send(
             new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
@@ -357,6 +376,7 @@ export class LocalEventSourceMapping {
           if (records.length > 0 && buffer.length === 0) bufferedSince = Date.now();
           for (const record of records) buffer.push(toLambdaRecord(record, shardId, streamArn, region));
           polledEmpty = records.length === 0;
+          this.idleFrom.set(shardId, polledEmpty && buffer.length === 0 ? pollStarted : undefined);
         } catch (error) {
           if (this.stopped) break;
           this.options.onPollError?.(error, shardId);
@@ -519,7 +539,8 @@ export class LocalEventSourceMapping {
 
 /**
  * Reads a handler response the way the ESM does with ReportBatchItemFailures: an empty or absent
- * list is success; an identifier that is missing, empty or not in the batch fails the whole batch.
+ * list is success; an identifier that is missing, empty or not in the batch fails the whole batch
+ * (re-delivered from its first record).
  */
 function interpretResponse(
   batch: readonly KinesisStreamRecord[],
@@ -532,8 +553,10 @@ function interpretResponse(
   for (const failure of failures) {
     const index = failure.itemIdentifier ? positions.get(failure.itemIdentifier) : undefined;
     if (index === undefined) {
+      // Lambda retries the entire batch; it is not a function error, so it is not bisected.
       return {
-        kind: 'error',
+        kind: 'partial',
+        failedIndex: 0,
         message: `batchItemFailures names ${JSON.stringify(failure.itemIdentifier)}, not a sequence number of this batch`,
       };
     }

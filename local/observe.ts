@@ -70,6 +70,11 @@ export class PredictionReader {
     return this.mapping.stop();
   }
 
+  /** Everything on the output stream before this time has been read (see the mapping's `caughtUpSince`). */
+  caughtUpSince(): number | undefined {
+    return this.mapping.caughtUpSince();
+  }
+
   private collect(event: KinesisStreamEvent): void {
     const readAt = Date.now();
     const batch: ObservedPrediction[] = [];

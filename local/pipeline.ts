@@ -119,8 +119,8 @@ export interface PipelineEndpoints {
   readonly environment: Readonly<Record<string, string>>;
 }
 
-/** The output reader gives up once it has read nothing new for this long after processing ended. */
-const PREDICTION_STALL_MS = 5_000;
+/** Fallback: the output reader is given up on once it has read nothing new for this long. */
+const OUTPUT_STALL_MS = 10_000;
 
 const path = (location: string | URL): string => (location instanceof URL ? fileURLToPath(location) : location);
 
@@ -181,20 +181,30 @@ export class LocalPipeline {
       const kinesis = createKinesisClient({ endpoint: config.kinesisEndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
       const s3 = createS3Client({ endpoint: config.s3EndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
       const { metrics, ...deps } = dependenciesFromConfig(config, { kinesis, s3 });
-      const model: { description?: ModelDescription; loadMs?: number } = {};
+      const model: { description?: ModelDescription; loadMs?: number; error?: unknown } = {};
       const handler = createHandler({
         ...deps,
         ...(options.metrics ? { metrics } : {}),
         loadModel: async () => {
           const started = performance.now();
-          const loaded = await deps.loadModel();
-          model.description = loaded.description;
-          model.loadMs = Math.round(performance.now() - started);
-          return loaded;
+          try {
+            const loaded = await deps.loadModel();
+            model.description = loaded.description;
+            model.loadMs = Math.round(performance.now() - started);
+            return loaded;
+          } catch (error) {
+            model.error = error;
+            throw error;
+          }
         },
       });
-      // Lambda's init phase: load the model before the first batch arrives.
+      // Lambda's init phase: load the model before the first batch arrives. Lambda would keep
+      // retrying a model that cannot load; locally it is more useful to say so and stop.
       await handler.warmUp();
+      if (model.description === undefined) {
+        const reason = model.error instanceof Error ? `${model.error.name}: ${model.error.message}` : String(model.error);
+        throw new LocalPipelineError(`the handler cannot load the model ${modelLocation}: ${reason}`, { cause: model.error });
+      }
       const invoke: KinesisBatchFunction = (event: KinesisStreamEvent, context: Context) => handler(event, context);
       const mapping = new LocalEventSourceMapping({
         kinesis: services.kinesis,
@@ -274,7 +284,7 @@ export class LocalPipeline {
         problems.push(error instanceof Error ? error.message : String(error));
       }
       doneAt = Date.now();
-      await this.waitForPredictions(records, producedAt, predictionsBefore);
+      await this.waitForOutput(doneAt);
     } finally {
       if (ticker) clearInterval(ticker);
       options.onProgress?.(progress());
@@ -311,30 +321,21 @@ export class LocalPipeline {
   }
 
   /**
-   * Waits until every ride expected to be predicted has been read from the output stream, or the
-   * reader has read nothing new for a few seconds (what is still unread then is missing).
+   * Waits until the output reader has read everything the handler wrote before `doneAt` (its
+   * pollers found nothing more), falling back to "nothing new read for a while".
    */
-  private async waitForPredictions(
-    records: readonly { key: string; expected: string }[],
-    producedAt: ReadonlyMap<string, number>,
-    from: number,
-  ): Promise<void> {
-    const expected = new Set(records.filter((r) => r.expected === 'prediction' && producedAt.has(r.key)).map((r) => r.key));
-    const seen = new Set<string>();
-    let scanned = from;
+  private async waitForOutput(doneAt: number): Promise<void> {
+    let read = this.reader.predictions.length;
     let lastProgress = Date.now();
-    while (Date.now() - lastProgress < PREDICTION_STALL_MS) {
-      const predictions = this.reader.predictions;
-      if (scanned < predictions.length) lastProgress = Date.now();
-      for (; scanned < predictions.length; scanned += 1) {
-        const key = predictions[scanned]?.key;
-        if (key !== undefined && expected.has(key)) seen.add(key);
+    while (Date.now() - lastProgress < OUTPUT_STALL_MS) {
+      const caughtUp = this.reader.caughtUpSince();
+      if (caughtUp !== undefined && caughtUp >= doneAt) return;
+      if (this.reader.predictions.length !== read) {
+        read = this.reader.predictions.length;
+        lastProgress = Date.now();
       }
-      if (seen.size >= expected.size) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    // Duplicates written by re-delivered batches are already on the stream; one more poll reads them.
-    await new Promise((resolve) => setTimeout(resolve, 150));
   }
 
   /** Stops the mapping, the reader and the services. Safe to call more than once. */

@@ -61,6 +61,14 @@ export function formatSummary(summary: PipelineSummary): string {
     `${n(m.partialFailures)} partial failures, ${n(m.functionErrors)} function errors, ${n(m.retries)} retries, ` +
       `${n(m.bisections)} bisections, ${n(m.batchesSentToOnFailure)} batches to on-failure (${n(m.recordsSentToOnFailure)} records)`,
   );
+  for (const failure of summary.onFailure.slice(0, 5)) {
+    const info = failure.KinesisBatchInfo;
+    lines.push(
+      `    on-failure: ${info.shardId} ${info.batchSize} record(s) from ${info.startSequenceNumber} after ` +
+        `${failure.requestContext.approximateInvokeCount} attempts: ${failure.lastError}`,
+    );
+  }
+  if (summary.onFailure.length > 5) lines.push(`    … and ${n(summary.onFailure.length - 5)} more on-failure batches`);
   row('model version', summary.versions.length > 0 ? summary.versions.join(', ') : (model?.version ?? 'unknown'));
   row('wall time', `${(summary.durationMs / 1000).toFixed(1)} s`);
   lines.push('');

@@ -5,6 +5,7 @@
  * Kinesis event-source mapping, real NYC taxi rides are replayed through it and every record is
  * accounted for. Exit code 0 only when nothing is missing.
  */
+import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
@@ -53,6 +54,7 @@ interface StartFlags {
   readonly metrics: boolean;
   readonly timeout?: number;
   readonly keepRunning: boolean;
+  readonly onFailure?: string;
   readonly json: boolean;
 }
 
@@ -82,6 +84,7 @@ const program = new Command()
   )
   .option('--metrics', "print the handler's EMF metrics on stdout", false)
   .option('--timeout <seconds>', 'give up waiting for the records after this long (default: 120, or 10 ms per record if more)', positive)
+  .option('--on-failure <file>', "also write the mapping's on-failure destination (batches given up) to this file, as JSON lines")
   .option('--keep-running', 'after the replay, leave the services up and print their endpoints until Ctrl-C', false)
   .option('--json', 'print the summary as JSON on stdout instead of text', false)
   .showHelpAfterError('(npm start -- --help for usage)');
@@ -186,6 +189,9 @@ async function main(flags: StartFlags): Promise<number> {
       process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
     } else {
       process.stdout.write(`\n${formatSummary(summary)}\n`);
+    }
+    if (flags.onFailure !== undefined) {
+      await writeFile(flags.onFailure, summary.onFailure.map((failure) => `${JSON.stringify(failure)}\n`).join(''));
     }
     if (flags.keepRunning) {
       log(`\n${formatEndpoints(pipeline.endpoints, summary.input)}`);

@@ -110,4 +110,25 @@ describe('npm start pipeline (runLocalPipeline)', () => {
       }
     }
   });
+
+  it('reports a record the function keeps failing on: bisected down, retried, sent to on-failure, missing', async () => {
+    // The function throws whenever ride 57 is in its batch (a bug, not bad input).
+    const wrapHandler = (handler: KinesisBatchFunction): KinesisBatchFunction => async (event, context) => {
+      const hasRide57 = event.Records.some((r) => Buffer.from(r.kinesis.data, 'base64').toString().endsWith('"ride_id": 57}'));
+      if (hasRide57) throw new Error('cannot score ride 57');
+      return handler(event, context);
+    };
+    const summary = await runLocalPipeline({ count: 200, poison: 0, batchSize: 100, maxRetries: 1, wrapHandler });
+
+    expect(summary.ok).toBe(false);
+    expect(summary.missing).toBe(1);
+    expect(summary.predicted).toBe(199);
+    expect(summary.outcomes.find((o) => o.status === 'missing')?.key).toBe('57');
+    expect(summary.onFailure).toHaveLength(1);
+    expect(summary.onFailure[0]?.KinesisBatchInfo.batchSize).toBe(1);
+    expect(summary.onFailure[0]?.lastError).toContain('cannot score ride 57');
+    expect(summary.mapping.bisections).toBeGreaterThanOrEqual(6);
+    expect(summary.problems.join('\n')).toContain('1 record(s) missing');
+    expect(formatSummary(summary)).toContain('FAILED');
+  });
 });
