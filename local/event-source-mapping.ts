@@ -99,6 +99,8 @@ export interface EventSourceMappingStats {
   readonly bisections: number;
   readonly batchesSentToOnFailure: number;
   readonly recordsSentToOnFailure: number;
+  /** GetRecords calls that failed (the poller waits and tries again). */
+  readonly pollErrors: number;
 }
 
 /** Options of {@link LocalEventSourceMapping}; names follow the ESM's own settings. */
@@ -227,6 +229,7 @@ export class LocalEventSourceMapping {
     bisections: 0,
     batchesSentToOnFailure: 0,
     recordsSentToOnFailure: 0,
+    pollErrors: 0,
   };
   private readonly abort = new AbortController();
   private pollers: Promise<void>[] = [];
@@ -379,6 +382,7 @@ export class LocalEventSourceMapping {
           this.idleFrom.set(shardId, polledEmpty && buffer.length === 0 ? pollStarted : undefined);
         } catch (error) {
           if (this.stopped) break;
+          this.counters.pollErrors += 1;
           this.options.onPollError?.(error, shardId);
           await this.pause(pollIntervalMs);
           continue;

@@ -298,8 +298,12 @@ export class LocalPipeline {
     if (accounting.unexpected > 0) problems.push(`${accounting.unexpected} output(s) match no produced record`);
     if (this.reader.unreadable.length > 0) problems.push(`${this.reader.unreadable.length} output record(s) are not prediction events`);
 
-    const firstProducedAt = Math.min(...producedAt.values());
-    const lastProducedAt = Math.max(...producedAt.values());
+    let firstProducedAt = Number.POSITIVE_INFINITY;
+    let lastProducedAt = 0;
+    for (const at of producedAt.values()) {
+      firstProducedAt = Math.min(firstProducedAt, at);
+      lastProducedAt = Math.max(lastProducedAt, at);
+    }
     const seconds = (ms: number): number => Math.max(ms, 1) / 1000;
     return {
       ...accounting,
