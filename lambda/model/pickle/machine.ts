@@ -185,9 +185,13 @@ class Machine {
     return this.stack[this.stack.length - 1] as PyValue;
   }
   private popMark(): PyValue[] {
+    return this.stack.splice(this.popMarkIndex());
+  }
+  /** Pops the innermost MARK; the values above it stay on the stack for the caller to consume. */
+  private popMarkIndex(): number {
     const mark = this.marks.pop();
     if (mark === undefined) throw this.error('no MARK on the stack');
-    return this.stack.splice(mark);
+    return mark;
   }
   private memoPut(index: number): void {
     if (index > this.limits.maxMemoIndex) throw new PickleLimitError(`memo index ${index} exceeds the limit`, this.opStart);
@@ -261,19 +265,22 @@ class Machine {
     }
   }
 
-  private setItems(target: PyValue, items: readonly PyValue[]): void {
+  /** Sets `items[from..to)` (key, value pairs) on a dict. */
+  private setItems(target: PyValue, items: readonly PyValue[], from = 0, to = items.length): void {
     if (!(target instanceof PyDict)) throw this.error(`cannot set items on ${describeValue(target)}`);
-    if (items.length % 2 !== 0) throw this.error('odd number of items for a dict');
-    for (let i = 0; i < items.length; i += 2) {
+    if ((to - from) % 2 !== 0) throw this.error('odd number of items for a dict');
+    const { map } = target;
+    for (let i = from; i < to; i += 2) {
       const key = items[i] as PyValue;
       if (!isPyKey(key)) throw this.error(`unsupported dict key ${describeValue(key)}`);
-      target.map.set(key, items[i + 1] as PyValue);
+      map.set(key, items[i + 1] as PyValue);
     }
   }
 
-  private appendItems(target: PyValue, items: readonly PyValue[]): void {
+  /** Appends `items[from..to)` to a list. */
+  private appendItems(target: PyValue, items: readonly PyValue[], from = 0, to = items.length): void {
     if (!Array.isArray(target)) throw this.error(`cannot append to ${describeValue(target)}`);
-    for (const item of items) target.push(item);
+    for (let i = from; i < to; i++) target.push(items[i] as PyValue);
   }
 
   private addItems(target: PyValue, items: readonly PyValue[]): void {
@@ -436,8 +443,13 @@ class Machine {
         return;
       }
       case OP.APPENDS: {
-        const items = this.popMark();
-        this.appendItems(this.top(), items);
+        // Consume the items in place instead of splicing them out: no garbage per batch.
+        const mark = this.popMarkIndex();
+        const { stack } = this;
+        const end = stack.length;
+        if (mark === 0 || mark <= (this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0)) throw this.error('stack underflow');
+        this.appendItems(stack[mark - 1] as PyValue, stack, mark, end);
+        stack.length = mark;
         return;
       }
       case OP.EMPTY_DICT:
@@ -456,8 +468,12 @@ class Machine {
         return;
       }
       case OP.SETITEMS: {
-        const items = this.popMark();
-        this.setItems(this.top(), items);
+        const mark = this.popMarkIndex();
+        const { stack } = this;
+        const end = stack.length;
+        if (mark === 0 || mark <= (this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0)) throw this.error('stack underflow');
+        this.setItems(stack[mark - 1] as PyValue, stack, mark, end);
+        stack.length = mark;
         return;
       }
       case OP.EMPTY_SET:
