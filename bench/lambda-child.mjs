@@ -5,6 +5,12 @@ import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const [bundle, eventFile] = process.argv.slice(2);
+if (bundle === '--baseline') {
+  // Node alone: the same spawn and report, no bundle. The floor under every cold start on this machine.
+  const cpu = process.cpuUsage();
+  writeSync(3, JSON.stringify({ nodeStartMs: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000 }));
+  process.exit(0);
+}
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
 const context = {
   functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench',

@@ -77,6 +77,21 @@ function modelLoadMsFromEmf(stdout: string): number | undefined {
   return undefined;
 }
 
+/** Spawn → report of a child that loads nothing: Node's own start-up on this machine. */
+export function runBaselineProcess(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let received: number | undefined;
+    const child = spawn(process.execPath, [CHILD, '--baseline'], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', () => (received ??= performance.now()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0 || received === undefined) reject(new Error(`baseline child exited with ${code}`));
+      else resolve(received - started);
+    });
+  });
+}
+
 /** Writes `event` as the JSON file a child reads. */
 export async function writeEventFile(directory: string, name: string, event: KinesisStreamEvent): Promise<string> {
   const file = join(directory, name);

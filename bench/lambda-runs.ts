@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { startLocalServices } from '../local/services.js';
-import { runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
+import { runBaselineProcess, runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
 import { median } from './stats.js';
 
 /** `NODE_OPTIONS` the stack gives the function (cdk/stream-scoring.ts). */
@@ -39,6 +39,8 @@ export interface ColdStartResult {
   readonly firstInvokeMs: number;
   /** Median CPU time (user + system, all threads) of the child up to its response. */
   readonly cpuMs: number;
+  /** Median spawn → report of a Node process that loads nothing (the floor under any cold start). */
+  readonly nodeBaselineMs: number;
   /** Median spawn → first response without `--enable-source-maps`. */
   readonly withoutSourceMapsMs: number;
   readonly firstPrediction: unknown;
@@ -92,7 +94,9 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
     await runLambdaProcess(linreg, firstEvent);
     const cold: ChildRun[] = [];
     const bare: number[] = [];
+    const baseline: number[] = [];
     for (let i = 0; i < options.coldStartRuns; i += 1) {
+      baseline.push(await runBaselineProcess());
       const run = await runLambdaProcess(linreg, firstEvent);
       if (run.predictions !== 1) throw new Error(`cold start run predicted ${run.predictions} of 1 record`);
       cold.push(run);
@@ -118,6 +122,7 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
         modelLoadMs: medianOf(cold, (run) => run.modelLoadMs),
         firstInvokeMs: median(cold.map((run) => run.firstInvokeMs)),
         cpuMs: median(cold.map((run) => run.cpuMs)),
+        nodeBaselineMs: median(baseline),
         withoutSourceMapsMs: median(bare),
         firstPrediction: cold[0]?.firstPrediction,
       },
