@@ -136,7 +136,7 @@ export function produceCommand(io: CliIO = processIO): Command {
     .requiredOption('-s, --stream <name>', 'input stream name')
     .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl')
     .option('--endpoint <url>', ENDPOINT_HELP)
-    .option('--region <region>', 'AWS region (default: AWS_REGION, else the SDK default)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .option('-r, --rate <n>', 'records per second at most (default: as fast as possible)', positiveNumber)
     .option('-n, --count <n>', 'records to put, poison included (default: all rides)', positiveInt)
     .option('-p, --poison <fraction>', 'share of poison records, 0..1 (bad UTF-8, not JSON, NaN, schema violations)', fraction)

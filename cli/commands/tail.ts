@@ -19,8 +19,10 @@ import { cliKinesisClient, ENDPOINT_HELP } from '../kinesis.js';
 
 /** Pause after a round of reads that found nothing (Kinesis allows 5 GetRecords per shard per second). */
 const IDLE_POLL_MS = 250;
-/** Pause after a throttled read. */
-const THROTTLE_BACKOFF_MS = 1_000;
+/** Pause after a throttled or failed read. */
+export const THROTTLE_BACKOFF_MS = 1_000;
+/** Consecutive network/5xx failures tolerated before giving up. */
+const MAX_TRANSIENT_FAILURES = 5;
 
 export type TailStart = 'trim-horizon' | 'latest';
 
@@ -43,6 +45,8 @@ export interface TailDependencies {
   readonly kinesis?: KinesisClient;
   /** Stops the tail (Ctrl-C in the CLI). */
   readonly signal?: AbortSignal;
+  /** Pause after a throttled or failed read; default {@link THROTTLE_BACKOFF_MS}. */
+  readonly backoffMs?: number;
 }
 
 export interface TailSummary {
@@ -89,6 +93,12 @@ async function listShards(client: KinesisClient, stream: string): Promise<Shard[
   return shards;
 }
 
+/** A network error (no HTTP status) or a server-side (5xx) one: worth another try. */
+function isTransient(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
+}
+
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'Error';
 }
@@ -102,6 +112,8 @@ export async function runTail(options: TailOptions, io: CliIO = processIO, deps:
   const metadata = options.metadata === true;
   const stopped = (): boolean => deps.signal?.aborted === true || Date.now() >= deadline;
   let printed = 0;
+  let transientFailures = 0;
+  const backoffMs = deps.backoffMs ?? THROTTLE_BACKOFF_MS;
 
   try {
     let shards: Shard[];
@@ -127,6 +139,7 @@ export async function runTail(options: TailOptions, io: CliIO = processIO, deps:
         try {
           const page = await client.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }));
           cursor.iterator = page.NextShardIterator; // undefined once a closed shard is exhausted
+          transientFailures = 0;
           for (const record of page.Records ?? []) {
             if (printed >= limit) break;
             io.stdout.write(`${formatTailLine(record, shardId, metadata)}\n`);
@@ -148,7 +161,10 @@ export async function runTail(options: TailOptions, io: CliIO = processIO, deps:
             );
             cursor.iterator = ShardIterator;
           } else if (name === 'ProvisionedThroughputExceededException' || name === 'LimitExceededException') {
-            await sleep(THROTTLE_BACKOFF_MS);
+            await sleep(backoffMs);
+          } else if (isTransient(error) && ++transientFailures <= MAX_TRANSIENT_FAILURES) {
+            // A dropped connection or a 5xx: the client does not retry (maxAttempts 1), so wait and go on.
+            await sleep(backoffMs);
           } else {
             throw new CliError(`GetRecords on ${options.stream}/${shardId} failed: ${name}: ${(error as Error).message}`, 1, {
               cause: error,
@@ -173,7 +189,7 @@ export function tailCommand(io: CliIO = processIO): Command {
     .description('Print the records of a Kinesis stream (e.g. the predictions) as JSON lines, from all shards.')
     .requiredOption('-s, --stream <name>', 'stream name, e.g. the predictions stream')
     .option('--endpoint <url>', ENDPOINT_HELP)
-    .option('--region <region>', 'AWS region (default: AWS_REGION, else the SDK default)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .addOption(new Option('--from <position>', 'where to start in each shard').choices(['trim-horizon', 'latest']).default('latest'))
     .option('-n, --count <n>', 'stop after n records', positiveInt)
     .option('-t, --timeout <seconds>', 'stop after this many seconds', positiveNumber)

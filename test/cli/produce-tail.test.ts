@@ -1,10 +1,20 @@
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  PutRecordsCommand,
+  type GetRecordsCommandInput,
+  type GetShardIteratorCommandInput,
+  type ListShardsCommandInput,
+} from '@aws-sdk/client-kinesis';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { produceBatchSize, produceCommand, runProduce } from '../../cli/commands/produce.js';
 import { runTail, tailCommand } from '../../cli/commands/tail.js';
 import { decodeRide, RideRejection } from '../../lambda/ride/decode.js';
-import { createStream, readStream, startKinesalite, type RunningKinesalite } from '../support/services.js';
+import { createStream, readStream, startKinesalite, TEST_CREDENTIALS, type RunningKinesalite } from '../support/services.js';
 import { memoryIO, repoPath } from './support.js';
 
 const RIDES = repoPath('test/fixtures/golden/official-lin_reg.csv');
@@ -157,5 +167,50 @@ describe('produce | tail through their command lines', () => {
     const lines = tailed.out().trimEnd().split('\n').map((line) => JSON.parse(line) as { partitionKey: string; data: { ride_id: number } });
     expect(lines.map((line) => line.partitionKey)).toEqual(['10', '11', '12', '13']);
     expect(lines.map((line) => line.data.ride_id)).toEqual([10, 11, 12, 13]);
+  });
+});
+
+describe('tail under faults kinesalite cannot produce (aws-sdk-client-mock)', () => {
+  it('rides out dropped connections and 5xx on GetRecords, then gives up after repeated ones', async () => {
+    await createStream(kinesis.client, 'tail-faults', 1);
+    await kinesis.client.send(new PutRecordsCommand({ StreamName: 'tail-faults', Records: [{ Data: Buffer.from('{"ok":1}'), PartitionKey: 'k' }] }));
+    const faulty = new KinesisClient({ region: 'us-east-1', endpoint: kinesis.endpoint, credentials: TEST_CREDENTIALS });
+    const mock = mockClient(faulty);
+    // Everything else goes to the real kinesalite.
+    mock.on(ListShardsCommand).callsFake((input: ListShardsCommandInput) => kinesis.client.send(new ListShardsCommand(input)));
+    mock
+      .on(GetShardIteratorCommand)
+      .callsFake((input: GetShardIteratorCommandInput) => kinesis.client.send(new GetShardIteratorCommand(input)));
+    const serverError = Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+    const reset = Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET', $metadata: {} });
+    mock
+      .on(GetRecordsCommand)
+      .rejectsOnce(serverError)
+      .rejectsOnce(reset)
+      .callsFake((input: GetRecordsCommandInput) => kinesis.client.send(new GetRecordsCommand(input)));
+    const io = memoryIO();
+    const summary = await runTail({ stream: 'tail-faults', from: 'trim-horizon', count: 1, timeout: 20 }, io, { kinesis: faulty, backoffMs: 10 });
+    expect(summary.records).toBe(1);
+    expect(io.out()).toBe('{"ok":1}\n');
+
+    mock.on(GetRecordsCommand).rejects(serverError);
+    await expect(runTail({ stream: 'tail-faults', from: 'trim-horizon', count: 1, timeout: 30 }, memoryIO(), { kinesis: faulty, backoffMs: 10 })).rejects.toThrow(
+      /GetRecords on tail-faults\/shardId-000000000000 failed: InternalFailure/,
+    );
+    mock.restore();
+    faulty.destroy();
+  });
+
+  it('does not retry an access error', async () => {
+    const denied = new KinesisClient({ region: 'us-east-1' });
+    const mock = mockClient(denied);
+    mock
+      .on(ListShardsCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: kinesis:ListShards'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    await expect(runTail({ stream: 'private', timeout: 5 }, memoryIO(), { kinesis: denied })).rejects.toThrow(
+      /cannot list the shards of stream private: AccessDeniedException/,
+    );
+    expect(mock.commandCalls(ListShardsCommand)).toHaveLength(1);
+    mock.restore();
   });
 });
