@@ -9,9 +9,15 @@
  * [repr(v) for v in lr.predict(dv.transform(rows))]
  * ```
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DictVectorizerModel, LinearModel, VectorizedPredictor } from '../../lambda/model/sklearn/index.js';
 import type { FeatureDict } from '../../lambda/model/index.js';
+import { PyDict, unpickle } from '../../lambda/model/pickle/index.js';
+import type { PyInstance, PyTuple, PyValue } from '../../lambda/model/pickle/index.js';
+import { DictVectorizerModel, LinearModel, VectorizedPredictor } from '../../lambda/model/sklearn/index.js';
+import { MapVocabulary, SortedVocabulary, vocabularyFromPickle } from '../../lambda/model/sklearn/vocabulary.js';
+import { repoRoot } from './support.js';
 
 const names = ['a=x', 'b', 'c', 'z=q'];
 const vectorizer = (): DictVectorizerModel => DictVectorizerModel.fromFeatureNames(names, '=');
@@ -86,4 +92,54 @@ describe('linear prediction order matches scikit-learn bit for bit', () => {
       expect(predictor.predict([row])[0]).toBe(expected);
     });
   }
+});
+
+describe('vocabulary forms', () => {
+  const dict = (pairs: [string, number][]): PyDict => {
+    const d = new PyDict();
+    for (const [k, v] of pairs) d.set(k, v);
+    return d;
+  };
+
+  it('vocabulary_ that is exactly {sorted feature_names_[i]: i} becomes a binary search', () => {
+    const v = vocabularyFromPickle(dict([['b', 1], ['a', 0], ['c', 2]]), ['a', 'b', 'c']);
+    expect(v).toBeInstanceOf(SortedVocabulary);
+    expect(['a', 'b', 'c', 'x', ''].map((n) => v.column(n))).toEqual([0, 1, 2, -1, -1]);
+  });
+
+  it('when vocabulary_ and feature_names_ disagree, vocabulary_ wins (as in sklearn.transform)', () => {
+    const cases: [PyDict, PyValue][] = [
+      [dict([['a', 1], ['b', 0]]), ['a', 'b']], // swapped columns
+      [dict([['a', 0], ['a', 0], ['b', 1]]), ['a', 'b', 'c']], // duplicate key, 'c' absent
+      [dict([['b', 0], ['a', 1]]), ['b', 'a']], // unsorted names
+      [dict([['a', 0], ['b', 1]]), null], // no feature_names_
+    ];
+    for (const [vocabulary, names] of cases) {
+      const expected = new Map(vocabulary.rawPairs()?.reduce<[string, number][]>((acc, x, i, all) => (i % 2 === 0 ? [...acc, [x as string, all[i + 1] as number]] : acc), []));
+      const v = vocabularyFromPickle(vocabulary, names);
+      expect(v).toBeInstanceOf(MapVocabulary);
+      for (const [name, column] of expected) expect(v.column(name)).toBe(column);
+      expect(v.column('c')).toBe(-1);
+    }
+  });
+
+  it('a vocabulary_ entry that is not str → column is refused', () => {
+    expect(() => vocabularyFromPickle(dict([['a', 5]]), null)).toThrow(/is not str → column in 0\.\.0/);
+  });
+
+  it('the real course models use the binary search', () => {
+    for (const file of ['model-artifacts/lin_reg.bin', 'test/fixtures/models/lasso-sklearn-1.5.0.bin']) {
+      const tuple = unpickle(readFileSync(join(repoRoot, file)));
+      const dv = (tuple as PyTuple).items[0] as PyInstance;
+      const v = vocabularyFromPickle(dv.attr('vocabulary_') as PyDict, dv.attr('feature_names_'));
+      expect(v).toBeInstanceOf(SortedVocabulary);
+      expect(v.size).toBe(13221);
+      expect(v.column('trip_distance')).toBe(13220);
+    }
+  });
+
+  it('native feature names out of order fall back to a map', () => {
+    const dv = DictVectorizerModel.fromFeatureNames(['trip_distance', 'PU_DO=1_2'], '=');
+    expect(entries(dv, { PU_DO: '1_2', trip_distance: 2 })).toEqual([[0, 2], [1, 1]]);
+  });
 });

@@ -251,7 +251,7 @@ class Machine {
         for (const part of [dict, slots]) {
           if (part === null) continue;
           if (!(part instanceof PyDict)) throw this.error(`${target.className} state is ${describeValue(part)}, expected a dict`);
-          for (const [k, v] of part.map) merged.map.set(k, v);
+          for (const [k, v] of part.map) merged.set(k, v);
         }
         target.state = merged;
       } else {
@@ -269,12 +269,11 @@ class Machine {
   private setItems(target: PyValue, items: readonly PyValue[], from = 0, to = items.length): void {
     if (!(target instanceof PyDict)) throw this.error(`cannot set items on ${describeValue(target)}`);
     if ((to - from) % 2 !== 0) throw this.error('odd number of items for a dict');
-    const { map } = target;
     for (let i = from; i < to; i += 2) {
       const key = items[i] as PyValue;
       if (!isPyKey(key)) throw this.error(`unsupported dict key ${describeValue(key)}`);
-      map.set(key, items[i + 1] as PyValue);
     }
+    target.addPairs(items, from, to);
   }
 
   /** Appends `items[from..to)` to a list. */

@@ -39,14 +39,52 @@ export class PyTuple {
   }
 }
 
-/** A Python dict with insertion order preserved. */
+/**
+ * A Python dict with insertion order preserved. Pairs set by the VM are kept flat until the first
+ * lookup builds the Map, so a big dict that a consumer only scans (a DictVectorizer vocabulary)
+ * costs no hashing at load.
+ */
 export class PyDict {
-  readonly map = new Map<PyKey, PyValue>();
+  private built: Map<PyKey, PyValue> | undefined;
+  /** Flat key, value pairs not yet in {@link built}. Keys are validated by whoever adds them. */
+  private pending: PyValue[] = [];
+
+  /** The dict as a Map (built on first use). */
+  get map(): Map<PyKey, PyValue> {
+    let built = this.built;
+    if (built === undefined) this.built = built = new Map();
+    const { pending } = this;
+    if (pending.length > 0) {
+      for (let i = 0; i < pending.length; i += 2) built.set(pending[i] as PyKey, pending[i + 1] as PyValue);
+      this.pending = [];
+    }
+    return built;
+  }
   get(key: PyKey): PyValue | undefined {
     return this.map.get(key);
   }
   has(key: PyKey): boolean {
     return this.map.has(key);
+  }
+  set(key: PyKey, value: PyValue): void {
+    if (this.built === undefined) this.pending.push(key, value);
+    else this.map.set(key, value);
+  }
+  /** Adds `items[from..to)` as key, value pairs; keys must already be checked with {@link isPyKey}. */
+  addPairs(items: readonly PyValue[], from: number, to: number): void {
+    if (this.built !== undefined) {
+      for (let i = from; i < to; i += 2) this.built.set(items[i] as PyKey, items[i + 1] as PyValue);
+      return;
+    }
+    const { pending } = this;
+    for (let i = from; i < to; i++) pending.push(items[i] as PyValue);
+  }
+  /**
+   * The pairs in insertion order, flat (`[k0, v0, k1, v1, …]`, duplicates included), when the Map was
+   * never built; undefined otherwise.
+   */
+  rawPairs(): readonly PyValue[] | undefined {
+    return this.built === undefined ? this.pending : undefined;
   }
 }
 

@@ -4,72 +4,78 @@
  * features outside the vocabulary are ignored. The present (column, value) pairs come out in
  * ascending column order, the order of scipy's CSR dot product.
  *
- * A string feature is looked up once as `key + separator + value` in the vocabulary and the answer
- * (column or absent) is remembered per key and value, so steady-state scoring allocates nothing and
- * loading builds no second index (cold start matters more than the first lookup of each value).
+ * A feature is looked up once in the vocabulary (`key`, or `key + separator + value` for strings) and
+ * the answer (column or absent) is remembered per key and value, so steady-state scoring allocates
+ * nothing and loading builds no index at all (cold start matters more than each first lookup).
  */
 import { UnsupportedModelError } from '../errors.js';
 import { DType, PyGlobal, PyInstance, describeValue } from '../pickle/index.js';
-import type { PyKey, PyValue } from '../pickle/index.js';
 import type { FeatureDict } from '../types.js';
 import { dictAttr } from './attrs.js';
+import { vocabularyFromNames, vocabularyFromPickle } from './vocabulary.js';
+import type { Vocabulary } from './vocabulary.js';
 
 export class DictVectorizerModel {
   /** Columns of the last {@link vectorize} call (first `n` entries valid). */
   cols = new Int32Array(8);
   /** Values of the last {@link vectorize} call (first `n` entries valid). */
   vals = new Float64Array(8);
-  private readonly numeric: ReadonlyMap<string, number>;
-  /** key → string value → column, or -1 when `key + separator + value` is not a feature. */
+  readonly featureCount: number;
+  /** key → column of the feature `key` (numbers), or -1. */
+  private numeric = new Map<string, number>();
+  /** key → string value → column of `key + separator + value`, or -1. */
   private oneHot = new Map<string, Map<string, number>>();
   private remembered = 0;
   private readonly maxRemembered: number;
 
   /**
-   * @param vocabulary feature name → column, as `DictVectorizer.vocabulary_` (kept, not copied)
+   * @param vocabulary `DictVectorizer.vocabulary_`
    * @param separator `DictVectorizer.separator` (`=`)
    */
   constructor(
-    vocabulary: ReadonlyMap<string, number>,
+    private readonly vocabulary: Vocabulary,
     readonly separator: string,
   ) {
     this.featureCount = vocabulary.size;
-    this.numeric = vocabulary;
-    // Bounded so that a stream of never-seen values cannot grow the cache without limit.
+    // Bounded so that a stream of never-seen keys or values cannot grow the memo without limit.
     this.maxRemembered = Math.max(100_000, 4 * vocabulary.size);
-    for (const [name, column] of vocabulary) {
-      if (!Number.isSafeInteger(column) || column < 0 || column >= vocabulary.size) {
-        throw new UnsupportedModelError(`DictVectorizer: feature ${JSON.stringify(name)} has column ${column} outside 0..${vocabulary.size - 1}`);
-      }
+  }
+
+  private remember(): void {
+    if (++this.remembered > this.maxRemembered) {
+      this.numeric = new Map();
+      this.oneHot = new Map();
+      this.remembered = 1;
     }
+  }
+
+  /** Column of the feature `key`, or -1. */
+  private numericColumn(key: string): number {
+    let column = this.numeric.get(key);
+    if (column === undefined) {
+      column = this.vocabulary.column(key);
+      this.remember();
+      this.numeric.set(key, column);
+    }
+    return column;
   }
 
   /** Column of the one-hot feature `key<separator>value`, or -1. */
   private oneHotColumn(key: string, value: string): number {
     let byValue = this.oneHot.get(key);
-    if (byValue === undefined) this.oneHot.set(key, (byValue = new Map()));
-    let column = byValue.get(value);
+    let column = byValue?.get(value);
     if (column === undefined) {
-      column = this.numeric.get(key + this.separator + value) ?? -1;
-      if (++this.remembered > this.maxRemembered) {
-        this.oneHot = new Map([[key, (byValue = new Map())]]);
-        this.remembered = 1;
-      }
+      column = this.vocabulary.column(key + this.separator + value);
+      this.remember();
+      byValue = this.oneHot.get(key);
+      if (byValue === undefined) this.oneHot.set(key, (byValue = new Map()));
       byValue.set(value, column);
     }
     return column;
   }
 
-  readonly featureCount: number;
-
-  /** From an unpickled `DictVectorizer` (its `vocabulary_` and `separator`). */
+  /** From an unpickled `DictVectorizer` (its `vocabulary_`, `feature_names_` and `separator`). */
   static fromPickle(obj: PyInstance): DictVectorizerModel {
-    const vocabulary = dictAttr(obj, 'vocabulary_').map;
-    for (const [name, column] of vocabulary) {
-      if (typeof name !== 'string' || typeof column !== 'number') {
-        throw new UnsupportedModelError(`DictVectorizer.vocabulary_ entry ${describeValue(name)} → ${describeValue(column)} is not str → int`);
-      }
-    }
     const separator = obj.attr('separator') ?? '=';
     if (typeof separator !== 'string') throw new UnsupportedModelError('DictVectorizer.separator is not a str');
     const dtype = obj.attr('dtype');
@@ -78,18 +84,12 @@ export class DictVectorizerModel {
       (dtype instanceof PyGlobal && dtype.name === 'float64') ||
       (dtype instanceof DType && dtype.kind === 'f' && dtype.itemSize === 8);
     if (!isFloat64) throw new UnsupportedModelError(`DictVectorizer.dtype ${describeValue(dtype)} is not supported (float64 only)`);
-    // Checked above: every key is a str and every value a number.
-    return new DictVectorizerModel(vocabulary as Map<PyKey, PyValue> as ReadonlyMap<string, number>, separator);
+    return new DictVectorizerModel(vocabularyFromPickle(dictAttr(obj, 'vocabulary_'), obj.attr('feature_names_')), separator);
   }
 
   /** From feature names in column order (our native artifact). */
   static fromFeatureNames(names: readonly string[], separator: string): DictVectorizerModel {
-    const vocabulary = new Map<string, number>();
-    names.forEach((name, column) => {
-      if (vocabulary.has(name)) throw new UnsupportedModelError(`duplicate feature name ${JSON.stringify(name)}`);
-      vocabulary.set(name, column);
-    });
-    return new DictVectorizerModel(vocabulary, separator);
+    return new DictVectorizerModel(vocabularyFromNames(names), separator);
   }
 
   /**
@@ -106,10 +106,10 @@ export class DictVectorizerModel {
         column = this.oneHotColumn(key, value);
         x = 1;
       } else if (typeof value === 'number') {
-        column = this.numeric.get(key) ?? -1;
+        column = this.numericColumn(key);
         x = value;
       } else if (typeof value === 'boolean') {
-        column = this.numeric.get(key) ?? -1;
+        column = this.numericColumn(key);
         x = value ? 1 : 0;
       } else {
         continue;

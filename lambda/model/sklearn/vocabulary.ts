@@ -1,0 +1,97 @@
+/**
+ * DictVectorizer's `vocabulary_` (feature name → column) in the cheapest exact form: when it is
+ * exactly `{feature_names_[i]: i}` with sorted names (what `DictVectorizer(sort=True)` always
+ * writes), a binary search over the names, which costs nothing to build at cold start; otherwise a
+ * Map built from the dict itself.
+ */
+import { UnsupportedModelError } from '../errors.js';
+import { describeValue } from '../pickle/index.js';
+import type { PyDict, PyValue } from '../pickle/index.js';
+
+export interface Vocabulary {
+  readonly size: number;
+  /** Column of a feature name, or -1. */
+  column(name: string): number;
+}
+
+/** Names sorted strictly ascending (JS string order); column = position. */
+export class SortedVocabulary implements Vocabulary {
+  readonly size: number;
+  constructor(private readonly names: readonly string[]) {
+    this.size = names.length;
+  }
+  column(name: string): number {
+    const { names } = this;
+    let lo = 0;
+    let hi = names.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const probe = names[mid] as string;
+      if (probe === name) return mid;
+      if (probe < name) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}
+
+export class MapVocabulary implements Vocabulary {
+  readonly size: number;
+  constructor(private readonly map: ReadonlyMap<string, number>) {
+    this.size = map.size;
+  }
+  column(name: string): number {
+    return this.map.get(name) ?? -1;
+  }
+}
+
+function isStrictlySorted(names: readonly PyValue[]): boolean {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (typeof name !== 'string') return false;
+    if (i > 0 && !((names[i - 1] as string) < name)) return false;
+  }
+  return true;
+}
+
+/** Feature names in column order (our native artifact). */
+export function vocabularyFromNames(names: readonly string[]): Vocabulary {
+  if (isStrictlySorted(names)) return new SortedVocabulary(names);
+  const map = new Map<string, number>();
+  names.forEach((name, column) => {
+    if (map.has(name)) throw new UnsupportedModelError(`duplicate feature name ${JSON.stringify(name)}`);
+    map.set(name, column);
+  });
+  return new MapVocabulary(map);
+}
+
+/** `vocabulary_` of an unpickled DictVectorizer, using `feature_names_` when they agree exactly. */
+export function vocabularyFromPickle(vocabulary: PyDict, featureNames: PyValue | undefined): Vocabulary {
+  const pairs = vocabulary.rawPairs();
+  if (pairs && Array.isArray(featureNames) && pairs.length === 2 * featureNames.length && isStrictlySorted(featureNames)) {
+    const seen = new Uint8Array(featureNames.length);
+    let agree = true;
+    for (let i = 0; i < pairs.length && agree; i += 2) {
+      const name = pairs[i];
+      const column = pairs[i + 1];
+      agree =
+        typeof column === 'number' &&
+        Number.isInteger(column) &&
+        column >= 0 &&
+        column < featureNames.length &&
+        seen[column] === 0 &&
+        featureNames[column] === name;
+      if (agree) seen[column as number] = 1;
+    }
+    if (agree) return new SortedVocabulary(featureNames as string[]);
+  }
+  const map = vocabulary.map;
+  for (const [name, column] of map) {
+    if (typeof name !== 'string' || typeof column !== 'number' || !Number.isSafeInteger(column) || column < 0 || column >= map.size) {
+      throw new UnsupportedModelError(
+        `DictVectorizer.vocabulary_ entry ${describeValue(name)} → ${describeValue(column)} is not str → column in 0..${map.size - 1}`,
+      );
+    }
+  }
+  return new MapVocabulary(map as Map<unknown, unknown> as Map<string, number>);
+}
