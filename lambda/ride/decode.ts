@@ -4,7 +4,7 @@
  * Steps, each with its own rejection kind: size → base64 (strict alphabet and padding; Node's own
  * decoder silently skips bad characters) → UTF-8 (invalid sequences rejected, not replaced) →
  * `JSON.parse` (never evaluates anything; a `__proto__` key becomes a plain own property, nothing is
- * merged) → schema.
+ * merged; nesting deeper than {@link MAX_JSON_DEPTH} is refused first) → schema.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
 import { createRideSlot, decodeRideFast, type RideSlot } from './fast-path.js';
@@ -14,7 +14,14 @@ import { explainRideEvent, matchRideEvent, type RideEvent } from './schema.js';
 export const MAX_RECORD_BYTES = 1024 * 1024;
 const MAX_BASE64_LENGTH = 4 * Math.ceil(MAX_RECORD_BYTES / 3);
 
-export type RejectionKind = 'too-large' | 'base64' | 'utf8' | 'json' | 'schema';
+/**
+ * Deepest JSON nesting accepted. A ride event is 2 levels deep; V8's `JSON.parse` slows down
+ * superlinearly on deep nesting (a 1 MiB record of brackets would take seconds), so deeper documents
+ * are poison, found by a linear scan before parsing.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+export type RejectionKind = 'too-large' | 'base64' | 'utf8' | 'json' | 'too-deep' | 'schema';
 
 /** Why a record is poison; one per rejected record. */
 export class RideRejection {
@@ -32,6 +39,26 @@ function base64Problem(data: string): string {
   const bad = /[^A-Za-z0-9+/=]/.exec(data);
   if (bad !== null) return `invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
   return 'misplaced "=" padding';
+}
+
+/** Whether `text` nests arrays/objects deeper than `limit` (brackets inside strings do not count). */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** Describes a JSON syntax error without echoing an arbitrary amount of the payload. */
@@ -90,9 +117,13 @@ export function decodeRideGeneral(data: string): RideEvent | RideRejection {
   }
   const bytes = Buffer.from(data, 'base64');
   if (!isUtf8(bytes)) return new RideRejection('utf8', 'invalid UTF-8 in the decoded data');
+  const text = bytes.toString('utf8');
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return new RideRejection('too-deep', `too deep: JSON nested more than ${MAX_JSON_DEPTH} levels`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     return new RideRejection('json', `invalid JSON: ${jsonProblem(error)}`);
   }

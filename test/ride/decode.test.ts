@@ -130,10 +130,18 @@ describe('decodeRide', () => {
     });
   });
 
-  it('handles deeply nested payloads without overflowing the stack', () => {
-    const depth = 200_000;
+  it('refuses deep nesting before parsing it (JSON.parse is superlinear in depth)', () => {
+    const depth = 500_000;
+    const started = performance.now();
     const result = rejection(base64(`{"ride": ${'['.repeat(depth)}${']'.repeat(depth)}, "ride_id": 1}`));
-    expect(result.kind).toBe('schema');
-    expect(result.reason).toMatch(/ride: expected object, received array/);
+    expect(result).toEqual(new RideRejection('too-deep', 'too deep: JSON nested more than 64 levels'));
+    expect(performance.now() - started).toBeLessThan(2_000); // a parse would take seconds; generous for a loaded CI
+  });
+
+  it('accepts nesting up to the limit in ignored extra fields, and ignores brackets inside strings', () => {
+    const extra = `${'['.repeat(63)}${']'.repeat(63)}`;
+    expect(decodeRide(base64(`{"ride": {"PULocationID": 1, "DOLocationID": 2, "trip_distance": 3}, "ride_id": 1, "x": ${extra}}`))).not.toBeInstanceOf(RideRejection);
+    expect(decodeRide(base64(`{"ride": {"PULocationID": 1, "DOLocationID": 2, "trip_distance": 3}, "ride_id": "[[[", "s": "${'['.repeat(100)}\\\"${'{'.repeat(100)}"}`))).not.toBeInstanceOf(RideRejection);
+    expect(rejection(base64(`{"x": ${'['.repeat(64)}${']'.repeat(64)}}`)).kind).toBe('too-deep');
   });
 });
