@@ -146,6 +146,30 @@ async function createStream(kinesis: KinesisClient, name: string, shards: number
   throw new LocalServicesError(`stream ${name} did not become ACTIVE`);
 }
 
+/** s3rver's temporary directories are named `<prefix><pid>-<random>`. */
+const S3_DIRECTORY_PREFIX = 'ride-duration-s3-';
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary directories left by runs that were killed (SIGKILL gives no chance to clean up). */
+async function removeStaleDirectories(): Promise<void> {
+  const entries = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!entry.startsWith(S3_DIRECTORY_PREFIX)) continue;
+    const pid = Number(entry.slice(S3_DIRECTORY_PREFIX.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !processIsAlive(pid)) {
+      await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
 async function listFiles(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true, recursive: true });
   return entries
@@ -199,7 +223,8 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     // Two streams of `shards` each must fit under the account-wide shard limit.
     shardLimit: Math.max(10, 2 * shards),
   });
-  const s3Directory = await mkdtemp(join(tmpdir(), 'ride-duration-s3-'));
+  await removeStaleDirectories();
+  const s3Directory = await mkdtemp(join(tmpdir(), `${S3_DIRECTORY_PREFIX}${process.pid}-`));
   const s3Server = new S3rver({ address: LOOPBACK, port: 0, silent: true, directory: s3Directory });
 
   let kinesis: KinesisClient | undefined;

@@ -2,7 +2,8 @@
  * The embedded services: free loopback ports, streams and buckets created, model files uploaded
  * (a file, or every file of an MLflow folder), everything removed on stop.
  */
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
@@ -47,6 +48,23 @@ describe('startLocalServices', () => {
       expect(Contents.map((c) => c.Key).sort()).toEqual(['model/MLmodel', 'model/model.pkl', 'model/nested/extra.txt']);
     } finally {
       await services.stop();
+    }
+  });
+
+  it('removes temporary directories left by killed runs, and only those', async () => {
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    const deadPid = child.pid;
+    const stale = join(tmpdir(), `ride-duration-s3-${deadPid}-test`);
+    const live = join(tmpdir(), `ride-duration-s3-${process.pid}-test`);
+    mkdirSync(join(stale, 'models'), { recursive: true });
+    mkdirSync(live, { recursive: true });
+    const services = await startLocalServices();
+    try {
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      await services.stop();
+      rmSync(live, { recursive: true, force: true });
     }
   });
 
