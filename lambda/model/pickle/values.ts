@@ -76,8 +76,9 @@ export class PyDict {
       for (let i = from; i < to; i += 2) this.built.set(items[i] as PyKey, items[i + 1] as PyValue);
       return;
     }
+    // Native bulk copies (slice + spread in bounded chunks) beat element-wise pushes here.
     const { pending } = this;
-    for (let i = from; i < to; i++) pending.push(items[i] as PyValue);
+    for (let i = from; i < to; i += 8192) pending.push(...items.slice(i, Math.min(to, i + 8192)));
   }
   /**
    * The pairs in insertion order, flat (`[k0, v0, k1, v1, …]`, duplicates included), when the Map was
