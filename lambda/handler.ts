@@ -234,8 +234,8 @@ function environmentHandler(): RideHandler {
 /**
  * The Lambda handler, wired from the environment (see `lambda/config.ts`) on first use.
  */
-export const handler = (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> =>
-  environmentHandler()(event, context);
+export const handler = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> =>
+  environmentHandler()(event, context); // async: a configuration error becomes a rejected invocation
 
 // Inside Lambda, load the model during the init phase (boosted CPU, not billed against the first
 // batch's timeout). Elsewhere (tests, CLI) importing this module has no side effects.

@@ -1,0 +1,28 @@
+/**
+ * The function's public surface for the CLI, the local pipeline and the benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, MemoryDeadLetterSink } from './lambda/index.js';
+ * ```
+ */
+export {
+  createHandler,
+  dependenciesFromConfig,
+  handler,
+  ModelUnavailableError,
+  DEFAULT_SAFETY_MARGIN_MS,
+  type EnvironmentOverrides,
+  type HandlerDependencies,
+  type RideHandler,
+  type RideHandlerResponse,
+} from './handler.js';
+export { processBatch, type BatchCounts, type BatchDependencies, type BatchOptions, type BatchOutcome, type RecordFailure } from './batch.js';
+export { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
+export { createKinesisClient, createS3Client, type ClientOptions } from './aws-clients.js';
+export { METRIC, createLogger, createMetrics, silentLog, type LogSink } from './observability.js';
+export { decodeRide, RideRejection, MAX_JSON_DEPTH, MAX_RECORD_BYTES, type RejectionKind } from './ride/decode.js';
+export { rideFeatures, type RideFeatures } from './ride/features.js';
+export { MODEL_NAME, predictionEvent, type PredictionEvent } from './ride/prediction.js';
+export { rideEventSchema, type Ride, type RideEvent, type RideId } from './ride/schema.js';
+export * from './sinks/index.js';
