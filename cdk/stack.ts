@@ -78,7 +78,7 @@ export interface RideDurationStackProps extends StackProps {
   readonly deployDefaultModel?: boolean;
   /** Expected sha256 of the model (`MODEL_SHA256`); the function refuses a different file. */
   readonly modelSha256?: string;
-  /** `version` in every prediction (`RUN_ID`). @default undefined (the model object's S3 version id) */
+  /** `version` in every prediction (`RUN_ID`). @default undefined (the model's own version id: MLflow run id, else `sha256:<first 12 hex>` of its bytes) */
   readonly runId?: string;
   /** @default 'dead-letters/' */
   readonly deadLetterPrefix?: string;
