@@ -3,7 +3,7 @@
  * dead-letter bucket failing. Output goes to a real kinesalite stream.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createKinesisClient, createS3Client } from '../../lambda/aws-clients.js';
 import { readConfig } from '../../lambda/config.js';
 import { createHandler, dependenciesFromConfig, ModelUnavailableError, type RideHandler } from '../../lambda/handler.js';
@@ -21,12 +21,14 @@ let kinesis: RunningKinesalite;
 let s3: RunningS3rver;
 
 beforeAll(async () => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true'); // no EMF lines on the test output
   [kinesis, s3] = await Promise.all([startKinesalite(), startS3rver()]);
   await createBucket(s3.client, 'models');
   await putObject(s3.client, 'models', 'lin_reg.bin', await readFile(COURSE_MODEL_PATH));
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await kinesis?.stop();
   await s3?.dispose();
 });

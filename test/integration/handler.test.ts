@@ -23,6 +23,7 @@ let s3: RunningS3rver;
 const OUTPUT = 'ride_predictions';
 
 beforeAll(async () => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true'); // no EMF lines on the test output
   [kinesis, s3] = await Promise.all([startKinesalite(), startS3rver()]);
   await createStream(kinesis.client, OUTPUT);
   await createBucket(s3.client, 'models');
@@ -31,6 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await kinesis?.stop();
   await s3?.dispose();
 });
@@ -66,9 +68,7 @@ function wire(env: Record<string, string>, log = new RecordingLog()): { deps: Ha
 
 describe('handler against kinesalite and s3rver', () => {
   it('predicts, writes to the output stream, dead-letters poison to S3, and publishes metrics', async () => {
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     const metrics = new Metrics({ namespace: 'RideDurationStream', serviceName: 'ride-duration-stream' });
-    vi.unstubAllEnvs();
     const published: unknown[] = [];
     vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
       published.push(metrics.serializeMetrics());
