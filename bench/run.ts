@@ -38,8 +38,8 @@ const RF_MODEL = path('../test/fixtures/models/official-rf-mlflow');
 /** Records per handler event (the mapping's maximum batch size). */
 const EVENT_RECORDS = 10_000;
 const WARMUP_RUNS = 5;
-const THROUGHPUT_RUNS = 15;
-const COLD_START_RUNS = 5;
+const THROUGHPUT_RUNS = 25;
+const COLD_START_RUNS = 7;
 const RSS_RUNS = 2;
 const E2E_RIDES = 3_000;
 
