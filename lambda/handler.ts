@@ -145,7 +145,13 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
         deadLetters: deps.deadLetters,
         log,
       },
-      { remainingTimeMs: () => context.getRemainingTimeInMillis() - safetyMarginMs },
+      {
+        // Local callers may pass a bare context: then there is no deadline.
+        remainingTimeMs:
+          typeof context?.getRemainingTimeInMillis === 'function'
+            ? () => context.getRemainingTimeInMillis() - safetyMarginMs
+            : () => Number.POSITIVE_INFINITY,
+      },
     );
 
     log.info('Batch processed', { counts: outcome.counts, modelVersion: loaded.description.version });

@@ -11,6 +11,9 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeadLetter, DeadLetterSink, WriteOptions } from './types.js';
 
+/** Longest a dead-letter write may take, whatever the remaining time. */
+export const MAX_WRITE_MS = 30_000;
+
 export interface S3DeadLetterSinkOptions {
   readonly client: S3Client;
   readonly bucket: string;
@@ -59,7 +62,8 @@ export class S3DeadLetterSink implements DeadLetterSink {
         Body: deadLettersToJsonLines(letters),
         ContentType: 'application/x-ndjson',
       }),
-      { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(options.remainingTimeMs()))) },
+      // A finite whole number of milliseconds, also when there is no deadline.
+      { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(Math.min(options.remainingTimeMs(), MAX_WRITE_MS)))) },
     );
   }
 }

@@ -18,6 +18,9 @@ export const PUT_RECORDS_MAX_BYTES = 5 * 1024 * 1024;
 /** A call is not started with less time than this left: it could not complete. */
 export const MIN_CALL_BUDGET_MS = 50;
 
+/** Longest a single call may take, whatever the remaining time (also when there is no deadline). */
+export const MAX_CALL_MS = 30_000;
+
 /** Chunks of one batch written concurrently (more would mostly buy throttling). */
 export const CHUNK_CONCURRENCY = 4;
 
@@ -167,7 +170,8 @@ export async function putRecordsReliably(
       calls++;
       try {
         const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: entries }), {
-          abortSignal: AbortSignal.timeout(Math.floor(remaining)), // it takes whole milliseconds only
+          // AbortSignal.timeout takes a finite whole number of milliseconds.
+          abortSignal: AbortSignal.timeout(Math.floor(Math.min(remaining, MAX_CALL_MS))),
         });
         const results = response.Records ?? [];
         if (results.length !== pending.length) {

@@ -154,6 +154,12 @@ describe('putRecordsReliably', () => {
     expect(report).toMatchObject({ failures: [], calls: 1 });
   });
 
+  it('works without a deadline (infinite remaining time)', async () => {
+    kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(2), { ...noSleep, remainingTimeMs: () => Number.POSITIVE_INFINITY });
+    expect(report).toMatchObject({ failures: [], calls: 1 });
+  });
+
   it('makes no call at all when there is no time left', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
     const report = await putRecordsReliably(new KinesisClient({}), 'out', records(3), { ...noSleep, remainingTimeMs: () => 10 });

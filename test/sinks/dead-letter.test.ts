@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLetterKey, deadLettersToJsonLines, S3DeadLetterSink } from '../../lambda/sinks/dead-letter.js';
+import { LogDeadLetterSink } from '../../lambda/sinks/log.js';
+import type { DeadLetter } from '../../lambda/sinks/types.js';
+import { sequenceNumber, TEST_SHARD_ID, TEST_STREAM_ARN } from '../support/events.js';
+import { RecordingLog } from '../support/log.js';
+import { createBucket, readObjects, startS3rver, type RunningS3rver } from '../support/services.js';
+
+function letter(index: number, data = 'bm90IGpzb24='): DeadLetter {
+  return {
+    reason: 'invalid JSON: Unexpected token',
+    kind: 'json',
+    eventSourceARN: TEST_STREAM_ARN,
+    shardId: TEST_SHARD_ID,
+    sequenceNumber: sequenceNumber(index),
+    partitionKey: String(index),
+    approximateArrivalTimestamp: 1_764_028_800.5,
+    data,
+  };
+}
+
+describe('dead-letter objects', () => {
+  it('are named after stream, shard, arrival day and sequence range, so a retried batch rewrites its object', () => {
+    const letters = [letter(3), letter(9)];
+    expect(deadLetterKey('dead-letters/', letters)).toBe(
+      `dead-letters/dt=2025-11-25/ride_events/${TEST_SHARD_ID}/${sequenceNumber(3)}-${sequenceNumber(9)}.jsonl`,
+    );
+    expect(deadLetterKey('dead-letters/', [letter(3), letter(9)])).toBe(deadLetterKey('dead-letters/', letters));
+    expect(deadLetterKey('', [{ ...letter(1), eventSourceARN: undefined, approximateArrivalTimestamp: Number.NaN }])).toMatch(/^dt=unknown\/unknown-stream\//);
+    expect(() => deadLetterKey('p/', [])).toThrow();
+  });
+
+  it('hold one JSON object per line with the raw data', () => {
+    const text = deadLettersToJsonLines([letter(1), letter(2, 'eA==')]);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.trimEnd().split('\n').map((line) => JSON.parse(line) as DeadLetter)).toEqual([letter(1), letter(2, 'eA==')]);
+  });
+});
+
+describe('S3DeadLetterSink (s3rver)', () => {
+  let s3: RunningS3rver;
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    await createBucket(s3.client, 'dlq');
+  });
+  afterAll(async () => {
+    await s3?.dispose();
+  });
+
+  it('writes one object per call, also without a deadline', async () => {
+    const sink = new S3DeadLetterSink({ client: s3.client, bucket: 'dlq', prefix: 'poison/' });
+    await sink.write([letter(1), letter(2)], { remainingTimeMs: () => Number.POSITIVE_INFINITY });
+    await sink.write([], { remainingTimeMs: () => 1_000 });
+    const objects = await readObjects(s3.client, 'dlq', 'poison/');
+    expect(objects.map((o) => o.key)).toEqual([deadLetterKey('poison/', [letter(1), letter(2)])]);
+    expect(objects[0]!.body).toBe(deadLettersToJsonLines([letter(1), letter(2)]));
+  });
+
+  it('throws when the bucket does not exist', async () => {
+    const sink = new S3DeadLetterSink({ client: s3.client, bucket: 'missing', prefix: '' });
+    await expect(sink.write([letter(1)], { remainingTimeMs: () => 5_000 })).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+});
+
+describe('LogDeadLetterSink', () => {
+  it('logs every letter in full at error level', async () => {
+    const log = new RecordingLog();
+    await new LogDeadLetterSink(log).write([letter(1), letter(2)]);
+    expect(log.at('error').map((e) => e.fields.deadLetter)).toEqual([letter(1), letter(2)]);
+  });
+});
