@@ -17,7 +17,7 @@ import type { Predictor } from './model/types.js';
 import { silentLog, type LogSink } from './observability.js';
 import { decodeRideInto } from './ride/decode.js';
 import { createRideSlot } from './ride/fast-path.js';
-import { predictionEvent, predictionSerializer, type PredictionEvent } from './ride/prediction.js';
+import { predictionEncoder, predictionEvent, type PredictionEvent } from './ride/prediction.js';
 import { OutputBatch } from './sinks/output-batch.js';
 import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink } from './sinks/types.js';
 
@@ -117,16 +117,16 @@ export async function processBatch(
   const { predictor, version, output } = deps;
   const log = deps.log ?? silentLog;
   const remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
-  const serialise = predictionSerializer(version);
+  const encoder = predictionEncoder(version);
 
   let predictions: PredictionEvent[] = [];
   const outputs = new OutputBatch(output === undefined ? 1 : records.length);
   const letters: DeadLetter[] = [];
   const outputSequence: string[] = [];
 
-  // One pass; per valid record only the feature row, the event and its JSON text are allocated:
-  // the common record is decoded into `ride` without allocating (ride/fast-path.ts) and the
-  // output bytes go into one buffer for the batch (sinks/output-batch.ts).
+  // One pass; per valid record only the feature row and the event are allocated: the common record
+  // is decoded into `ride` without allocating (ride/fast-path.ts) and its output JSON is encoded
+  // straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
   const ride = createRideSlot();
   for (const record of records) {
     const rejection = decodeRideInto(record.kinesis.data, ride);
@@ -143,7 +143,7 @@ export async function processBatch(
     const rideId = ride.ride_id;
     predictions.push(predictionEvent(version, rideId, duration));
     if (output !== undefined) {
-      outputs.add(serialise(rideId, duration), String(rideId));
+      outputs.addEncoded(encoder, rideId, duration, String(rideId));
       outputSequence.push(record.kinesis.sequenceNumber);
     }
   }

@@ -50,28 +50,33 @@ function decodeBase64(data: string): boolean {
   if (data.charCodeAt(length - 1) === 61 /* = */) padding = data.charCodeAt(length - 2) === 61 ? 2 : 1;
   const full = length - (padding === 0 ? 0 : 4);
   let out = 0;
-  let bad = 0;
   for (let i = 0; i < full; i += 4) {
-    const a = BASE64_VALUES[data.charCodeAt(i) & 127]! | (data.charCodeAt(i) & ~127);
-    const b = BASE64_VALUES[data.charCodeAt(i + 1) & 127]! | (data.charCodeAt(i + 1) & ~127);
-    const c = BASE64_VALUES[data.charCodeAt(i + 2) & 127]! | (data.charCodeAt(i + 2) & ~127);
-    const d = BASE64_VALUES[data.charCodeAt(i + 3) & 127]! | (data.charCodeAt(i + 3) & ~127);
-    bad |= a | b | c | d;
-    bytes[out++] = (a << 2) | (b >> 4);
-    bytes[out++] = ((b & 15) << 4) | (c >> 2);
-    bytes[out++] = ((c & 3) << 6) | d;
+    const c0 = data.charCodeAt(i);
+    const c1 = data.charCodeAt(i + 1);
+    const c2 = data.charCodeAt(i + 2);
+    const c3 = data.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 127) return false;
+    const a = BASE64_VALUES[c0]!;
+    const b = BASE64_VALUES[c1]!;
+    const c = BASE64_VALUES[c2]!;
+    const d = BASE64_VALUES[c3]!;
+    if ((a | b | c | d) < 0) return false; // -1 marks a character outside the alphabet
+    bytes[out] = (a << 2) | (b >> 4);
+    bytes[out + 1] = ((b & 15) << 4) | (c >> 2);
+    bytes[out + 2] = ((c & 3) << 6) | d;
+    out += 3;
   }
-  if (bad < 0 || bad > 63) return false;
   if (padding > 0) {
-    const a = BASE64_VALUES[data.charCodeAt(full) & 127]! | (data.charCodeAt(full) & ~127);
-    const b = BASE64_VALUES[data.charCodeAt(full + 1) & 127]! | (data.charCodeAt(full + 1) & ~127);
-    if ((a | b) < 0 || (a | b) > 63) return false;
+    const c0 = data.charCodeAt(full);
+    const c1 = data.charCodeAt(full + 1);
+    const c2 = padding === 1 ? data.charCodeAt(full + 2) : 65; /* 'A', unused */
+    if ((c0 | c1 | c2) > 127) return false;
+    const a = BASE64_VALUES[c0]!;
+    const b = BASE64_VALUES[c1]!;
+    const c = BASE64_VALUES[c2]!;
+    if ((a | b | c) < 0) return false;
     bytes[out++] = (a << 2) | (b >> 4);
-    if (padding === 1) {
-      const c = BASE64_VALUES[data.charCodeAt(full + 2) & 127]! | (data.charCodeAt(full + 2) & ~127);
-      if (c < 0 || c > 63) return false;
-      bytes[out++] = ((b & 15) << 4) | (c >> 2);
-    }
+    if (padding === 1) bytes[out++] = ((b & 15) << 4) | (c >> 2);
   }
   end = out;
   bytes[end] = 0;
@@ -93,13 +98,20 @@ const KEY_RIDE_ID = 2;
 const KEY_PU = 3;
 const KEY_DO = 4;
 const KEY_DISTANCE = 5;
-const KEYS: ReadonlyArray<readonly [number, Uint8Array]> = [
-  [KEY_RIDE, new TextEncoder().encode('ride')],
-  [KEY_RIDE_ID, new TextEncoder().encode('ride_id')],
-  [KEY_PU, new TextEncoder().encode('PULocationID')],
-  [KEY_DO, new TextEncoder().encode('DOLocationID')],
-  [KEY_DISTANCE, new TextEncoder().encode('trip_distance')],
-];
+const encoder = new TextEncoder();
+/** Known keys by length (the five have distinct lengths except the two location ids). */
+const KEYS_BY_LENGTH: ReadonlyArray<ReadonlyArray<readonly [number, Uint8Array]>> = (() => {
+  const table: Array<Array<readonly [number, Uint8Array]>> = Array.from({ length: 14 }, () => []);
+  const keys: ReadonlyArray<readonly [number, string]> = [
+    [KEY_RIDE, 'ride'],
+    [KEY_RIDE_ID, 'ride_id'],
+    [KEY_PU, 'PULocationID'],
+    [KEY_DO, 'DOLocationID'],
+    [KEY_DISTANCE, 'trip_distance'],
+  ];
+  for (const [id, key] of keys) table[key.length]!.push([id, encoder.encode(key)]);
+  return table;
+})();
 
 /** At `"`: reads a plain ASCII string without escapes; returns [start, stop) via globals or -1. */
 let stringStart = 0;
@@ -121,10 +133,12 @@ function readPlainString(): boolean {
 function readKey(): number {
   if (!readPlainString()) return -1;
   const length = pos - 1 - stringStart;
-  outer: for (const [id, key] of KEYS) {
-    if (key.length !== length) continue;
-    for (let i = 0; i < length; i++) if (bytes[stringStart + i] !== key[i]) continue outer;
-    return id;
+  const candidates = length < KEYS_BY_LENGTH.length ? KEYS_BY_LENGTH[length]! : [];
+  for (let k = 0; k < candidates.length; k++) {
+    const [id, key] = candidates[k]!;
+    let i = 0;
+    while (i < length && bytes[stringStart + i] === key[i]) i++;
+    if (i === length) return id;
   }
   return KEY_UNKNOWN;
 }

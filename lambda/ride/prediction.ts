@@ -38,3 +38,52 @@ export function predictionSerializer(version: string): (rideId: RideId, rideDura
       typeof rideId === 'number' ? String(rideId) : JSON.stringify(rideId)
     }}}`;
 }
+
+const utf8 = new TextEncoder();
+
+/** Writes ASCII text into `target` at `offset` (the caller ensured it is ASCII and fits). */
+function writeAscii(target: Uint8Array, offset: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[offset + i] = text.charCodeAt(i);
+  return offset + text.length;
+}
+
+/** Most bytes {@link PredictionEncoder.encodeInto} can need beyond the ride id's own JSON. */
+const NUMBER_TEXT_MAX = 32;
+
+export interface PredictionEncoder {
+  /** Upper bound of the bytes `encodeInto` writes for this ride id. */
+  maxBytes(rideId: RideId): number;
+  /**
+   * Writes the UTF-8 JSON of the event into `target` at `offset`, byte for byte what
+   * {@link predictionSerializer} gives; returns the offset after it.
+   */
+  encodeInto(target: Uint8Array, offset: number, rideId: RideId, rideDuration: number): number;
+}
+
+/**
+ * The output event written straight into a byte buffer, without building and then encoding a string
+ * (flattening and encoding a concatenated string costs more than the rest of a record's output).
+ * Equal to `Buffer.from(predictionSerializer(version)(id, duration))`, held so by a property test.
+ */
+export function predictionEncoder(version: string): PredictionEncoder {
+  const prefix = utf8.encode(`{"model":${JSON.stringify(MODEL_NAME)},"version":${JSON.stringify(version)},"prediction":{"ride_duration":`);
+  const middle = utf8.encode(',"ride_id":');
+  const fixed = prefix.length + middle.length + 2 + NUMBER_TEXT_MAX;
+  return {
+    maxBytes: (rideId) => fixed + (typeof rideId === 'number' ? NUMBER_TEXT_MAX : 6 * rideId.length + 2),
+    encodeInto(target, offset, rideId, rideDuration) {
+      target.set(prefix, offset);
+      let at = writeAscii(target, offset + prefix.length, Number.isFinite(rideDuration) ? String(rideDuration) : 'null');
+      target.set(middle, at);
+      at += middle.length;
+      if (typeof rideId === 'number') {
+        at = writeAscii(target, at, String(rideId));
+      } else {
+        at += utf8.encodeInto(JSON.stringify(rideId), target.subarray(at)).written;
+      }
+      target[at] = 0x7d; // }
+      target[at + 1] = 0x7d;
+      return at + 2;
+    },
+  };
+}

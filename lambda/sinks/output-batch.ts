@@ -6,6 +6,14 @@
 import { Buffer } from 'node:buffer';
 import type { OutputRecord } from './types.js';
 
+/** Writes one record's bytes from two values (see `predictionEncoder`). */
+export interface RecordEncoder<A, B> {
+  /** Upper bound of the bytes written for `a`. */
+  maxBytes(a: A): number;
+  /** Writes at `offset`, returns the offset after the record. */
+  encodeInto(target: Uint8Array, offset: number, a: A, b: B): number;
+}
+
 /** Initial bytes reserved per record; a course event with a numeric id is about 120. */
 const BYTES_PER_RECORD = 160;
 
@@ -36,6 +44,16 @@ export class OutputBatch {
   add(json: string, partitionKey: string): void {
     this.reserve(json.length * 3); // worst case: 3 UTF-8 bytes per UTF-16 unit
     this.end += this.buffer.write(json, this.end, 'utf8');
+    this.push(partitionKey);
+  }
+
+  /**
+   * Appends one record that `encoder` writes straight into the batch's buffer (no string to
+   * flatten and encode, no closure per record).
+   */
+  addEncoded<A, B>(encoder: RecordEncoder<A, B>, a: A, b: B, partitionKey: string): void {
+    this.reserve(encoder.maxBytes(a));
+    this.end = encoder.encodeInto(this.buffer, this.end, a, b);
     this.push(partitionKey);
   }
 
