@@ -32,7 +32,7 @@ const retentionDays = int(1, 3653).refine(
     .join(', ')}`,
 );
 
-/** Context key → schema and the one-line description shown in docs/operations.md. */
+/** Context key → schema and the one-line description shown in the README's deployment section. */
 export const CONTEXT_KEYS = {
   inputStreamName: { schema: text, doc: 'Input stream name' },
   outputStreamName: { schema: text, doc: 'Output stream name' },

@@ -2,7 +2,7 @@
  * Every default of the stack, named once, each with the reason it is the default.
  *
  * Each one can be overridden by a typed prop ({@link RideDurationStackProps}) or, from the command
- * line, by the CDK context key named in `docs/operations.md` (`cdk deploy -c name=value`).
+ * line, by the CDK context key named in the README's deployment section (`cdk deploy -c name=value`).
  */
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';

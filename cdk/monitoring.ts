@@ -158,7 +158,7 @@ export class ScoringMonitoring extends Construct {
     });
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# ${Stack.of(this).stackName}\nRide events in, predictions out. Alarms are explained in docs/operations.md.`,
+        markdown: `# ${Stack.of(this).stackName}\nRide events in, predictions out. Alarms are explained in the README (Deploying and operating on AWS, Alarms).`,
         width: 24,
         height: 2,
       }),

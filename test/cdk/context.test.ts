@@ -77,9 +77,9 @@ describe('normalizePrefix', () => {
   });
 });
 
-describe('docs/operations.md', () => {
+describe('README.md (operations)', () => {
   it('documents every context key', () => {
-    const doc = readFileSync(join(REPO_ROOT, 'docs', 'operations.md'), 'utf8');
+    const doc = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     for (const key of [...Object.keys(CONTEXT_KEYS), 'stackName']) {
       expect(doc, key).toContain(`\`${key}\``);
     }
