@@ -9,7 +9,13 @@
  * rules for the hot path (zod costs several microseconds per record, the whole budget is two), and
  * a property test holds the two equal.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini (not the classic API) keeps the bundle small: classic pulls in every locale and the
+// JSON-schema code, 45 % of the deployed bundle and ~100 ms of a cold start. Mini ships no
+// messages, so the English ones ("expected object, received array") are configured here.
+z.config(en());
 
 /**
  * Longest string `ride_id`: it becomes the output record's partition key, which Kinesis limits to
@@ -20,9 +26,7 @@ export const MAX_RIDE_ID_LENGTH = 256;
 export const rideSchema = z.object({
   PULocationID: z.int({ error: 'expected an integer' }),
   DOLocationID: z.int({ error: 'expected an integer' }),
-  trip_distance: z
-    .number({ error: 'expected a finite number' })
-    .min(0, { error: 'expected a number >= 0' }),
+  trip_distance: z.number({ error: 'expected a finite number' }).check(z.minimum(0, { error: 'expected a number >= 0' })),
 });
 
 const RIDE_ID_ERROR = `expected an integer or a string of 1 to ${MAX_RIDE_ID_LENGTH} characters`;
@@ -34,8 +38,10 @@ export const rideEventSchema = z.object({
       z.int(),
       z
         .string()
-        .min(1, { error: 'expected a non-empty string' })
-        .max(MAX_RIDE_ID_LENGTH, { error: `expected at most ${MAX_RIDE_ID_LENGTH} characters (it becomes the partition key)` }),
+        .check(
+          z.minLength(1, { error: 'expected a non-empty string' }),
+          z.maxLength(MAX_RIDE_ID_LENGTH, { error: `expected at most ${MAX_RIDE_ID_LENGTH} characters (it becomes the partition key)` }),
+        ),
     ],
     { error: RIDE_ID_ERROR },
   ),
