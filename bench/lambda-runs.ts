@@ -37,6 +37,11 @@ export interface ColdStartResult {
   readonly importMs: number;
   readonly modelLoadMs: number | undefined;
   readonly firstInvokeMs: number;
+  /**
+   * Median, per run, of `import()` of the bundle + first invocation: the cold start inside the
+   * fresh process, from the first line of the bundle to the first prediction, Node's own boot excluded.
+   */
+  readonly inProcessMs: number;
   /** Median CPU time (user + system, all threads) of the child up to its response. */
   readonly cpuMs: number;
   /** Median spawn → report of a Node process that loads nothing (the floor under any cold start). */
@@ -121,6 +126,7 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
         importMs: median(cold.map((run) => run.importMs)),
         modelLoadMs: medianOf(cold, (run) => run.modelLoadMs),
         firstInvokeMs: median(cold.map((run) => run.firstInvokeMs)),
+        inProcessMs: median(cold.map((run) => run.importMs + run.firstInvokeMs)),
         cpuMs: median(cold.map((run) => run.cpuMs)),
         nodeBaselineMs: median(baseline),
         withoutSourceMapsMs: median(bare),

@@ -12,6 +12,8 @@
  *   processBatch) on a 10,000-record event of real February 2021 rides, output sink stubbed.
  * - cold_start_ms: a fresh `node` importing the deployable bundle, fetching lin_reg.bin from a
  *   local S3 (s3rver) and returning the first prediction; parent's clock, spawn → response.
+ *   cold_start_in_process_ms: the same runs measured inside the child, from the start of the
+ *   bundle's import to the first response (Node's own boot, ~60–140 ms on this VM, excluded).
  * - bundle_bytes: the esbuild bundle the stack deploys (index.mjs, without its source map).
  * - rf_peak_rss_mb: peak RSS of a fresh process running the bundle with the RandomForest, scoring
  *   10,000 rides.
@@ -146,7 +148,8 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     handler_records_per_cpu_s_rf: Math.round(rf.recordsPerCpuSecond),
     handler_records_per_s_linreg_best_run: Math.round(linreg.bestRecordsPerSecond),
     handler_records_per_s_rf_best_run: Math.round(rf.bestRecordsPerSecond),
-    cold_start_in_process_ms: round(lambda.coldStart.importMs + (lambda.coldStart.modelLoadMs ?? Number.NaN)),
+    // Inside the fresh process: bundle import → first prediction (Node's own boot excluded).
+    cold_start_in_process_ms: round(lambda.coldStart.inProcessMs),
     cold_start_import_ms: round(lambda.coldStart.importMs),
     cold_start_model_load_ms: lambda.coldStart.modelLoadMs === undefined ? null : round(lambda.coldStart.modelLoadMs),
     cold_start_first_invoke_ms: round(lambda.coldStart.firstInvokeMs),
@@ -206,7 +209,11 @@ function table(results: Record<string, unknown>): string {
   );
   add(
     'cold_start_ms',
-    ` (node alone ${results.node_baseline_ms}; import ${results.cold_start_import_ms}, model ${results.cold_start_model_load_ms}; CPU ${results.cold_start_cpu_ms}; no source maps ${results.cold_start_without_source_maps_ms})`,
+    ` spawn → first prediction (node alone ${results.node_baseline_ms}; CPU ${results.cold_start_cpu_ms}; no source maps ${results.cold_start_without_source_maps_ms})`,
+  );
+  add(
+    'cold_start_in_process_ms',
+    ` import → first prediction, Node's boot excluded (import ${results.cold_start_import_ms} + first invoke ${results.cold_start_first_invoke_ms}; model load ${results.cold_start_model_load_ms}: S3 fetch + unpickle, starts at the end of import)`,
   );
   add('bundle_bytes', ` (map ${formatNumber(results.bundle_map_bytes)})`);
   add('rf_peak_rss_mb');
