@@ -17,8 +17,10 @@ import type { Predictor } from './model/types.js';
 import { silentLog, type LogSink } from './observability.js';
 import { decodeRideInto } from './ride/decode.js';
 import { createRideSlot } from './ride/fast-path.js';
+import { puDo } from './ride/features.js';
 import { predictionEncoder, predictionEvent, type PredictionEvent } from './ride/prediction.js';
 import { OutputBatch } from './sinks/output-batch.js';
+import type { RideId } from './ride/schema.js';
 import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink } from './sinks/types.js';
 
 export interface BatchDependencies {
@@ -58,7 +60,10 @@ export interface RecordFailure {
 export interface BatchOutcome {
   /** For the Lambda response: Lambda retries from the lowest of these sequence numbers. */
   readonly batchItemFailures: KinesisStreamBatchItemFailure[];
-  /** Output events written (or, without an output sink, produced), in input order. */
+  /**
+   * Output events written (or, without an output sink, produced), in input order. Built on first
+   * read: with an output sink nobody needs them as objects, so the hot path does not allocate them.
+   */
   readonly predictions: PredictionEvent[];
   /** Poison records stored in the dead-letter sink, in input order. */
   readonly deadLetters: DeadLetter[];
@@ -119,31 +124,38 @@ export async function processBatch(
   const remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
   const encoder = predictionEncoder(version);
 
-  let predictions: PredictionEvent[] = [];
+  // Each predicted ride as (id, duration); the event objects are built only if read (see BatchOutcome).
+  const rideIds: RideId[] = [];
+  const durations = new Float64Array(records.length);
   const outputs = new OutputBatch(output === undefined ? 1 : records.length);
   const letters: DeadLetter[] = [];
   const outputSequence: string[] = [];
 
-  // One pass; per valid record only the feature row and the event are allocated: the common record
-  // is decoded into `ride` without allocating (ride/fast-path.ts) and its output JSON is encoded
-  // straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
+  // One pass; per valid record nothing is allocated but a numeric id's text (the partition key): the
+  // common record is decoded into `ride` without allocating (ride/fast-path.ts), the feature row is
+  // one object refilled per record with a cached PU_DO string (ride/features.ts), and its output JSON
+  // is encoded straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
   const ride = createRideSlot();
+  const row = { PU_DO: '', trip_distance: 0 };
   for (const record of records) {
     const rejection = decodeRideInto(record.kinesis.data, ride);
     if (rejection !== undefined) {
       letters.push(deadLetter(record, rejection.kind, rejection.reason));
       continue;
     }
-    // Same row as rideFeatures(), built inline from the slot.
-    const duration = predictor.predictOne({ PU_DO: `${ride.PULocationID}_${ride.DOLocationID}`, trip_distance: ride.trip_distance });
+    // Same row as rideFeatures(), filled in from the slot (predictOne keeps no reference to it).
+    row.PU_DO = puDo(ride.PULocationID, ride.DOLocationID);
+    row.trip_distance = ride.trip_distance;
+    const duration = predictor.predictOne(row);
     if (!Number.isFinite(duration)) {
       letters.push(deadLetter(record, 'prediction', `prediction: the model returned ${duration} for this ride`));
       continue;
     }
     const rideId = ride.ride_id;
-    predictions.push(predictionEvent(version, rideId, duration));
+    durations[rideIds.length] = duration;
+    rideIds.push(rideId);
     if (output !== undefined) {
-      outputs.addEncoded(encoder, rideId, duration, String(rideId));
+      outputs.addEncoded(encoder, rideId, duration, typeof rideId === 'number' ? String(rideId) : rideId);
       outputSequence.push(record.kinesis.sequenceNumber);
     }
   }
@@ -171,8 +183,8 @@ export async function processBatch(
   };
   const [outputFailures, deadLetterError] = await Promise.all([writeOutput(), writeDeadLetters()]);
 
+  const failed = new Set<number>();
   if (outputFailures.length > 0) {
-    const failed = new Set<number>();
     for (const failure of outputFailures) {
       if (failed.has(failure.index)) continue;
       failed.add(failure.index);
@@ -183,10 +195,9 @@ export async function processBatch(
         errorMessage: failure.errorMessage,
       });
     }
-    predictions = predictions.filter((_, index) => !failed.has(index));
     log.error('Output write failed for some records; reporting them in batchItemFailures', {
       failed: failed.size,
-      written: predictions.length,
+      written: rideIds.length - failed.size,
       errorCodes: [...new Set(outputFailures.map((failure) => failure.errorCode))],
       firstError: outputFailures[0]?.errorMessage,
     });
@@ -213,16 +224,25 @@ export async function processBatch(
   const outputFailed = failures.length - (deadLetterError === undefined ? 0 : letters.length);
   const counts: BatchCounts = {
     in: records.length,
-    predicted: predictions.length,
+    predicted: rideIds.length - failed.size,
     deadLettered: stored.length,
     outputFailed,
     deadLetterFailed: letters.length - stored.length,
   };
   if (letters.length > 0) log.info('Batch had poison records', { ...counts, logged: Math.min(letters.length, MAX_LOGGED_DEAD_LETTERS) });
 
+  let predictions: PredictionEvent[] | undefined;
   return {
     batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.sequenceNumber })),
-    predictions,
+    get predictions(): PredictionEvent[] {
+      if (predictions === undefined) {
+        predictions = [];
+        for (let index = 0; index < rideIds.length; index++) {
+          if (!failed.has(index)) predictions.push(predictionEvent(version, rideIds[index]!, durations[index]!));
+        }
+      }
+      return predictions;
+    },
     deadLetters: stored,
     failures,
     counts,
