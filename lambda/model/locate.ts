@@ -4,11 +4,11 @@
  * This is the only file of `lambda/model` that touches the AWS SDK, and only through an injected
  * client.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { MlflowModelError, ModelFetchError, ModelLocationError } from './errors.js';
+import { MlflowModelError, ModelFetchError, ModelLocationError, quoteFileValue } from './errors.js';
 import { parseMlmodel } from './mlmodel.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 
@@ -139,14 +139,23 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   }
   const mlflow = parseMlmodel(text, mlmodelPath);
   const modelPath = join(path, mlflow.pickledModel);
+  const named = `${mlmodelPath} names pickled_model ${quoteFileValue(mlflow.pickledModel)}`;
   let bytes: Uint8Array;
   try {
-    const { size } = await stat(modelPath);
+    // parseMlmodel already refused `..` and absolute names; a symlink can still lead out, so the
+    // real path must stay inside the folder's real path.
+    const [realFolder, realModel] = await Promise.all([realpath(path), realpath(modelPath)]);
+    const inside = relative(realFolder, realModel);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      throw new MlflowModelError(`${named}, which resolves to ${quoteFileValue(realModel)}, outside the model folder ${realFolder} (a symlink?)`);
+    }
+    const { size } = await stat(realModel);
     if (size > MAX_MODEL_BYTES) throw new ModelFetchError(`model file ${modelPath} has ${size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
-    bytes = await readFile(modelPath);
+    bytes = await readFile(realModel);
   } catch (cause) {
-    if (cause instanceof ModelFetchError) throw cause;
-    throw new MlflowModelError(`${mlmodelPath} names pickled_model ${mlflow.pickledModel}, but ${modelPath} cannot be read: ${(cause as Error).message}`, { cause });
+    if (cause instanceof ModelFetchError || cause instanceof MlflowModelError) throw cause;
+    // The file-system message repeats the path, which holds the file-provided name: quote it capped.
+    throw new MlflowModelError(`${named}, but it cannot be read: ${quoteFileValue((cause as Error).message, { bare: true })}`, { cause });
   }
   return { bytes, uri: modelPath, mlflow };
 }
@@ -182,22 +191,24 @@ function isNotFound(err: unknown): boolean {
  * bucket, so a probe for an optional `MLmodel` treats a denial as "not there".
  */
 async function getObject(s3: S3ObjectReader, bucket: string, key: string, deniedMeansAbsent = false): Promise<S3Object | undefined> {
+  // The key may end in a name read from an MLmodel file: messages quote it capped.
+  const uri = `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
   let out: GetObjectCommandOutput;
   try {
     out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (err) {
     if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
-    throw new ModelFetchError(`cannot get s3://${bucket}/${key}: ${errorName(err) ?? 'Error'}: ${(err as Error).message}`, { cause: err });
+    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quoteFileValue((err as Error).message, { bare: true })}`, { cause: err });
   }
-  if (!out.Body) throw new ModelFetchError(`s3://${bucket}/${key} has no body`);
+  if (!out.Body) throw new ModelFetchError(`${uri} has no body`);
   if (out.ContentLength !== undefined && out.ContentLength > MAX_MODEL_BYTES) {
-    throw new ModelFetchError(`s3://${bucket}/${key} has ${out.ContentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
+    throw new ModelFetchError(`${uri} has ${out.ContentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
   }
   let bytes: Uint8Array;
   try {
     bytes = await out.Body.transformToByteArray();
   } catch (cause) {
-    throw new ModelFetchError(`reading s3://${bucket}/${key} failed: ${(cause as Error).message}`, { cause });
+    throw new ModelFetchError(`reading ${uri} failed: ${(cause as Error).message}`, { cause });
   }
   return {
     bytes,
@@ -240,7 +251,7 @@ async function fetchS3(bucket: string, key: string, s3: S3ObjectReader | undefin
   const modelKey = `${prefix}${mlflow.pickledModel}`;
   const model = await getObject(s3, bucket, modelKey);
   if (!model) {
-    throw new MlflowModelError(`${mlmodelUri} names pickled_model ${mlflow.pickledModel}, but s3://${bucket}/${modelKey} does not exist`);
+    throw new MlflowModelError(`${mlmodelUri} names pickled_model ${quoteFileValue(mlflow.pickledModel)}, but that object does not exist under s3://${bucket}/${prefix}`);
   }
   return fromS3(model, `s3://${bucket}/${modelKey}`, mlflow);
 }

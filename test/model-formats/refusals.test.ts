@@ -5,7 +5,7 @@
  * test/fixtures/models/generated/generate.py), and MLflow folders whose `MLmodel` is wrong in the
  * ways a hand-edited or foreign file can be. Every case has a small time bound (the per-test timeout).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,7 +106,10 @@ describe('MLflow folders with a wrong MLmodel are refused', () => {
     ['a YAML list, not a mapping', '- sklearn\n- model.pkl\n', /is not valid YAML: the document is not a mapping/],
     ['a line of prose', 'this is the model\n', /is not valid YAML: line 1/],
     ['binary bytes', '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR', /is not valid YAML/],
-    ['JSON instead of YAML', JSON.stringify({ flavors: { sklearn: { pickled_model: 'model.pkl' } } }), /is not valid YAML: line 1/],
+    ['JSON instead of YAML', JSON.stringify({ flavors: { sklearn: { pickled_model: 'model.pkl' } } }), /MLmodel: line 1: flow-style YAML .* is not supported/],
+    ['flow-style YAML', '{flavors: {sklearn: {pickled_model: model.pkl}}}\n', /MLmodel: line 1: flow-style YAML .* is not supported/],
+    ['flow-style flavors', 'flavors: {sklearn: {pickled_model: model.pkl}}\nrun_id: 0123\n', /MLmodel: line 1: flow-style YAML .* is not supported; MLflow writes block style/],
+    ['flow-style sequence', 'flavors:\n  sklearn: [model.pkl]\n', /MLmodel: line 2: flow-style YAML .* is not supported/],
     ['no flavors key', 'artifact_path: model\nrun_id: 0123\n', /has no flavors mapping/],
     ['flavors a scalar', 'flavors: sklearn\nrun_id: 0123\n', /has no flavors mapping/],
     ['sklearn flavour a scalar', 'flavors:\n  sklearn: model.pkl\n', /has no sklearn flavour/],
@@ -120,9 +123,9 @@ describe('MLflow folders with a wrong MLmodel are refused', () => {
     ['pickled_model through a subfolder', withPickledModel('sub/../../model.pkl'), /points outside the model folder/],
     ['pickled_model with backslashes', withPickledModel('..\\..\\etc\\passwd'), /points outside the model folder/],
     ['pickled_model quoted ../', withPickledModel('"../model.pkl"'), /points outside the model folder/],
-    ['pickled_model the folder itself', withPickledModel('.'), /names pickled_model \., but .* cannot be read/],
-    ['pickled_model a subfolder', withPickledModel('sub/'), /names pickled_model sub\/, but .* cannot be read/, (d) => mkdirSync(join(d, 'sub'))],
-    ['pickled_model with a NUL byte', withPickledModel('"model\\u0000.pkl"'), /names pickled_model model\u0000\.pkl, but .* cannot be read/],
+    ['pickled_model the folder itself', withPickledModel('.'), /names pickled_model "\.", but it cannot be read: EISDIR/],
+    ['pickled_model a subfolder', withPickledModel('sub/'), /names pickled_model "sub\/", but it cannot be read: EISDIR/, (d) => mkdirSync(join(d, 'sub'))],
+    ['pickled_model with a NUL byte', withPickledModel('"model\\u0000.pkl"'), /names pickled_model "model\\u0000\.pkl", but it cannot be read/],
     ['MLmodel is a folder', null, /is a folder without an MLmodel file/, (d) => mkdirSync(join(d, 'MLmodel'))],
   ];
 
@@ -140,23 +143,73 @@ describe('MLflow folders with a wrong MLmodel are refused', () => {
     expect(error.message).toMatch(/is neither a pickle of protocol >= 2 \(first byte 0x80\) nor our JSON artifact/);
   });
 
-  it('2,000 nested mappings: parsed, then refused for having no flavors', { timeout: BOUND_MS }, async () => {
+  it('2,000 nested mappings: refused at the nesting limit', { timeout: BOUND_MS }, async () => {
     const deep = Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}k${i}:\n`).join('');
     const error = await loadError(mlflowFolder(deep));
     expect(error).toBeInstanceOf(MlflowModelError);
-    expect(error.message).toMatch(/has no flavors mapping/);
+    expect(error.message).toMatch(/is not valid YAML: line 65: nested deeper than 64 levels/);
   });
 
   it('3,000 nested sequences: a clear error, no stack overflow', { timeout: BOUND_MS }, async () => {
     const deep = Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i)}-\n`).join('');
     const error = await loadError(mlflowFolder(deep));
     expect(error).toBeInstanceOf(MlflowModelError);
-    expect(error.message).toMatch(/is not valid YAML: the document is not a mapping/);
+    expect(error.message).toMatch(/is not valid YAML: line 65: nested deeper than 64 levels/);
   });
 
   it('a 100,000-item flow of dashes on one line', { timeout: BOUND_MS }, async () => {
     const error = await loadError(mlflowFolder(`${'- '.repeat(100_000)}x\n`));
     expect(error).toBeInstanceOf(MlflowModelError);
+  });
+
+  it('a 5 MB pickled_model value is quoted once, cut to 200 characters and its length', { timeout: BOUND_MS }, async () => {
+    const error = await loadError(mlflowFolder(withPickledModel('p'.repeat(5_000_000))));
+    expect(error).toBeInstanceOf(MlflowModelError);
+    expect(error.message).toMatch(new RegExp(`: pickled_model "${'p'.repeat(200)}"…\\(5000000 chars\\) is longer than any file path`));
+    expect(error.message.length).toBeLessThan(1_000);
+  });
+
+  it('a pickled_model that cannot be opened: the file-system message, which repeats the path, is capped too', { timeout: BOUND_MS }, async () => {
+    const error = await loadError(mlflowFolder(withPickledModel('p'.repeat(4_000))));
+    expect(error).toBeInstanceOf(MlflowModelError);
+    expect(error.message).toMatch(new RegExp(`names pickled_model "${'p'.repeat(200)}"…\\(4000 chars\\), but it cannot be read: ENAMETOOLONG: .{100,200}…\\(\\d+ chars\\)$`));
+    expect(error.message.length).toBeLessThan(1_000);
+  });
+
+  it('a 1 MB serialization_format and 100 long flavour names are quoted capped', { timeout: BOUND_MS }, async () => {
+    const format = await loadError(mlflowFolder(goodMlmodel.replace(/serialization_format: .*/, `serialization_format: ${'s'.repeat(1_000_000)}`)));
+    expect(format.message).toMatch(/serialization_format "s{200}"…\(1000000 chars\) is not supported/);
+    const names = Array.from({ length: 100 }, (_, i) => `  flavour_${i}_${'f'.repeat(1_000)}:\n    x: y\n`).join('');
+    const flavours = await loadError(mlflowFolder(`flavors:\n${names}`));
+    expect(flavours.message).toMatch(/no sklearn flavour \(flavours: flavour_0_f{190}…\(1010 chars\), .* and 90 more\)/);
+    expect(flavours.message.length).toBeLessThan(3_000);
+  });
+});
+
+describe('symlinks in a local MLflow folder must stay inside it', () => {
+  it('pickled_model a symlink to a file outside the folder is refused, naming the real path', { timeout: BOUND_MS }, async () => {
+    const outside = join(scratch, 'outside.pkl');
+    copyFileSync(join(mlflowDir, 'model.pkl'), outside);
+    const dir = mlflowFolder(withPickledModel('link.pkl'), (d) => symlinkSync(outside, join(d, 'link.pkl')));
+    const error = await loadError(dir);
+    expect(error).toBeInstanceOf(MlflowModelError);
+    expect(error.message).toMatch(/names pickled_model "link\.pkl", which resolves to ".*outside\.pkl", outside the model folder .* \(a symlink\?\)/);
+  });
+
+  it('a symlinked subfolder leading out is refused too', { timeout: BOUND_MS }, async () => {
+    const elsewhere = join(scratch, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    copyFileSync(join(mlflowDir, 'model.pkl'), join(elsewhere, 'model.pkl'));
+    const error = await loadError(mlflowFolder(withPickledModel('sub/model.pkl'), (d) => symlinkSync(elsewhere, join(d, 'sub'))));
+    expect(error.message).toMatch(/outside the model folder/);
+  });
+
+  it('a symlink to a file inside the folder, and a symlinked folder, still load', { timeout: BOUND_MS }, async () => {
+    const dir = mlflowFolder(withPickledModel('link.pkl'), (d) => symlinkSync('model.pkl', join(d, 'link.pkl')));
+    expect((await loadModel(dir)).description.version).toBe(mlflowModel.version);
+    const linkedFolder = join(scratch, 'linked-folder');
+    symlinkSync(dir, linkedFolder);
+    expect((await loadModel(linkedFolder)).description.version).toBe(mlflowModel.version);
   });
 });
 
@@ -179,6 +232,10 @@ describe('MLmodel variations MLflow itself accepts still load', () => {
 
   it('no run_id: the version falls back to the model sha256', async () => {
     await expectLoads(mlflowFolder(goodMlmodel.replace(/run_id: .*\n/, '')), `sha256:${mlflowModel.sha256.slice(0, 12)}`);
+  });
+
+  it('a UTF-8 byte-order mark (PyYAML skips it)', async () => {
+    await expectLoads(mlflowFolder(`\ufeff${goodMlmodel}`), mlflowModel.version ?? '');
   });
 
   it('a quoted key', async () => {

@@ -98,6 +98,35 @@ describe('forbidden globals are refused by name before anything is built', () =>
   });
 });
 
+describe('error messages quote file content capped', () => {
+  const long = 'x'.repeat(100_000);
+
+  it('a forbidden global with a 100,000-character name: 200 characters and the length; the error keeps the full name', () => {
+    let error: unknown;
+    try {
+      unpickle(new PickleBuilder(4).global('os', long).stop());
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ForbiddenGlobalError);
+    expect((error as Error).message).toMatch(/^forbidden global os\.x{197}…\(100003 chars\): not on the model allow-list/);
+    expect((error as Error).message.length).toBeLessThan(400);
+    expect((error as ForbiddenGlobalError).qualname).toBe(long);
+  });
+
+  it('a protocol-0 INT line of 1,000 characters, and a global name with a carriage return, escaped', () => {
+    const bytes = new PickleBuilder(2).op(OP.INT).raw(Buffer.from(`${long.slice(0, 1_000)}\n`, 'latin1')).stop();
+    expect(() => unpickle(bytes)).toThrow(/^INT: bad INT "x{200}"…\(1000 chars\) \(at byte 2\)$/);
+    const forged = new PickleBuilder(2).globalText('os', 'system\rforbidden').stop();
+    expect(() => unpickle(forged)).toThrow(/^forbidden global os\.system\\rforbidden: /);
+  });
+
+  it('a numpy dtype string of 100,000 characters', () => {
+    const bytes = new PickleBuilder().dtype(`f${'8'.repeat(100_000)}`).stop();
+    expect(() => unpickle(bytes)).toThrow(/^numpy\.dtype: numpy\.dtype: unsupported size in "f8{199}"…\(100001 chars\) \(at byte \d+\)$/);
+  });
+});
+
 describe('truncated pickles', () => {
   it('every prefix of a small pickle (protocols 2–5) gives TruncatedPickleError', () => {
     for (const protocol of ['2', '3', '4', '5']) {
@@ -226,7 +255,7 @@ describe('MLflow folders', () => {
 
   it('pickled_model pointing at a missing file', async () => {
     const text = original.replace('pickled_model: model.pkl', 'pickled_model: missing.pkl');
-    await expect(loadModel(folder('missing-pickle', text))).rejects.toThrow(/names pickled_model missing\.pkl, but .* cannot be read/);
+    await expect(loadModel(folder('missing-pickle', text))).rejects.toThrow(/names pickled_model "missing\.pkl", but it cannot be read: ENOENT/);
   });
 
   it('pickled_model escaping the folder', async () => {

@@ -110,6 +110,28 @@ describe('parseMlmodel', () => {
     expect(() => parseMlmodel('flavors:\n  sklearn:\n    sklearn_version: 1.0\n')).toThrow(/has no pickled_model/);
     expect(() => parseMlmodel('flavors:\n  sklearn:\n    pickled_model: /etc/passwd\n')).toThrow(/outside the model folder/);
   });
+
+  it('a leading UTF-8 byte-order mark is skipped, as PyYAML does', () => {
+    expect(parseMlmodel('\ufeffflavors:\n  sklearn:\n    pickled_model: model.pkl\nrun_id: abc\n')).toEqual({ pickledModel: 'model.pkl', runId: 'abc' });
+  });
+
+  it('flow-style YAML is refused as such, not as a missing flavors mapping', () => {
+    expect(() => parseMlmodel('{flavors: {sklearn: {pickled_model: model.pkl}}}')).toThrow(/^MLmodel: line 1: flow-style YAML \(\{…\} or \[…\]\) is not supported/);
+    expect(() => parseMlmodel('run_id: x\nflavors: {sklearn: {}}\n')).toThrow(/^MLmodel: line 2: flow-style YAML/);
+    // A quoted value may hold braces; only a plain scalar starting a flow collection is refused.
+    expect(parseMlmodel("flavors:\n  sklearn:\n    pickled_model: model.pkl\nsignature: '{\"inputs\": []}'\n").pickledModel).toBe('model.pkl');
+  });
+
+  it('10,000 nested levels: refused at the depth limit of 64 without deep recursion', { timeout: 2_000 }, async () => {
+    // Block nesting needs ever deeper indentation: a mapping, then `- k:` lines each adding a
+    // sequence and a mapping level 2 columns further in (25 MB of text for 10,000 levels).
+    const pad = ' '.repeat(10_000);
+    const lines = ['k:\n'];
+    for (let level = 0; level < 5_000; level++) lines.push(`${pad.slice(0, 2 * level)}- k:\n`);
+    expect(() => parseMlmodel(lines.join(''))).toThrow(/^MLmodel is not valid YAML: line 33: nested deeper than 64 levels$/);
+    // 64 levels are fine.
+    expect(() => parseMlmodel(lines.slice(0, 32).join(''))).toThrow(/has no flavors mapping/);
+  });
 });
 
 describe('loading from S3 (s3rver)', () => {
@@ -162,7 +184,7 @@ describe('loading from S3 (s3rver)', () => {
   it('missing objects and folders give clear errors', async () => {
     await expect(loadModel(`s3://${bucket}/nope.bin`, { s3: s3.client })).rejects.toThrow(ModelFetchError);
     await expect(loadModel(`s3://${bucket}/1/nope/artifacts/model`, { s3: s3.client })).rejects.toThrow(/neither the object .* nor an MLflow folder/);
-    await expect(loadModel(`s3://${bucket}/1/broken/artifacts/model`, { s3: s3.client })).rejects.toThrow(/names pickled_model model\.pkl, but .* does not exist/);
+    await expect(loadModel(`s3://${bucket}/1/broken/artifacts/model`, { s3: s3.client })).rejects.toThrow(/names pickled_model "model\.pkl", but that object does not exist under s3:\/\/.*\/1\/broken\/artifacts\/model\//);
     await expect(loadModel(`s3://no-such-bucket-x/lin_reg.bin`, { s3: s3.client })).rejects.toThrow(/cannot get s3:\/\/no-such-bucket-x\/lin_reg\.bin: NoSuchBucket/);
     await expect(loadModel(`s3://${bucket}/lin_reg.bin`)).rejects.toThrow(/needs an S3 client/);
   });

@@ -5,6 +5,7 @@
  * bounds-checked, and every size the stream claims is checked against {@link PickleLimits}.
  */
 import { Buffer } from 'node:buffer';
+import { quoteFileValue } from '../errors.js';
 import { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './errors.js';
 import { lookupGlobal } from './globals.js';
 import type { CallContext } from './globals.js';
@@ -420,19 +421,19 @@ class Machine {
         if (line === '00') this.push(false);
         else if (line === '01') this.push(true);
         else if (/^[+-]?\d+$/.test(line)) this.push(this.int(BigInt(line)));
-        else throw this.error(`bad INT ${JSON.stringify(line)}`);
+        else throw this.error(`bad INT ${quoteFileValue(line)}`);
         return;
       }
       case OP.LONG: {
         const line = this.line().replace(/L$/, '');
-        if (!/^[+-]?\d+$/.test(line)) throw this.error(`bad LONG ${JSON.stringify(line)}`);
+        if (!/^[+-]?\d+$/.test(line)) throw this.error(`bad LONG ${quoteFileValue(line)}`);
         this.push(this.int(BigInt(line)));
         return;
       }
       case OP.FLOAT: {
         const line = this.line();
         const value = Number(line);
-        if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) throw this.error(`bad FLOAT ${JSON.stringify(line)}`);
+        if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) throw this.error(`bad FLOAT ${quoteFileValue(line)}`);
         this.push(value);
         return;
       }
@@ -563,7 +564,7 @@ class Machine {
         return;
       case OP.GET: {
         const line = this.line();
-        if (!/^\d+$/.test(line)) throw this.error(`bad GET index ${JSON.stringify(line)}`);
+        if (!/^\d+$/.test(line)) throw this.error(`bad GET index ${quoteFileValue(line)}`);
         this.memoGet(Number(line));
         return;
       }
@@ -575,7 +576,7 @@ class Machine {
         return;
       case OP.PUT: {
         const line = this.line();
-        if (!/^\d+$/.test(line)) throw this.error(`bad PUT index ${JSON.stringify(line)}`);
+        if (!/^\d+$/.test(line)) throw this.error(`bad PUT index ${quoteFileValue(line)}`);
         this.memoPut(Number(line));
         return;
       }

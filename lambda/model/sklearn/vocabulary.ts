@@ -4,7 +4,7 @@
  * writes), a binary search over the names, which costs nothing to build at cold start; otherwise a
  * Map built from the dict itself.
  */
-import { UnsupportedModelError } from '../errors.js';
+import { UnsupportedModelError, quoteFileValue } from '../errors.js';
 import { describeValue } from '../pickle/index.js';
 import type { PyDict, PyValue } from '../pickle/index.js';
 
@@ -59,7 +59,7 @@ export function vocabularyFromNames(names: readonly string[]): Vocabulary {
   if (isStrictlySorted(names)) return new SortedVocabulary(names);
   const map = new Map<string, number>();
   names.forEach((name, column) => {
-    if (map.has(name)) throw new UnsupportedModelError(`duplicate feature name ${JSON.stringify(name)}`);
+    if (map.has(name)) throw new UnsupportedModelError(`duplicate feature name ${quoteFileValue(name)}`);
     map.set(name, column);
   });
   return new MapVocabulary(map);
