@@ -116,7 +116,11 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
     for (const run of rf) {
       if (run.predictions !== records) throw new Error(`RandomForest run predicted ${run.predictions} of ${records} records`);
     }
-    const rssMb = rf.map((run) => Math.max(run.maxRssKb, run.vmHwmKb ?? 0) / MB);
+    // VmHWM, not getrusage's maxRSS: Linux carries the maxRSS of the forked copy of *this* process
+    // across exec into the child, so maxRSS reads at least the bench's own RSS at spawn (an empty
+    // `node -e` child of a 343 MiB parent: maxRSS 304 MiB, VmHWM 40 MiB; after `--verify-bundle`
+    // loaded the CDK this read 157-163 MiB instead of ~98). maxRSS only where there is no /proc.
+    const rssMb = rf.map((run) => (run.vmHwmKb ?? run.maxRssKb) / MB);
 
     return {
       coldStart: {

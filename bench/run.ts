@@ -175,7 +175,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
       handler: `createHandler (real) → processBatch on a ${EVENT_RECORDS}-record Kinesis event of real rides (course producer bytes); output sink stubbed (accepts, stores nothing); ${WARMUP_RUNS} warm-up runs, median of ${THROUGHPUT_RUNS}; also records per CPU-second (process.cpuUsage, all threads)`,
       cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, NODE_OPTIONS=${DEPLOYED_NODE_OPTIONS} as deployed, model from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; parent clock spawn → first response`,
       bundle: 'esbuild --bundle lambda/handler.ts with cdk/stream-scoring.ts options (target from cdk, others mirrored); index.mjs bytes; --verify-bundle compares with a CDK synth',
-      rf_memory: `fresh process running the bundle with official-rf-mlflow from s3rver, one invocation of the ${EVENT_RECORDS}-record event; max of maxRSS / VmHWM over ${RSS_RUNS} runs`,
+      rf_memory: `fresh process running the bundle with official-rf-mlflow from s3rver, one invocation of the ${EVENT_RECORDS}-record event; max of the child's VmHWM (/proc/self/status) over ${RSS_RUNS} runs (getrusage maxRSS would include the bench's own RSS, inherited across fork + exec)`,
       e2e: `runLocalPipeline({ count: ${E2E_RIDES}, batchSize: ${DEFAULT_BATCH_SIZE} }) on the bundled sample: first put → last record processed`,
     },
     elapsed_s: round((performance.now() - started) / 1000),
