@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../io/index.js';
 import {
   ForbiddenGlobalError,
   MlflowModelError,
@@ -28,18 +29,6 @@ const linReg = readFileSync(linRegPath);
 const stdlib = JSON.parse(readFileSync(join(fixtures, 'pickles/stdlib.json'), 'utf8')) as Record<string, string>;
 const scratch = mkdtempSync(join(tmpdir(), 'model-hardening-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('forbidden globals are refused by name before anything is built', () => {
   const marker = join(scratch, 'pwned');
@@ -140,7 +129,7 @@ describe('truncated pickles', () => {
   });
 
   it('a sample of prefixes of lin_reg.bin gives TruncatedPickleError', () => {
-    const next = prng(7);
+    const next = seededRandom(7);
     const lengths = [0, 1, 2, 10, 11, 12, 100, 65_549, 65_550, 300_000, linReg.length - 2, linReg.length - 1];
     for (let i = 0; i < 40; i++) lengths.push(Math.floor(next() * linReg.length));
     for (const n of lengths) {
@@ -162,7 +151,7 @@ describe('truncated pickles', () => {
 describe('bit-flipped lin_reg.bin', () => {
   const FLIPS = 200;
   it('200 seeded single-bit flips: each is a typed error or a working model, quickly', () => {
-    const next = prng(20261125);
+    const next = seededRandom(20261125);
     let errors = 0;
     let loaded = 0;
     for (let i = 0; i < FLIPS; i++) {

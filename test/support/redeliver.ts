@@ -53,14 +53,5 @@ export async function deliverUntilCheckpointed(
   return { invocations, errors, redelivered, counts };
 }
 
-/** A seeded PRNG (mulberry32) so fault patterns are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for reproducible fault patterns: the same one the poison generator uses. */
+export { seededRandom } from '../../io/index.js';
