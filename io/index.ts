@@ -50,3 +50,5 @@ export { KinesisEventBuilder, buildKinesisEvent, streamArn, KINESIS_EVENT_DEFAUL
 export type { KinesisRecordInput, KinesisEventOptions } from './kinesis-event.js';
 export { PoisonMixer, makePoison, seededRandom, POISON_KINDS, WIRE_POISON_KINDS } from './poison.js';
 export type { PoisonKind, PoisonRecord, PoisonMixOptions } from './poison.js';
+export { rideStreamRecords } from './ride-records.js';
+export type { RideStreamRecord, RideStreamRecordsOptions } from './ride-records.js';

@@ -6,15 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { Command } from 'commander';
 
-import {
-  encodeRideEvent,
-  KinesisEventBuilder,
-  parseNaiveTimestamp,
-  POISON_KINDS,
-  PoisonMixer,
-  readRides,
-  rideEvent,
-} from '../../io/index.js';
+import { KinesisEventBuilder, parseNaiveTimestamp, POISON_KINDS, rideStreamRecords } from '../../io/index.js';
 import type { KinesisRecordInput, PoisonKind } from '../../io/index.js';
 import { CliError, fraction, nonNegativeInt, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
@@ -62,7 +54,6 @@ export function formatKinesisEvent(event: KinesisStreamEvent): string {
 
 /** Builds the event and writes it to `options.output` (or stdout). */
 export async function runEvents(options: EventsOptions, io: CliIO = processIO): Promise<EventsSummary> {
-  const mixer = new PoisonMixer({ fraction: options.poison ?? 0, seed: options.seed ?? 1, kinds: POISON_KINDS });
   const builder = new KinesisEventBuilder({
     ...(options.arrivalTime === undefined ? {} : { arrivalTime: parseArrivalTime(options.arrivalTime) }),
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -71,26 +62,11 @@ export async function runEvents(options: EventsOptions, io: CliIO = processIO): 
   const inputs: KinesisRecordInput[] = [];
   const poison: Partial<Record<PoisonKind, number>> = {};
   let rides = 0;
-  const rideIterator = readRides(options.input, {
-    offset: options.offset ?? 0,
-    ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }),
-  })[Symbol.asyncIterator]();
-  try {
-    while (inputs.length < options.count) {
-      const bad = mixer.next();
-      if (bad !== null) {
-        inputs.push(bad);
-        poison[bad.kind] = (poison[bad.kind] ?? 0) + 1;
-        continue;
-      }
-      const next = await rideIterator.next();
-      if (next.done === true) break;
-      const event = rideEvent(next.value);
-      inputs.push({ data: encodeRideEvent(event), partitionKey: String(event.ride_id) });
-      rides++;
-    }
-  } finally {
-    await rideIterator.return?.();
+  for await (const record of rideStreamRecords(options.input, { ...options, kinds: POISON_KINDS })) {
+    inputs.push(record);
+    if (record.kind === undefined) rides++;
+    else poison[record.kind] = (poison[record.kind] ?? 0) + 1;
+    if (inputs.length >= options.count) break;
   }
   if (inputs.length < options.count) {
     note(io, `events: ${options.input} has fewer rides than asked; the event holds ${inputs.length} record(s)`);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Command } from 'commander';
 
-import { encodeRideEvent, PoisonMixer, readRides, rideEvent, WIRE_POISON_KINDS } from '../../io/index.js';
+import { rideStreamRecords, WIRE_POISON_KINDS } from '../../io/index.js';
 import type { PoisonKind } from '../../io/index.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../../lambda/sinks/kinesis.js';
 import type { OutputFailure, OutputRecord } from '../../lambda/sinks/types.js';
@@ -57,7 +57,6 @@ export function produceBatchSize(rate: number | undefined): number {
 /** Puts the rides (and poison) on the stream; reports on `io.stderr`. */
 export async function runProduce(options: ProduceOptions, io: CliIO = processIO, deps: ProduceDependencies = {}): Promise<ProduceSummary> {
   const client = deps.kinesis ?? cliKinesisClient(options);
-  const mixer = new PoisonMixer({ fraction: options.poison ?? 0, seed: options.seed ?? 1, kinds: WIRE_POISON_KINDS });
   const batchSize = produceBatchSize(options.rate);
   const limit = options.count ?? Number.POSITIVE_INFINITY;
   const started = performance.now();
@@ -89,29 +88,14 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
   };
 
   try {
-    const source = readRides(options.input, {
-      offset: options.offset ?? 0,
-      ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }),
-    })[Symbol.asyncIterator]();
-    try {
-      while (sent + batch.length < limit) {
-        const bad = mixer.next();
-        if (bad !== null) {
-          batch.push({ data: bad.data, partitionKey: bad.partitionKey });
-          poison[bad.kind] = (poison[bad.kind] ?? 0) + 1;
-        } else {
-          const next = await source.next();
-          if (next.done === true) break;
-          const event = rideEvent(next.value);
-          batch.push({ data: encodeRideEvent(event), partitionKey: String(event.ride_id) });
-          rides++;
-        }
-        if (batch.length >= batchSize) await send();
-      }
-      await send();
-    } finally {
-      await source.return?.();
+    for await (const record of rideStreamRecords(options.input, { ...options, kinds: WIRE_POISON_KINDS })) {
+      batch.push({ data: record.data, partitionKey: record.partitionKey });
+      if (record.kind === undefined) rides++;
+      else poison[record.kind] = (poison[record.kind] ?? 0) + 1;
+      if (batch.length >= batchSize) await send();
+      if (sent + batch.length >= limit) break;
     }
+    await send();
   } finally {
     if (deps.kinesis === undefined) client.destroy();
   }
