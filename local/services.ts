@@ -15,7 +15,8 @@ import {
   KinesisClient,
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../lambda/aws-clients.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LocalServicesError } from './errors.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './constants.js';
@@ -104,14 +105,9 @@ export function localKinesisClient(endpoint: string): KinesisClient {
   });
 }
 
-/** An S3 client for a local endpoint: s3rver needs path-style addressing. */
+/** An S3 client for a local endpoint (the function's own factory: path-style, as s3rver needs). */
 export function localS3Client(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    forcePathStyle: true,
-  });
+  return createS3Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 function listenOnFreePort(server: Server): Promise<number> {
