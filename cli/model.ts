@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createS3Client } from '../lambda/aws-clients.js';
+import { sdkS3Reader } from '../lambda/sdk-s3-reader.js';
 import { ENV } from '../lambda/config.js';
 import { loadModel, parseModelLocation } from '../lambda/model/index.js';
 import type { LoadedModel } from '../lambda/model/index.js';
@@ -45,7 +46,7 @@ export async function loadCliModel(
   const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
   const s3 = createS3Client({ endpoint, region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'] });
   try {
-    return await loadModel(parseModelLocation(location), { s3, ...(expectedSha256 ? { expectedSha256 } : {}) });
+    return await loadModel(parseModelLocation(location), { s3: sdkS3Reader(s3), ...(expectedSha256 ? { expectedSha256 } : {}) });
   } finally {
     s3.destroy();
   }

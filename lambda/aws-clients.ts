@@ -6,8 +6,9 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-/** Region used when neither the options nor `AWS_REGION` name one (local endpoints only care that one is set). */
-export const DEFAULT_REGION = 'us-east-1';
+import { DEFAULT_REGION } from './config.js';
+
+export { DEFAULT_REGION };
 
 export interface ClientOptions {
   /** Custom endpoint, e.g. `http://127.0.0.1:4567` for kinesalite. */

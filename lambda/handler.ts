@@ -18,17 +18,20 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { processBatch, type BatchCounts } from './batch.js';
-import { createKinesisClient, createS3Client } from './aws-clients.js';
-import { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
+import { ConfigError, DEFAULT_REGION, ENV, readConfig, type HandlerConfig } from './config.js';
 import { loadConfiguredModel } from './model-loading.js';
+import type { S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
-import { S3DeadLetterSink } from './sinks/dead-letter.js';
-import { KinesisOutputSink } from './sinks/kinesis.js';
+import { SignedS3Reader } from './signed-s3-reader.js';
+import { Deferred, DeferredDeadLetterSink, DeferredOutputSink } from './sinks/deferred.js';
 import { LogDeadLetterSink } from './sinks/log.js';
 import { MemoryDeadLetterSink } from './sinks/memory.js';
 import type { DeadLetter, DeadLetterSink, OutputSink } from './sinks/types.js';
+
+/** The SDK-backed parts, a chunk of the bundle of their own (see `aws-parts.ts`). */
+type AwsParts = typeof import('./aws-parts.js');
 
 /**
  * Time kept back from the invocation's remaining time for everything after the sinks (metrics,
@@ -50,6 +53,11 @@ export interface HandlerDependencies {
   /** Powertools `Metrics`; flushed at the end of every invocation. */
   readonly metrics?: Metrics;
   readonly safetyMarginMs?: number;
+  /**
+   * Work to overlap with the model load at init (`warmUp`), e.g. loading the output sink's code
+   * while the model download waits on the network.
+   */
+  readonly prepare?: () => Promise<unknown>;
 }
 
 /** The Lambda response; under `TEST_RUN` (no output sink) also the predictions and dead letters. */
@@ -173,11 +181,17 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
 
   return Object.assign(invoke, {
     warmUp: async (): Promise<void> => {
+      // The model first: its download is on the network while `prepare` compiles on the CPU.
+      const loading = getModel();
+      const preparing = deps.prepare?.().catch((error: unknown) => {
+        log.warn('Preparing the sinks failed at init; the first write will retry it', { error: errorMessage(error) });
+      });
       try {
-        await getModel();
+        await loading;
       } catch (error) {
         log.warn('Model load failed at init; the first invocation will retry it', { error: errorMessage(error) });
       }
+      await preparing;
     },
   });
 }
@@ -194,39 +208,68 @@ export interface EnvironmentOverrides {
  * The production wiring: Kinesis output (none under `TEST_RUN`), dead letters to S3 when
  * `DEAD_LETTER_BUCKET` is set (else memory under `TEST_RUN`, else the log), model from the configured location.
  *
+ * The SDK clients and the sinks on them are loaded on first use (see {@link HandlerDependencies.prepare});
+ * the model is read with a signed GET of our own when the credentials are in the environment (always
+ * in Lambda), through the SDK otherwise or when an S3 client is injected.
+ *
  * @throws {ConfigError} when `PREDICTIONS_STREAM_NAME` is missing outside `TEST_RUN`.
  */
 export function dependenciesFromConfig(config: HandlerConfig, overrides: EnvironmentOverrides = {}): HandlerDependencies {
   const logger = overrides.logger ?? createLogger(config);
   const region = config.region;
-  const s3 = overrides.s3 ?? createS3Client({ endpoint: config.s3EndpointUrl, region });
-  let output: OutputSink | undefined;
+  const aws = new Deferred<AwsParts>(() => import('./aws-parts.js'));
+  const s3 = new Deferred<S3Client>(async () => overrides.s3 ?? (await aws.get()).createS3Client({ endpoint: config.s3EndpointUrl, region }));
+
+  let output: DeferredOutputSink | undefined;
   if (!config.testRun) {
-    if (config.predictionsStreamName === undefined) {
+    const streamName = config.predictionsStreamName;
+    if (streamName === undefined) {
       throw new ConfigError(`${ENV.predictionsStreamName} is required unless ${ENV.testRun}=True`);
     }
-    output = new KinesisOutputSink({
-      client: overrides.kinesis ?? createKinesisClient({ endpoint: config.kinesisEndpointUrl, region }),
-      streamName: config.predictionsStreamName,
-      log: logger,
-    });
+    output = new DeferredOutputSink(
+      new Deferred(async () => {
+        const parts = await aws.get();
+        const client = overrides.kinesis ?? parts.createKinesisClient({ endpoint: config.kinesisEndpointUrl, region });
+        return new parts.KinesisOutputSink({ client, streamName, log: logger });
+      }),
+    );
   }
+
   let deadLetters: DeadLetterSink;
-  if (config.deadLetterBucket !== undefined) {
-    deadLetters = new S3DeadLetterSink({ client: s3, bucket: config.deadLetterBucket, prefix: config.deadLetterPrefix });
+  const deadLetterBucket = config.deadLetterBucket;
+  if (deadLetterBucket !== undefined) {
+    deadLetters = new DeferredDeadLetterSink(
+      new Deferred(async () => {
+        const [parts, client] = await Promise.all([aws.get(), s3.get()]);
+        return new parts.S3DeadLetterSink({ client, bucket: deadLetterBucket, prefix: config.deadLetterPrefix });
+      }),
+    );
   } else if (config.testRun) {
     deadLetters = new MemoryDeadLetterSink();
   } else {
     logger.warn(`${ENV.deadLetterBucket} is not set: poison records will be written to the log only`);
     deadLetters = new LogDeadLetterSink(logger);
   }
+
+  const credentials = config.environmentCredentials;
+  const modelReader: S3ObjectReader =
+    overrides.s3 === undefined && credentials !== undefined
+      ? new SignedS3Reader({ region: region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl })
+      : {
+          getObject: async (bucket, key) => {
+            const [parts, client] = await Promise.all([aws.get(), s3.get()]);
+            return parts.sdkS3Reader(client).getObject(bucket, key);
+          },
+        };
+
   return {
-    loadModel: () => loadConfiguredModel(config, s3),
+    loadModel: () => loadConfiguredModel(config, modelReader),
     runId: config.runId,
     output,
     deadLetters,
     logger,
     metrics: overrides.metrics ?? createMetrics(config),
+    prepare: () => Promise.all([output?.deferred.get(), deadLetters instanceof DeferredDeadLetterSink ? deadLetters.deferred.get() : undefined]),
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * The configured model, loaded through the model runtime (`lambda/model`).
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, ENV, type HandlerConfig } from './config.js';
 import { loadModel, parseModelLocation } from './model/index.js';
+import type { S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 
 /**
@@ -11,7 +11,7 @@ import type { LoadedModel } from './model/types.js';
  *
  * @throws {ConfigError} when no location is configured; the model runtime's `ModelLoadError`s otherwise.
  */
-export async function loadConfiguredModel(config: HandlerConfig, s3: S3Client): Promise<LoadedModel> {
+export async function loadConfiguredModel(config: HandlerConfig, s3: S3ObjectReader): Promise<LoadedModel> {
   if (config.modelLocation === undefined) {
     throw new ConfigError(
       `no model configured: set ${ENV.modelLocation}, or ${ENV.modelBucket} + ${ENV.modelKey}, or ${ENV.modelBucket} + ${ENV.mlflowExperimentId} + ${ENV.runId}`,

@@ -34,14 +34,14 @@ export {
 } from './errors.js';
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
 export { fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
-export type { FetchedModel, ModelLocationParts, ModelSource, S3ObjectReader } from './locate.js';
+export type { FetchedModel, ModelLocationParts, ModelSource, S3ObjectReader, S3ObjectResponse } from './locate.js';
 export { parseMlmodel } from './mlmodel.js';
 export type { MlflowModelInfo } from './mlmodel.js';
 export { NATIVE_MODEL_FORMAT } from './native-format.js';
 export type { NativeLinearModel } from './native-format.js';
 
 export interface LoadModelOptions {
-  /** S3 client for `s3://` sources (an `S3Client`). */
+  /** Reads `s3://` sources: `sdkS3Reader(s3Client)` or the function's signed reader (`lambda/aws/`). */
   readonly s3?: S3ObjectReader;
   /** Expected sha256 (hex) of the model bytes (`MODEL_SHA256`); a mismatch fails the load. */
   readonly expectedSha256?: string;

@@ -1,13 +1,12 @@
 /**
  * Where the model lives and how its bytes are fetched: a local file or folder, or an S3 object or
  * prefix. MLflow model folders (`MLmodel` + pickled model) are followed to their sklearn pickle.
- * This is the only file of `lambda/model` that touches the AWS SDK, and only through an injected
- * client.
+ * S3 is reached through an injected {@link S3ObjectReader}, so `lambda/model` imports no AWS SDK: the
+ * function's cold start uses a signed GET of its own (`lambda/aws/signed-s3-reader.ts`), everything
+ * else the SDK's `GetObject` (`lambda/aws/sdk-s3-reader.ts`).
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { MlflowModelError, ModelFetchError, ModelLocationError, quoteFileValue } from './errors.js';
 import { parseMlmodel } from './mlmodel.js';
 import type { MlflowModelInfo } from './mlmodel.js';
@@ -17,9 +16,25 @@ export type ModelSource =
   | { readonly kind: 's3'; readonly bucket: string; readonly key: string }
   | { readonly kind: 'file'; readonly path: string };
 
-/** The slice of an S3 client this module needs (an `S3Client` satisfies it). */
+/**
+ * One S3 `GetObject`, as the model loader needs it.
+ *
+ * A failure rejects with an error shaped like the SDK's service exceptions: `name` is S3's error code
+ * (`NoSuchKey`, `AccessDenied`, …) and `$metadata.httpStatusCode` the HTTP status, when known.
+ */
 export interface S3ObjectReader {
-  send(command: GetObjectCommand): Promise<GetObjectCommandOutput>;
+  getObject(bucket: string, key: string): Promise<S3ObjectResponse>;
+}
+
+/** An object's metadata, with its body still to be read. */
+export interface S3ObjectResponse {
+  readonly contentLength?: number | undefined;
+  readonly versionId?: string | undefined;
+  readonly eTag?: string | undefined;
+  /** Reads the whole body (call once). */
+  readBody(): Promise<Uint8Array>;
+  /** Drops the body unread (the object was refused on its metadata). */
+  discard(): void;
 }
 
 /** The model bytes and what is known about where they came from. */
@@ -193,27 +208,27 @@ function isNotFound(err: unknown): boolean {
 async function getObject(s3: S3ObjectReader, bucket: string, key: string, deniedMeansAbsent = false): Promise<S3Object | undefined> {
   // The key may end in a name read from an MLmodel file: messages quote it capped.
   const uri = `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
-  let out: GetObjectCommandOutput;
+  let out: S3ObjectResponse;
   try {
-    out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    out = await s3.getObject(bucket, key);
   } catch (err) {
     if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
     throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quoteFileValue((err as Error).message, { bare: true })}`, { cause: err });
   }
-  if (!out.Body) throw new ModelFetchError(`${uri} has no body`);
-  if (out.ContentLength !== undefined && out.ContentLength > MAX_MODEL_BYTES) {
-    throw new ModelFetchError(`${uri} has ${out.ContentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
+  if (out.contentLength !== undefined && out.contentLength > MAX_MODEL_BYTES) {
+    out.discard();
+    throw new ModelFetchError(`${uri} has ${out.contentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
   }
   let bytes: Uint8Array;
   try {
-    bytes = await out.Body.transformToByteArray();
+    bytes = await out.readBody();
   } catch (cause) {
     throw new ModelFetchError(`reading ${uri} failed: ${(cause as Error).message}`, { cause });
   }
   return {
     bytes,
-    ...(out.VersionId ? { versionId: out.VersionId } : {}),
-    ...(out.ETag ? { eTag: out.ETag } : {}),
+    ...(out.versionId ? { versionId: out.versionId } : {}),
+    ...(out.eTag ? { eTag: out.eTag } : {}),
   };
 }
 

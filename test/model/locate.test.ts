@@ -3,6 +3,11 @@
  * (s3rver in-process): plain objects, MLflow prefixes (course layout), missing pieces.
  */
 import { readFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { SourceData } from '@smithy/types';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +19,10 @@ import {
   parseMlmodel,
   parseModelLocation,
 } from '../../lambda/model/index.js';
-import { createBucket, putObject, startS3rver } from '../support/services.js';
+import type { S3ObjectReader } from '../../lambda/model/index.js';
+import { sdkS3Reader } from '../../lambda/sdk-s3-reader.js';
+import { SignedS3Reader } from '../../lambda/signed-s3-reader.js';
+import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION } from '../support/services.js';
 import type { RunningS3rver } from '../support/services.js';
 import { MODEL_CASES, repoRoot } from './support.js';
 
@@ -134,14 +142,23 @@ describe('parseMlmodel', () => {
   });
 });
 
-describe('loading from S3 (s3rver)', () => {
+// The same cases through both readers: the SDK's GetObject, and the function's signed GET (s3rver
+// checks SigV4 signatures, so a wrong canonical request fails here).
+const READERS: ReadonlyArray<readonly [string, (s3: RunningS3rver) => S3ObjectReader]> = [
+  ['SDK GetObject', (s3) => sdkS3Reader(s3.client)],
+  ['signed GET', (s3) => new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint })],
+];
+
+describe.each(READERS)('loading from S3 (s3rver) with the %s reader', (_name, makeReader) => {
   let s3: RunningS3rver;
+  let reader: S3ObjectReader;
   const bucket = 'mlflow-models-test';
   const rfFolder = MODEL_CASES[1]?.fixture ?? '';
   const runId = 'e1efc53e9bd149078b0c12aeaa6365df';
 
   beforeAll(async () => {
     s3 = await startS3rver();
+    reader = makeReader(s3);
     await createBucket(s3.client, bucket);
     await putObject(s3.client, bucket, 'lin_reg.bin', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
     await putObject(s3.client, bucket, 'models/lin_reg_no_extension', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
@@ -155,7 +172,7 @@ describe('loading from S3 (s3rver)', () => {
   });
 
   it('an object key (course lin_reg.bin), with its ETag', async () => {
-    const { predictor, description } = await loadModel(`s3://${bucket}/lin_reg.bin`, { s3: s3.client });
+    const { predictor, description } = await loadModel(`s3://${bucket}/lin_reg.bin`, { s3: reader });
     expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
     expect(description).toMatchObject({ format: 'pickle-tuple', source: `s3://${bucket}/lin_reg.bin`, version: 'sha256:b51a38fd7db9' });
     expect(description.s3ETag).toMatch(/^"?[0-9a-f]{32}"?$/);
@@ -164,28 +181,101 @@ describe('loading from S3 (s3rver)', () => {
   it('the course MLflow layout, from env pieces', async () => {
     const source = modelSourceFromParts({ MODEL_BUCKET: bucket, MLFLOW_EXPERIMENT_ID: '1', RUN_ID: runId });
     expect(source).toBeDefined();
-    const { predictor, description } = await loadModel(source ?? '', { s3: s3.client });
+    const { predictor, description } = await loadModel(source ?? '', { s3: reader });
     expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(21.294545348333408);
     expect(description).toMatchObject({ format: 'mlflow', version: runId, sklearnVersion: '1.0.2', regressor: 'RandomForestRegressor' });
   });
 
   it('an MLflow prefix with a trailing slash, and the MLmodel key itself', async () => {
     for (const key of [`1/${runId}/artifacts/model/`, `1/${runId}/artifacts/model/MLmodel`]) {
-      const { description } = await loadModel(`s3://${bucket}/${key}`, { s3: s3.client });
+      const { description } = await loadModel(`s3://${bucket}/${key}`, { s3: reader });
       expect(description.version).toBe(runId);
     }
   });
 
   it('an object without a model extension is loaded when no MLmodel sits under it', async () => {
-    const { predictor } = await loadModel(`s3://${bucket}/models/lin_reg_no_extension`, { s3: s3.client });
+    const { predictor } = await loadModel(`s3://${bucket}/models/lin_reg_no_extension`, { s3: reader });
     expect(predictor.predictOne({ PU_DO: '10_50', trip_distance: 40 })).toBe(26.43883355119793);
   });
 
   it('missing objects and folders give clear errors', async () => {
-    await expect(loadModel(`s3://${bucket}/nope.bin`, { s3: s3.client })).rejects.toThrow(ModelFetchError);
-    await expect(loadModel(`s3://${bucket}/1/nope/artifacts/model`, { s3: s3.client })).rejects.toThrow(/neither the object .* nor an MLflow folder/);
-    await expect(loadModel(`s3://${bucket}/1/broken/artifacts/model`, { s3: s3.client })).rejects.toThrow(/names pickled_model "model\.pkl", but that object does not exist under s3:\/\/.*\/1\/broken\/artifacts\/model\//);
-    await expect(loadModel(`s3://no-such-bucket-x/lin_reg.bin`, { s3: s3.client })).rejects.toThrow(/cannot get s3:\/\/no-such-bucket-x\/lin_reg\.bin: NoSuchBucket/);
+    await expect(loadModel(`s3://${bucket}/nope.bin`, { s3: reader })).rejects.toThrow(ModelFetchError);
+    await expect(loadModel(`s3://${bucket}/1/nope/artifacts/model`, { s3: reader })).rejects.toThrow(/neither the object .* nor an MLflow folder/);
+    await expect(loadModel(`s3://${bucket}/1/broken/artifacts/model`, { s3: reader })).rejects.toThrow(/names pickled_model "model\.pkl", but that object does not exist under s3:\/\/.*\/1\/broken\/artifacts\/model\//);
+    await expect(loadModel(`s3://no-such-bucket-x/lin_reg.bin`, { s3: reader })).rejects.toThrow(/cannot get s3:\/\/no-such-bucket-x\/lin_reg\.bin: NoSuchBucket/);
     await expect(loadModel(`s3://${bucket}/lin_reg.bin`)).rejects.toThrow(/needs an S3 client/);
+  });
+
+  it('keys that need escaping (spaces, plus, unicode, parentheses) are found', async () => {
+    const key = 'odd keys/model (v2)+ü*!.bin';
+    await putObject(s3.client, bucket, key, readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
+    const { predictor } = await loadModel(`s3://${bucket}/${key}`, { s3: reader });
+    expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
+  });
+});
+
+/** A second, independent sha256 for the signer (not the reader's own). */
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    const key = secret === undefined || typeof secret === 'string' ? secret : ArrayBuffer.isView(secret) ? new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength) : new Uint8Array(secret);
+    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+  }
+  update(data: Uint8Array | string): void {
+    this.hash.update(data);
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(this.hash.digest());
+  }
+}
+
+describe('the signed GET reader', () => {
+  let s3: RunningS3rver;
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    await createBucket(s3.client, 'signed');
+    await putObject(s3.client, 'signed', 'lin_reg.bin', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
+  });
+  afterAll(async () => {
+    await s3?.dispose();
+  });
+
+  it('signs exactly what it sends: the SigV4 signature recomputed from the request as received matches', async () => {
+    // s3rver does not verify v4 signatures, so the wire request is captured and signed again.
+    const received = await new Promise<{ path: string; headers: Record<string, string> }>((resolve, reject) => {
+      const server = createServer((request, response) => {
+        const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
+        response.writeHead(404).end();
+        server.close();
+        resolve({ path: request.url ?? '', headers });
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+        const reader = new SignedS3Reader({ region: 'eu-west-1', credentials, endpoint: `http://127.0.0.1:${port}` });
+        reader.getObject('bucket', 'odd keys/model (v2)+ü*!.bin').catch(() => undefined);
+      });
+      server.once('error', reject);
+    });
+    expect(received.path).toBe('/bucket/odd%20keys/model%20%28v2%29%2B%C3%BC%2A%21.bin');
+    expect(received.headers['x-amz-security-token']).toBe('token');
+    const { authorization, ...rest } = received.headers;
+    const date = received.headers['x-amz-date'] ?? '';
+    const signer = new SignatureV4({
+      service: 's3', region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
+      sha256: Sha256, uriEscapePath: false, applyChecksum: true,
+    });
+    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization ?? '')?.[1]?.split(';') ?? [];
+    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']));
+    const resigned = await signer.sign(
+      { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', path: received.path, query: {}, headers: Object.fromEntries(signedHeaders.map((h) => [h, rest[h] ?? ''])) },
+      { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
+    );
+    expect(authorization).toBe(resigned.headers.authorization);
+  });
+
+  it('gives up on an endpoint that refuses connections after its retries, with the network error', async () => {
+    const reader = new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: 'http://127.0.0.1:1' });
+    await expect(loadModel('s3://signed/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/signed\/lin_reg\.bin: .*ECONNREFUSED/);
   });
 });
