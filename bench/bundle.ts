@@ -1,49 +1,67 @@
 /**
- * The deployable bundle, built as the CDK stack builds it.
- *
- * `cdk/stream-scoring.ts` hands these options to `NodejsFunction` (local esbuild, no Docker), which
- * runs `esbuild --bundle lambda/handler.ts --target=node24 --platform=node --format=esm
- * --outfile=index.mjs --minify --sourcemap --sources-content=false --main-fields=module,main
- * --banner:js=<require shim>` from the project root. The target and the entry are imported from
- * `cdk/`; the remaining options are not exported there, so they are mirrored here, and
- * {@link synthesizeCdkBundle} (`npm run bench -- --verify-bundle`) builds the bundle through the
- * real construct to check that both are byte-identical.
+ * The deployable bundle, built with the stack's own esbuild options (`cdk/handler-bundle.ts`): an
+ * ESM entry `index.mjs` plus chunks. {@link synthesizeCdkBundle} (`npm run bench -- --verify-bundle`)
+ * builds it through the real construct as well, to check that both are byte-identical.
  */
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { HANDLER_ENTRY } from '../cdk/stack.js';
-import { BUNDLE_TARGET } from '../cdk/stream-scoring.js';
+import { BUNDLE_ENTRY_FILE, handlerBuildOptions, HANDLER_ENTRY, REPO_ROOT } from '../cdk/handler-bundle.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Mirrors `ESM_REQUIRE_SHIM` in cdk/stream-scoring.ts (not exported there). */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire as __rdsCreateRequire } from 'node:module'; const require = __rdsCreateRequire(import.meta.url);";
-
-/** The file name `NodejsFunction` gives an ESM bundle. */
-export const BUNDLE_FILE = 'index.mjs';
+export { REPO_ROOT };
 
 export interface BuiltBundle {
   readonly directory: string;
-  /** `<directory>/index.mjs`. */
+  /** `<directory>/index.mjs`, the function's entry. */
   readonly file: string;
+  /** All code files that deploy (entry + chunks). */
   readonly bytes: number;
-  readonly mapBytes: number;
+  /** The entry and the chunks it imports statically: what a cold start compiles before the handler runs. */
+  readonly coldPathBytes: number;
+  /** Each code file's size, by path relative to the directory. */
+  readonly files: Readonly<Record<string, number>>;
   readonly buildMs: number;
   /** Removes the directory. */
   remove(): Promise<void>;
 }
 
-async function describeBundle(directory: string, file: string, buildMs: number): Promise<BuiltBundle> {
-  const [code, map] = await Promise.all([stat(file), stat(`${file}.map`)]);
+async function codeFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.mjs'))
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** Files reachable from the entry through static `import` statements (not `import()`). */
+async function staticClosure(directory: string, files: readonly string[]): Promise<Set<string>> {
+  const reached = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (reached.has(file) || !files.includes(file)) return;
+    reached.add(file);
+    const code = await readFile(join(directory, file), 'utf8');
+    // esbuild's minified output: `import{a as b}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`.
+    for (const match of code.matchAll(/import(?:\{[^}]*\}|\*as \w+|[\w$]+(?:,\{[^}]*\})?)?\s*(?:from)?\s*"(\.[^"]+)"/g)) {
+      await visit(join(file, '..', match[1] ?? '').replace(/^\.\//, ''));
+    }
+  };
+  await visit(BUNDLE_ENTRY_FILE);
+  return reached;
+}
+
+async function describeBundle(directory: string, buildMs: number): Promise<BuiltBundle> {
+  const names = await codeFiles(directory);
+  const sizes: Record<string, number> = {};
+  for (const name of names) sizes[name] = (await stat(join(directory, name))).size;
+  const cold = await staticClosure(directory, names);
+  const sum = (list: Iterable<string>): number => [...list].reduce((total, name) => total + (sizes[name] ?? 0), 0);
   return {
     directory,
-    file,
-    bytes: code.size,
-    mapBytes: map.size,
+    file: join(directory, BUNDLE_ENTRY_FILE),
+    bytes: sum(names),
+    coldPathBytes: sum(cold),
+    files: sizes,
     buildMs,
     remove: () => rm(directory, { recursive: true, force: true }),
   };
@@ -55,35 +73,20 @@ async function describeBundle(directory: string, file: string, buildMs: number):
  * @example
  * ```ts
  * const bundle = await buildHandlerBundle();
- * console.log(bundle.bytes); // the deployable index.mjs, without its source map
+ * console.log(bundle.bytes, bundle.coldPathBytes);
  * await bundle.remove();
  * ```
  */
-export async function buildHandlerBundle(): Promise<BuiltBundle> {
+export async function buildHandlerBundle(options: { readonly sourceMap?: boolean } = {}): Promise<BuiltBundle> {
   const directory = await mkdtemp(join(tmpdir(), 'ride-bench-bundle-'));
-  const file = join(directory, BUNDLE_FILE);
   const started = performance.now();
-  await build({
-    absWorkingDir: REPO_ROOT,
-    entryPoints: [relative(REPO_ROOT, HANDLER_ENTRY)],
-    bundle: true,
-    target: BUNDLE_TARGET,
-    platform: 'node',
-    format: 'esm',
-    outfile: file,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_SHIM },
-    logLevel: 'silent',
-  });
-  return describeBundle(directory, file, performance.now() - started);
+  await build({ ...handlerBuildOptions(directory, options), logLevel: 'silent' });
+  return describeBundle(directory, performance.now() - started);
 }
 
 /**
  * Builds the bundle through the real CDK construct (`StreamScoring` in a bare stack, synthesized)
- * and returns the asset's `index.mjs`. Slow (CDK synth: tens of seconds on this machine).
+ * and returns the asset. Slow (CDK synth: tens of seconds on this machine).
  */
 export async function synthesizeCdkBundle(): Promise<BuiltBundle> {
   const [{ App, Stack }, { Stream }, { StreamScoring }] = await Promise.all([
@@ -99,17 +102,23 @@ export async function synthesizeCdkBundle(): Promise<BuiltBundle> {
   app.synth();
   for (const entry of await readdir(directory, { withFileTypes: true })) {
     if (!entry.isDirectory() || !entry.name.startsWith('asset.')) continue;
-    const file = join(directory, entry.name, BUNDLE_FILE);
-    if ((await stat(file).catch(() => undefined)) !== undefined) {
-      return describeBundle(directory, file, performance.now() - started);
+    const asset = join(directory, entry.name);
+    if ((await stat(join(asset, BUNDLE_ENTRY_FILE)).catch(() => undefined)) !== undefined) {
+      const built = await describeBundle(asset, performance.now() - started);
+      return { ...built, remove: () => rm(directory, { recursive: true, force: true }) };
     }
   }
   await rm(directory, { recursive: true, force: true });
-  throw new Error('CDK synth produced no index.mjs asset');
+  throw new Error(`CDK synth produced no ${BUNDLE_ENTRY_FILE} asset`);
 }
 
-/** True when both bundles' code is byte-identical. */
+/** True when both bundles hold the same files with byte-identical code. */
 export async function sameBundleCode(a: BuiltBundle, b: BuiltBundle): Promise<boolean> {
-  const [x, y] = await Promise.all([readFile(a.file), readFile(b.file)]);
-  return x.equals(y);
+  const names = Object.keys(a.files);
+  if (names.join('\n') !== Object.keys(b.files).join('\n')) return false;
+  for (const name of names) {
+    const [x, y] = await Promise.all([readFile(join(a.directory, name)), readFile(join(b.directory, name))]);
+    if (!x.equals(y)) return false;
+  }
+  return true;
 }

@@ -42,11 +42,13 @@ export interface LambdaProcessOptions {
   /** Where the model is: `s3://…` on the local S3. */
   readonly modelLocation: string;
   readonly s3Endpoint: string;
-  /** Extra `NODE_OPTIONS` (the stack sets `--enable-source-maps`). */
+  /** Extra `NODE_OPTIONS` (the stack sets none). */
   readonly nodeOptions?: string;
+  /** Write predictions to this stream (on kinesalite) instead of `TEST_RUN`'s returning them. */
+  readonly output?: { readonly streamName: string; readonly kinesisEndpoint: string };
 }
 
-/** The function's environment, as the stack sets it, with `TEST_RUN` instead of an output stream. */
+/** The function's environment, as the stack sets it, with `TEST_RUN` unless an output stream is given. */
 function lambdaEnvironment(options: LambdaProcessOptions): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -55,7 +57,9 @@ function lambdaEnvironment(options: LambdaProcessOptions): NodeJS.ProcessEnv {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    [ENV.testRun]: 'True',
+    ...(options.output === undefined
+      ? { [ENV.testRun]: 'True' }
+      : { [ENV.predictionsStreamName]: options.output.streamName, [ENV.kinesisEndpointUrl]: options.output.kinesisEndpoint }),
     [ENV.modelLocation]: options.modelLocation,
     [ENV.s3EndpointUrl]: options.s3Endpoint,
     [ENV.logLevel]: 'INFO',

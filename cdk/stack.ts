@@ -3,7 +3,6 @@
  * dead letters, alarms and a dashboard. Environment-agnostic (no lookups), so it synthesizes offline.
  */
 import { dirname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
 import type { Duration, StackProps } from 'aws-cdk-lib';
@@ -31,13 +30,11 @@ import {
 } from './defaults.js';
 import type { LogLevel } from './defaults.js';
 import { ScoringMonitoring } from './monitoring.js';
+import { HANDLER_ENTRY, REPO_ROOT } from './handler-bundle.js';
 import { StreamScoring } from './stream-scoring.js';
 import type { ScoringEventSourceProps } from './stream-scoring.js';
 
-/** Repository root (this file lives in `cdk/`). */
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The handler entry, a fixed contract with lambda/. */
-export const HANDLER_ENTRY = join(REPO_ROOT, 'lambda', 'handler.ts');
+export { HANDLER_ENTRY, REPO_ROOT } from './handler-bundle.js';
 
 export interface RideDurationStackProps extends StackProps {
   /** @default 'ride_events' */

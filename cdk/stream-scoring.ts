@@ -7,7 +7,7 @@
  * no wildcard actions, no CDK `grant*` helpers, which add `kms:ReEncrypt*`/`kms:GenerateDataKey*`),
  * and every event-source knob is a prop with a justified default (cdk/defaults.ts).
  */
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, AssetHashType, DockerImage, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
@@ -15,18 +15,20 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
   EventSourceMapping,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   StartingPosition,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
 import type { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LocalHandlerBundling, REPO_ROOT } from './handler-bundle.js';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_LOG_LEVEL,
@@ -44,17 +46,9 @@ import type { LogLevel, StartingPositionName } from './defaults.js';
 
 /** The Node.js runtime: the newest one Lambda offers (cdk-nag AwsSolutions-L1 checks exactly that). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
-/** esbuild target matching {@link FUNCTION_RUNTIME}. */
-export const BUNDLE_TARGET = 'node24';
+export { BUNDLE_TARGET } from './handler-bundle.js';
 /** Graviton: the same code costs about 20% less per GB-second than on x86. */
 export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
-
-/**
- * ESM bundles cannot `require()`; a few CommonJS dependencies of the AWS SDK still do, for Node
- * built-ins. This banner gives the bundle a real `require` bound to its own URL.
- */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire as __rdsCreateRequire } from 'node:module'; const require = __rdsCreateRequire(import.meta.url);";
 
 /** How the event source mapping reads the stream. Every field has a default in cdk/defaults.ts. */
 export interface ScoringEventSourceProps {
@@ -115,7 +109,7 @@ export class StreamScoring extends Construct {
   /** The function's execution role; holds only the statements added here and by the owner. */
   readonly role: Role;
   readonly logGroup: LogGroup;
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   /** Receives the metadata (shard, sequence range) of batches that exhausted retries or age. */
   readonly onFailureQueue: Queue;
   readonly eventSourceMapping: EventSourceMapping;
@@ -198,9 +192,19 @@ export class StreamScoring extends Construct {
     );
 
     const logLevel = props.logLevel ?? DEFAULT_LOG_LEVEL;
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      // Built locally by the project's esbuild (cdk/handler-bundle.ts): an ESM entry plus chunks,
+      // the AWS SDK bundled and split off the cold start's path. Hashed on the output, as
+      // NodejsFunction does, so an unchanged build is an unchanged asset.
+      code: Code.fromAsset(REPO_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: local bundling always succeeds or throws.
+          image: DockerImage.fromRegistry('local-esbuild-bundling-only'),
+          local: new LocalHandlerBundling({ entry: props.entry }),
+        },
+      }),
+      handler: `index.${props.handler ?? 'handler'}`,
       runtime: FUNCTION_RUNTIME,
       architecture: FUNCTION_ARCHITECTURE,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
@@ -212,24 +216,9 @@ export class StreamScoring extends Construct {
       // INFO keeps Lambda's REPORT lines: init duration and max memory used are nowhere else.
       systemLogLevelV2: SystemLogLevel.INFO,
       description: 'Scores ride events from Kinesis with the ride-duration model.',
-      environment: {
-        ...props.environment,
-        // The bundle ships source maps; without this flag Node ignores them in stack traces.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: BUNDLE_TARGET,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        // Bundle the SDK: the function runs exactly the client versions the test suite ran
-        // (package-lock.json), not whatever the runtime happens to ship.
-        bundleAwsSDK: true,
-      },
+      // No NODE_OPTIONS=--enable-source-maps and no maps shipped: reading them costs every cold
+      // start 15-50 ms here (BENCHMARKS.md); traces still name the bundle's functions and files.
+      environment: { ...props.environment },
     });
 
     // A destination that only names the queue: the role already holds exactly `sqs:SendMessage`

@@ -3,7 +3,7 @@
  * cdk-nag AwsSolutions plugin, as `cdk synth` does.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Validations } from 'aws-cdk-lib';
@@ -85,15 +85,24 @@ describe('function', () => {
       POWERTOOLS_SERVICE_NAME: 'ride-duration-stream',
       POWERTOOLS_METRICS_NAMESPACE: 'RideDurationStream',
       LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
     });
   });
 
-  it('bundles lambda/handler.ts into an ESM file with a source map (local esbuild, no Docker)', () => {
-    const code = (s.json.Resources[ids.fn as string]?.Properties?.Code as { S3Key: string }).S3Key;
-    const dir = join(s.assembly.directory, `asset.${code.replace(/\.zip$/, '')}`);
-    expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
-    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+  it('bundles lambda/handler.ts into an ESM entry plus chunks, the SDK off the static import path (local esbuild, no Docker)', () => {
+    const fn = s.json.Resources[ids.fn as string]?.Properties as { Code: { S3Key: string }; Handler: string };
+    const dir = join(s.assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
+    expect(fn.Handler).toBe('index.handler');
+    const entry = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    const chunks = readdirSync(join(dir, 'chunks'));
+    // The SDK clients live in the aws-parts chunk, which the entry loads with import() only.
+    const awsParts = chunks.find((name) => name.startsWith('aws-parts-'));
+    expect(awsParts).toBeDefined();
+    expect(entry).toContain(`import("./chunks/${awsParts}")`);
+    expect(entry).not.toMatch(new RegExp(`from"\\./chunks/${awsParts}"`));
+    expect(readFileSync(join(dir, 'chunks', awsParts ?? ''), 'utf8')).toContain('PutRecords');
+    expect(entry).not.toContain('PutRecords');
+    // No source maps are shipped (see cdk/handler-bundle.ts).
+    expect(readdirSync(dir, { recursive: true }).filter((name) => String(name).endsWith('.map'))).toEqual([]);
   });
 
   it('ships a bundle that scores the course event (TEST_RUN, default model) in plain Node', async () => {

@@ -1,0 +1,96 @@
+/**
+ * How the function's code is built: esbuild, locally (no Docker), into an ESM entry `index.mjs` plus
+ * chunks. One definition for the stack and the benchmarks, so that what is measured is what deploys.
+ *
+ * Why chunks (esbuild code splitting) rather than `NodejsFunction`'s single file: a cold start
+ * compiles every byte of the module it imports, and the AWS SDK clients are most of the code. The
+ * handler imports them on demand (`lambda/aws-parts.ts`), so they sit in a chunk of their own that a
+ * cold start compiles only when it writes, in parallel with the model download. `NodejsFunction`
+ * always passes `--outfile`, which esbuild's splitting cannot use.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ILocalBundling } from 'aws-cdk-lib';
+import { buildSync, type BuildOptions } from 'esbuild';
+
+/** Repository root (this file lives in `cdk/`). */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The handler's source (TypeScript), a fixed contract with lambda/. */
+export const HANDLER_ENTRY = join(REPO_ROOT, 'lambda', 'handler.ts');
+
+/** esbuild target matching the function's runtime (`FUNCTION_RUNTIME`, Node.js 24). */
+export const BUNDLE_TARGET = 'node24';
+
+/** The entry file of the bundle: the function's handler is `index.handler`. */
+export const BUNDLE_ENTRY_FILE = 'index.mjs';
+
+/**
+ * ESM bundles cannot `require()`; a few CommonJS dependencies of the AWS SDK still do, for Node
+ * built-ins. This banner gives every chunk a real `require` bound to its own URL.
+ */
+export const ESM_REQUIRE_SHIM =
+  "import { createRequire as __rdsCreateRequire } from 'node:module'; const require = __rdsCreateRequire(import.meta.url);";
+
+export interface HandlerBundleOptions {
+  /** Handler source file. @default {@link HANDLER_ENTRY} */
+  readonly entry?: string;
+  /**
+   * Emit source maps (`*.mjs.map`). @default false: the stack does not ship them, because Node then
+   * also needs `--enable-source-maps`, which reads and indexes every map at import (measured 15–50 ms
+   * of each cold start here, see BENCHMARKS.md). Stack traces still name the bundle's functions.
+   */
+  readonly sourceMap?: boolean;
+}
+
+/**
+ * The esbuild options of the deployable bundle.
+ *
+ * @example
+ * ```ts
+ * await esbuild.build(handlerBuildOptions('/tmp/out')); // /tmp/out/index.mjs + /tmp/out/chunks/*.mjs
+ * ```
+ */
+export function handlerBuildOptions(outdir: string, options: HandlerBundleOptions = {}): BuildOptions {
+  const entry = options.entry ?? HANDLER_ENTRY;
+  return {
+    absWorkingDir: REPO_ROOT,
+    entryPoints: { index: relative(REPO_ROOT, entry) },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: BUNDLE_TARGET,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    minify: true,
+    // Bundle the SDK: the function runs exactly the client versions the test suite ran
+    // (package-lock.json), not whatever the runtime happens to ship.
+    external: [],
+    sourcemap: options.sourceMap ?? false,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_SHIM },
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * CDK local bundling with the project's own esbuild: synth needs neither Docker nor a network.
+ *
+ * @example
+ * ```ts
+ * Code.fromAsset(REPO_ROOT, { assetHashType: AssetHashType.OUTPUT, bundling: { image, local: new LocalHandlerBundling() } });
+ * ```
+ */
+export class LocalHandlerBundling implements ILocalBundling {
+  constructor(private readonly options: HandlerBundleOptions = {}) {}
+
+  tryBundle(outputDir: string): boolean {
+    mkdirSync(outputDir, { recursive: true });
+    buildSync(handlerBuildOptions(outputDir, this.options));
+    return true;
+  }
+}
