@@ -42,15 +42,19 @@ const bytes = new Uint8Array((MAX_FAST_BASE64 / 4) * 3 + 1);
 let end = 0;
 let pos = 0;
 
-/** Strict base64 → `bytes[0..end)`; false on any invalid character or padding. */
-function decodeBase64(data: string): boolean {
+/**
+ * Strict base64 → `bytes[0..end)`; false on any invalid character or padding. Characters before
+ * `first` (a multiple of 4) are not read and their bytes not written: the caller vouches for them.
+ */
+function decodeBase64(data: string, first: number): boolean {
   const length = data.length;
   if (length === 0 || length % 4 !== 0 || length > MAX_FAST_BASE64) return false;
   let padding = 0;
   if (data.charCodeAt(length - 1) === 61 /* = */) padding = data.charCodeAt(length - 2) === 61 ? 2 : 1;
   const full = length - (padding === 0 ? 0 : 4);
-  let out = 0;
-  for (let i = 0; i < full; i += 4) {
+  if (first > full) return false;
+  let out = (first / 4) * 3;
+  for (let i = first; i < full; i += 4) {
     const c0 = data.charCodeAt(i);
     const c1 = data.charCodeAt(i + 1);
     const c2 = data.charCodeAt(i + 2);
@@ -236,12 +240,64 @@ function readRideId(slot: RideSlot): boolean {
 }
 
 /**
+ * The layout the course's producer writes (Python's `json.dumps` defaults: one space after `:` and
+ * `,`, keys in this order). Its first 24 bytes are exactly the first 32 base64 characters, so a
+ * record starting with those characters is not decoded or scanned there, and the rest is matched
+ * against the fixed text between the values instead of being scanned key by key. The values are
+ * read by the same functions as in {@link readDocument} and held to the same rules, so whatever this
+ * accepts, the general scan accepts with the same values; anything else goes to the general scan.
+ */
+const COURSE_PREFIX = encoder.encode('{"ride": {"PULocationID"');
+const COURSE_PREFIX_BASE64 = btoa('{"ride": {"PULocationID"');
+const COURSE_AFTER_PICKUP_KEY = encoder.encode(': ');
+const COURSE_DROPOFF_KEY = encoder.encode(', "DOLocationID": ');
+const COURSE_DISTANCE_KEY = encoder.encode(', "trip_distance": ');
+const COURSE_RIDE_ID_KEY = encoder.encode('}, "ride_id": ');
+
+/** At `pos`: the bytes of `text`? Moves past them if so (the 0 sentinel at `end` never matches). */
+function skipText(text: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (bytes[pos + i] !== text[i]) return false;
+  }
+  pos += text.length;
+  return true;
+}
+
+/** `bytes[COURSE_PREFIX.length..end)` as the rest of a course-layout ride event. */
+function readCourseLayout(slot: RideSlot): boolean {
+  pos = COURSE_PREFIX.length;
+  if (!skipText(COURSE_AFTER_PICKUP_KEY)) return false;
+  const pickup = readNumber(true);
+  if (pickup !== pickup || !skipText(COURSE_DROPOFF_KEY)) return false;
+  const dropoff = readNumber(true);
+  if (dropoff !== dropoff || !skipText(COURSE_DISTANCE_KEY)) return false;
+  const distance = readNumber(false);
+  if (!(distance >= 0) || !skipText(COURSE_RIDE_ID_KEY)) return false;
+  if (!readRideId(slot) || bytes[pos] !== 0x7d || pos + 1 !== end) return false;
+  slot.PULocationID = pickup;
+  slot.DOLocationID = dropoff;
+  slot.trip_distance = distance;
+  return true;
+}
+
+/**
  * Fills `slot` from a record's base64 data if the fast path can decide it is a valid ride event.
  *
  * @returns `true` when `slot` holds the ride; `false` means "not decided here", never "invalid".
  */
 export function decodeRideFast(data: string, slot: RideSlot): boolean {
-  if (!decodeBase64(data)) return false;
+  if (data.startsWith(COURSE_PREFIX_BASE64)) {
+    if (!decodeBase64(data, COURSE_PREFIX_BASE64.length)) return false;
+    if (readCourseLayout(slot)) return true;
+    bytes.set(COURSE_PREFIX); // the general scan below reads the whole document
+  } else if (!decodeBase64(data, 0)) {
+    return false;
+  }
+  return readDocument(slot);
+}
+
+/** Any layout of the two members, their keys and whitespace: the JSON scan of `bytes[0..end)`. */
+function readDocument(slot: RideSlot): boolean {
   pos = 0;
   skipWhitespace();
   if (bytes[pos] !== 0x7b) return false;

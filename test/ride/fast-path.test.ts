@@ -122,6 +122,38 @@ describe('fast path', () => {
     );
   });
 
+  it('agrees with the general path on the course layout and on every one-character edit of it', () => {
+    // The course layout has its own matcher (fixed text between the values, base64 prefix unread).
+    const courseText = fc
+      .tuple(intText, intText, distanceText, rideIdText)
+      .map(([pu, dropoff, distance, id]) => `{"ride": {"PULocationID": ${pu}, "DOLocationID": ${dropoff}, "trip_distance": ${distance}}, "ride_id": ${id}}`);
+    const edit = fc.tuple(fc.nat(), fc.constantFrom('insert', 'delete', 'replace'), fc.constantFrom(...' ,:{}"0123456789.-eAaPDrt_\\n\u00e9'));
+    let accepted = 0;
+    fc.assert(
+      fc.property(courseText, fc.option(edit, { nil: undefined }), (text, change) => {
+        let edited = text;
+        if (change !== undefined) {
+          const [at, kind, c] = change;
+          const i = at % (text.length + 1);
+          edited = kind === 'insert' ? text.slice(0, i) + c + text.slice(i) : kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i) + c + text.slice(i + 1);
+        }
+        if (check(Buffer.from(edited, 'utf8').toString('base64'))) accepted++;
+      }),
+      { numRuns: 6_000 },
+    );
+    expect(accepted).toBeGreaterThan(150); // the generator does reach acceptance (most values are invalid)
+  });
+
+  it('reads a record in another layout right after a course-layout one (the buffer holds no stale prefix)', () => {
+    const slot = createRideSlot();
+    const course = '{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}';
+    const compact = '{"ride":{"PULocationID":7,"DOLocationID":8,"trip_distance":1.5},"ride_id":"x"}';
+    const courseWithExtraSpace = '{"ride": {"PULocationID" : 1, "DOLocationID": 2, "trip_distance": 0.5}, "ride_id": 3}';
+    for (const text of [course, compact, course, courseWithExtraSpace, compact]) {
+      expect(check(Buffer.from(text).toString('base64'))).toBe(true);
+    }
+  });
+
   it('agrees on arbitrary and corrupted base64', () => {
     fc.assert(
       fc.property(fc.oneof(fc.base64String({ maxLength: 200 }), fc.string({ maxLength: 40 }), fc.uint8Array({ maxLength: 120 }).map((b) => Buffer.from(b).toString('base64'))), (data) => {
