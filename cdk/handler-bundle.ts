@@ -17,8 +17,8 @@ import { buildSync, type BuildOptions } from 'esbuild';
 /** Repository root (this file lives in `cdk/`). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The handler's source (TypeScript), a fixed contract with lambda/. */
-export const HANDLER_ENTRY = join(REPO_ROOT, 'lambda', 'handler.ts');
+/** The function's entry source (TypeScript), a fixed contract with lambda/: it exports `handler`. */
+export const HANDLER_ENTRY = join(REPO_ROOT, 'lambda', 'entry.ts');
 
 /** esbuild target matching the function's runtime (`FUNCTION_RUNTIME`, Node.js 24). */
 export const BUNDLE_TARGET = 'node24';

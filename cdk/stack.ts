@@ -95,7 +95,7 @@ export interface RideDurationStackProps extends StackProps {
   readonly iteratorAgeAlarmThreshold?: Duration;
   /** E-mail address notified of every alarm (an SNS topic is created only when set). */
   readonly alarmEmail?: string;
-  /** Handler entry file. @default lambda/handler.ts */
+  /** The function's entry file (exports `handler`). @default lambda/entry.ts */
   readonly handlerEntry?: string;
 }
 

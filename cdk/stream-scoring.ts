@@ -100,7 +100,7 @@ export interface StreamScoringProps {
  * @example
  * ```ts
  * const scoring = new StreamScoring(this, 'Scoring', {
- *   inputStream, dataKey, entry: 'lambda/handler.ts', environment: { PREDICTIONS_STREAM_NAME: 'out' },
+ *   inputStream, dataKey, entry: 'lambda/entry.ts', environment: { PREDICTIONS_STREAM_NAME: 'out' },
  * });
  * scoring.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kinesis:PutRecords'], resources: [out.streamArn] }));
  * ```

@@ -20,7 +20,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { processBatch, type BatchCounts } from './batch.js';
 import { ConfigError, DEFAULT_REGION, ENV, readConfig, type HandlerConfig } from './config.js';
 import { loadConfiguredModel } from './model-loading.js';
-import type { S3ObjectReader } from './model/locate.js';
+import type { FetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
@@ -202,6 +202,8 @@ export interface EnvironmentOverrides {
   readonly kinesis?: KinesisClient;
   readonly logger?: HandlerDependencies['logger'];
   readonly metrics?: Metrics;
+  /** The model's bytes, already on their way (`entry.ts`); used by the first load only. */
+  readonly prefetchedModel?: Promise<FetchedModel> | undefined;
 }
 
 /**
@@ -262,8 +264,14 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
           },
         };
 
+  let prefetched = overrides.prefetchedModel;
   return {
-    loadModel: () => loadConfiguredModel(config, modelReader),
+    loadModel: () => {
+      // The prefetched bytes serve one attempt; after a failure the next load fetches afresh.
+      const first = prefetched;
+      prefetched = undefined;
+      return loadConfiguredModel(config, modelReader, first);
+    },
     runId: config.runId,
     output,
     deadLetters,
@@ -275,23 +283,20 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
 
 let fromEnvironment: RideHandler | undefined;
 
-function environmentHandler(): RideHandler {
-  fromEnvironment ??= createHandler(dependenciesFromConfig(readConfig()));
+/**
+ * The handler wired from the environment (see `lambda/config.ts`), built on first use and then kept
+ * for the container's life. `prefetched` (from `entry.ts`) is used only by the call that builds it.
+ *
+ * @throws {ConfigError} when the environment cannot work
+ */
+export function environmentHandler(prefetched?: Promise<FetchedModel>): RideHandler {
+  fromEnvironment ??= createHandler(dependenciesFromConfig(readConfig(), { prefetchedModel: prefetched }));
   return fromEnvironment;
 }
 
 /**
- * The Lambda handler, wired from the environment (see `lambda/config.ts`) on first use.
+ * The Lambda handler, wired from the environment on first use. The deployed entry is `entry.ts`,
+ * which also loads the model during Lambda's init phase.
  */
 export const handler = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> =>
   environmentHandler()(event, context); // async: a configuration error becomes a rejected invocation
-
-// Inside Lambda, load the model during the init phase (boosted CPU, not billed against the first
-// batch's timeout). Elsewhere (tests, CLI) importing this module has no side effects.
-if (process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
-  try {
-    void environmentHandler().warmUp();
-  } catch {
-    // A configuration error is thrown again, with its message, by the first invocation.
-  }
-}

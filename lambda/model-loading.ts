@@ -2,23 +2,28 @@
  * The configured model, loaded through the model runtime (`lambda/model`).
  */
 import { ConfigError, ENV, type HandlerConfig } from './config.js';
-import { loadModel, parseModelLocation } from './model/index.js';
-import type { S3ObjectReader } from './model/locate.js';
+import { loadFetchedModel, loadModel, parseModelLocation } from './model/index.js';
+import type { FetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 
 /**
- * Loads the model named by the configuration, checking `MODEL_SHA256` when set.
+ * Loads the model named by the configuration, checking `MODEL_SHA256` when set; from the bytes of
+ * `prefetched` when given (see `entry.ts`), else fetched now through `s3`.
  *
  * @throws {ConfigError} when no location is configured; the model runtime's `ModelLoadError`s otherwise.
  */
-export async function loadConfiguredModel(config: HandlerConfig, s3: S3ObjectReader): Promise<LoadedModel> {
+export async function loadConfiguredModel(
+  config: HandlerConfig,
+  s3: S3ObjectReader,
+  prefetched?: Promise<FetchedModel>,
+): Promise<LoadedModel> {
   if (config.modelLocation === undefined) {
     throw new ConfigError(
       `no model configured: set ${ENV.modelLocation}, or ${ENV.modelBucket} + ${ENV.modelKey}, or ${ENV.modelBucket} + ${ENV.mlflowExperimentId} + ${ENV.runId}`,
     );
   }
-  return loadModel(parseModelLocation(config.modelLocation), {
-    s3,
-    ...(config.modelSha256 !== undefined ? { expectedSha256: config.modelSha256 } : {}),
-  });
+  const where = parseModelLocation(config.modelLocation);
+  const verify = config.modelSha256 !== undefined ? { expectedSha256: config.modelSha256 } : {};
+  if (prefetched !== undefined) return loadFetchedModel(await prefetched, where, verify);
+  return loadModel(where, { s3, ...verify });
 }

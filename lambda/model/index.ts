@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { ModelIntegrityError, ModelLoadError, UnsupportedModelError } from './errors.js';
 import { fetchModel, formatModelSource, parseModelLocation } from './locate.js';
-import type { ModelSource, S3ObjectReader } from './locate.js';
+import type { FetchedModel, ModelSource, S3ObjectReader } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 import { nativeToPredictor } from './native.js';
 import { unpickle } from './pickle/index.js';
@@ -69,7 +69,16 @@ const PICKLE_PROTO = 0x80;
  */
 export async function loadModel(source: ModelSource | string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const where = typeof source === 'string' ? parseModelLocation(source) : source;
-  const fetched = await fetchModel(where, options.s3 ? { s3: options.s3 } : {});
+  return loadFetchedModel(await fetchModel(where, options.s3 ? { s3: options.s3 } : {}), where, options);
+}
+
+/**
+ * Reads a model that {@link fetchModel} already fetched from `where` (the handler starts the
+ * download before the model runtime's own code is loaded).
+ *
+ * @throws {ModelLoadError} when the bytes cannot be verified or read
+ */
+export function loadFetchedModel(fetched: FetchedModel, where: ModelSource, options: Omit<LoadModelOptions, 's3'> = {}): LoadedModel {
   return loadModelFromBytes(fetched.bytes, {
     source: fetched.mlflow ? formatModelSource(where) : fetched.uri,
     ...(fetched.mlflow ? { mlflow: fetched.mlflow } : {}),

@@ -40,6 +40,18 @@ describe('readConfig', () => {
     expect(readConfig({ MODEL_SHA256: 'AB'.repeat(32) }).modelSha256).toBe('ab'.repeat(32));
   });
 
+  it('takes the role credentials from the environment only when both key parts are there', () => {
+    expect(readConfig({}).environmentCredentials).toBeUndefined();
+    expect(readConfig({ AWS_ACCESS_KEY_ID: 'AKID' }).environmentCredentials).toBeUndefined();
+    expect(readConfig({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' }).environmentCredentials).toStrictEqual({
+      accessKeyId: 'AKID',
+      secretAccessKey: 'secret',
+    });
+    expect(
+      readConfig({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' }).environmentCredentials,
+    ).toStrictEqual({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' });
+  });
+
   it('normalises the dead-letter prefix and treats empty values as unset', () => {
     expect(readConfig({ DEAD_LETTER_PREFIX: '/poison' }).deadLetterPrefix).toBe('poison/');
     expect(readConfig({ DEAD_LETTER_PREFIX: 'a/b/' }).deadLetterPrefix).toBe('a/b/');

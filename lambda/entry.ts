@@ -1,0 +1,50 @@
+/**
+ * The deployed entry (`index.handler`): it starts the model download first, then loads the handler
+ * (`handler.ts`, a chunk of the bundle of its own) while the bytes are on the way.
+ *
+ * Why: a cold start is the init phase's compile and model load, and with one module graph the model
+ * request could only leave once every module (the pickle VM, the schema, Powertools) had been
+ * compiled and evaluated. Here the request goes out after a few kilobytes of code, and the
+ * network wait overlaps the compile of the rest.
+ *
+ * Inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set) the model is loaded during the init phase; elsewhere
+ * importing this module starts nothing until the first invocation.
+ */
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { readConfig } from './config.js';
+import type { RideHandlerResponse } from './handler.js';
+import type { FetchedModel } from './model/locate.js';
+import { prefetchModel } from './model-prefetch.js';
+
+const inLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+
+function startPrefetch(): Promise<FetchedModel> | undefined {
+  try {
+    const prefetched = prefetchModel(readConfig());
+    // Observed later by the handler's first load; until then a failure must not count as unhandled.
+    prefetched?.catch(() => undefined);
+    return prefetched;
+  } catch {
+    return undefined; // a configuration error is thrown again, with its message, by the first invocation
+  }
+}
+
+const prefetched = inLambda ? startPrefetch() : undefined;
+const core = import('./handler.js');
+
+if (inLambda) {
+  void core.then(
+    (module) => {
+      try {
+        void module.environmentHandler(prefetched).warmUp();
+      } catch {
+        // A configuration error is thrown again by the first invocation.
+      }
+    },
+    () => undefined, // a failed import rejects every invocation below
+  );
+}
+
+/** The Lambda handler: `handler.ts`'s, wired from the environment. */
+export const handler = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> =>
+  (await core).environmentHandler(prefetched)(event, context);

@@ -1,0 +1,31 @@
+/**
+ * The model download, started by the function's entry before the rest of its code is loaded.
+ *
+ * Light on purpose: it imports only the configuration, the model locator and the signed S3 reader,
+ * not the pickle VM, the schema or Powertools, so that the download is on the network while those
+ * compile (`entry.ts`).
+ */
+import { DEFAULT_REGION, type HandlerConfig } from './config.js';
+import { fetchModel, parseModelLocation, type FetchedModel } from './model/locate.js';
+import { SignedS3Reader } from './signed-s3-reader.js';
+
+/**
+ * Starts fetching the configured model's bytes, or returns `undefined` when there is nothing to
+ * start here: no model configured, or an S3 model without credentials in the environment (the
+ * handler then reads it through the SDK's provider chain). A failure rejects the returned promise,
+ * which the handler's first load then reports; nothing is retried here.
+ */
+export function prefetchModel(config: HandlerConfig): Promise<FetchedModel> | undefined {
+  if (config.modelLocation === undefined) return undefined;
+  let where;
+  try {
+    where = parseModelLocation(config.modelLocation);
+  } catch {
+    return undefined; // the handler's own load reports the location error
+  }
+  if (where.kind === 'file') return fetchModel(where);
+  const credentials = config.environmentCredentials;
+  if (credentials === undefined) return undefined;
+  const s3 = new SignedS3Reader({ region: config.region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl });
+  return fetchModel(where, { s3 });
+}

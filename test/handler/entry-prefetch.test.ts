@@ -1,0 +1,66 @@
+/**
+ * The deployed entry (lambda/entry.ts) as Lambda runs it (`AWS_LAMBDA_FUNCTION_NAME` set, role
+ * credentials in the environment): the model download starts at import, before the handler's own
+ * code loads, through the signed reader against a real s3rver. A failed prefetch is not kept: the
+ * first invocation fails the batch, the next one fetches again. Own process: fresh module state.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { kinesisEvent, kinesisRecord, lambdaContext, ride } from '../support/events.js';
+import { COURSE_ANCHOR, COURSE_MODEL_PATH } from '../support/model.js';
+import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, type RunningS3rver } from '../support/services.js';
+
+let s3: RunningS3rver;
+
+beforeAll(async () => {
+  s3 = await startS3rver();
+  await createBucket(s3.client, 'models');
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await s3?.dispose();
+});
+
+function lambdaEnvironment(modelKey: string): void {
+  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'ride-duration-test');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+  vi.stubEnv('S3_ENDPOINT_URL', s3.endpoint);
+  vi.stubEnv('MODEL_LOCATION', `s3://models/${modelKey}`);
+  vi.stubEnv('TEST_RUN', 'True');
+  vi.stubEnv('RUN_ID', 'prefetch');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  vi.stubEnv('LOG_LEVEL', 'SILENT');
+}
+
+describe('the deployed entry', () => {
+  it('prefetches the model from S3 at import and answers the first invocation with it', async () => {
+    await putObject(s3.client, 'models', 'lin_reg.bin', await readFile(COURSE_MODEL_PATH));
+    lambdaEnvironment('lin_reg.bin');
+    vi.resetModules();
+    const { SignedS3Reader } = await import('../../lambda/signed-s3-reader.js');
+    const get = vi.spyOn(SignedS3Reader.prototype, 'getObject');
+    const { handler } = await import('../../lambda/entry.js');
+    // The request left during the import, before any invocation.
+    expect(get).toHaveBeenCalledWith('models', 'lin_reg.bin');
+    const response = await handler(kinesisEvent([kinesisRecord({ json: ride(256) }, 0)]), lambdaContext());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(response.predictions).toEqual([
+      { model: 'ride_duration_prediction_model', version: 'prefetch', prediction: { ride_duration: COURSE_ANCHOR.ride_duration, ride_id: 256 } },
+    ]);
+    expect(get).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failed prefetch fails the first batch whole (nothing acknowledged); the next invocation fetches again', async () => {
+    lambdaEnvironment('late/lin_reg.bin');
+    vi.resetModules();
+    const { handler } = await import('../../lambda/entry.js');
+    const event = kinesisEvent([kinesisRecord({ json: ride(1) }, 0)]);
+    await expect(handler(event, lambdaContext())).rejects.toThrow(/model could not be loaded: .*model not found: s3:\/\/models\/late\/lin_reg\.bin does not exist/);
+    await putObject(s3.client, 'models', 'late/lin_reg.bin', await readFile(COURSE_MODEL_PATH));
+    const response = await handler(event, lambdaContext());
+    expect(response.predictions?.[0]?.prediction.ride_duration).toBe(COURSE_ANCHOR.ride_duration);
+  });
+});
