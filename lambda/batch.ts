@@ -15,7 +15,7 @@
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import type { Predictor } from './model/types.js';
 import { silentLog, type LogSink } from './observability.js';
-import { decodeRideInto } from './ride/decode.js';
+import { decodeRideInto, SchemaMismatch } from './ride/decode.js';
 import { createRideSlot } from './ride/fast-path.js';
 import { puDo } from './ride/features.js';
 import { predictionEncoder, predictionEvent, type PredictionEvent } from './ride/prediction.js';
@@ -102,8 +102,8 @@ function errorFields(error: unknown): { errorCode: string; errorMessage: string 
 /**
  * Processes one batch of Kinesis records.
  *
- * Throws only if the predictor itself throws (a bug, not bad input): then no record is acknowledged
- * and Lambda retries the whole batch.
+ * Throws only if the predictor itself throws (a bug, not bad input), or if the code that explains
+ * schema failures cannot be loaded: then no record is acknowledged and Lambda retries the whole batch.
  *
  * @example
  * ```ts
@@ -129,6 +129,8 @@ export async function processBatch(
   const durations = new Float64Array(records.length);
   const outputs = new OutputBatch(output === undefined ? 1 : records.length);
   const letters: DeadLetter[] = [];
+  // Schema failures, explained after the pass: the explanation needs zod, loaded on first use.
+  const mismatches: Array<{ readonly letter: number; readonly mismatch: SchemaMismatch }> = [];
   const outputSequence: string[] = [];
 
   // One pass; per valid record nothing is allocated but a numeric id's text (the partition key): the
@@ -140,7 +142,12 @@ export async function processBatch(
   for (const record of records) {
     const rejection = decodeRideInto(record.kinesis.data, ride);
     if (rejection !== undefined) {
-      letters.push(deadLetter(record, rejection.kind, rejection.reason));
+      if (rejection instanceof SchemaMismatch) {
+        mismatches.push({ letter: letters.length, mismatch: rejection });
+        letters.push(deadLetter(record, 'schema', 'schema'));
+      } else {
+        letters.push(deadLetter(record, rejection.kind, rejection.reason));
+      }
       continue;
     }
     // Same row as rideFeatures(), filled in from the slot (predictOne keeps no reference to it).
@@ -157,6 +164,13 @@ export async function processBatch(
     if (output !== undefined) {
       outputs.addEncoded(encoder, rideId, duration, typeof rideId === 'number' ? String(rideId) : rideId);
       outputSequence.push(record.kinesis.sequenceNumber);
+    }
+  }
+
+  if (mismatches.length > 0) {
+    const { explainMismatch } = await import('./ride/validation.js');
+    for (const { letter, mismatch } of mismatches) {
+      letters[letter] = { ...letters[letter]!, reason: explainMismatch(mismatch).reason };
     }
   }
 

@@ -21,8 +21,9 @@ export { processBatch, type BatchCounts, type BatchDependencies, type BatchOptio
 export { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
 export { createKinesisClient, createS3Client, type ClientOptions } from './aws-clients.js';
 export { METRIC, createLogger, createMetrics, silentLog, type LogSink } from './observability.js';
-export { decodeRide, RideRejection, MAX_JSON_DEPTH, MAX_RECORD_BYTES, type RejectionKind } from './ride/decode.js';
+export { RideRejection, SchemaMismatch, MAX_JSON_DEPTH, MAX_RECORD_BYTES, type RejectionKind } from './ride/decode.js';
+export { decodeRide, explainRideEvent, rideEventSchema, rideSchema } from './ride/validation.js';
 export { rideFeatures, type RideFeatures } from './ride/features.js';
 export { MODEL_NAME, predictionEvent, type PredictionEvent } from './ride/prediction.js';
-export { rideEventSchema, type Ride, type RideEvent, type RideId } from './ride/schema.js';
+export type { Ride, RideEvent, RideId } from './ride/schema.js';
 export * from './sinks/index.js';

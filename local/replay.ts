@@ -6,7 +6,8 @@
 import { Buffer } from 'node:buffer';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { encodeRideEvent, PoisonMixer, type PoisonKind, readRides, rideEvent, WIRE_POISON_KINDS } from '../io/index.js';
-import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
+import { RideRejection } from '../lambda/ride/decode.js';
+import { decodeRide } from '../lambda/ride/validation.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../lambda/sinks/kinesis.js';
 import type { OutputFailure } from '../lambda/sinks/types.js';
 

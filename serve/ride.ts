@@ -2,7 +2,8 @@
  * The course web service's request body is a bare ride (`{"PULocationID", "DOLocationID",
  * "trip_distance"}`), i.e. the `ride` part of the stream's event: validated by the same zod schema.
  */
-import { rideSchema, type Ride } from '../lambda/ride/schema.js';
+import type { Ride } from '../lambda/ride/schema.js';
+import { rideSchema } from '../lambda/ride/validation.js';
 import { HttpError } from './errors.js';
 
 /**

@@ -5,10 +5,15 @@
  * decoder silently skips bad characters) → UTF-8 (invalid sequences rejected, not replaced) →
  * `JSON.parse` (never evaluates anything; a `__proto__` key becomes a plain own property, nothing is
  * merged; nesting deeper than {@link MAX_JSON_DEPTH} is refused first) → schema.
+ *
+ * This file decides every record but does not put a schema failure into words: that takes zod,
+ * which only `validation.ts` loads, so that the function's cold start (which meets no poison) never
+ * compiles it. A schema failure is a {@link SchemaMismatch} here; `decodeRide` in `validation.ts`
+ * is the complete decoder that explains everything.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import { createRideSlot, decodeRideFast, type RideSlot } from './fast-path.js';
-import { explainRideEvent, matchRideEvent, type RideEvent } from './schema.js';
+import { decodeRideFast, type RideSlot } from './fast-path.js';
+import { matchRideEvent, type RideEvent } from './schema.js';
 
 /** Kinesis' own record limit: no genuine record is larger, so anything bigger is rejected unread. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -67,36 +72,26 @@ function jsonProblem(error: unknown): string {
   return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }
 
-const decodeSlot = createRideSlot();
-
 /**
- * Decodes and validates a record's base64 `data`.
- *
- * @returns the ride event (the parsed object itself; extra fields are left in place and ignored)
- *   or a {@link RideRejection}.
- * @example
- * ```ts
- * const data = Buffer.from('{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}').toString('base64');
- * decodeRide(data); // { ride: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 }, ride_id: 256 }
- * decodeRide('not base64!'); // RideRejection { kind: 'base64', reason: 'invalid base64: length 11 is not a multiple of 4' }
- * ```
+ * A record whose JSON parsed but does not match the ride event schema; `explainMismatch` in
+ * `validation.ts` turns it into the {@link RideRejection} saying why.
  */
-export function decodeRide(data: string): RideEvent | RideRejection {
-  if (decodeRideFast(data, decodeSlot)) {
-    const { PULocationID, DOLocationID, trip_distance, ride_id } = decodeSlot;
-    return { ride: { PULocationID, DOLocationID, trip_distance }, ride_id };
-  }
-  return decodeRideGeneral(data);
+export class SchemaMismatch {
+  readonly kind = 'schema';
+  constructor(
+    /** The parsed JSON. */
+    readonly value: unknown,
+  ) {}
 }
 
 /**
- * The hot-path form of {@link decodeRide}: fills `slot` and returns `undefined` for a valid ride,
- * else returns the rejection. Allocates nothing for a common valid record.
+ * The hot-path form of `decodeRide`: fills `slot` and returns `undefined` for a valid ride, else
+ * the rejection (a schema failure unexplained). Allocates nothing for a common valid record.
  */
-export function decodeRideInto(data: string, slot: RideSlot): RideRejection | undefined {
+export function decodeRideInto(data: string, slot: RideSlot): RideRejection | SchemaMismatch | undefined {
   if (decodeRideFast(data, slot)) return undefined;
-  const decoded = decodeRideGeneral(data);
-  if (decoded instanceof RideRejection) return decoded;
+  const decoded = checkRideGeneral(data);
+  if (decoded instanceof RideRejection || decoded instanceof SchemaMismatch) return decoded;
   slot.PULocationID = decoded.ride.PULocationID;
   slot.DOLocationID = decoded.ride.DOLocationID;
   slot.trip_distance = decoded.ride.trip_distance;
@@ -106,9 +101,10 @@ export function decodeRideInto(data: string, slot: RideSlot): RideRejection | un
 
 /**
  * The general path: strict base64, fatal UTF-8, `JSON.parse`, schema. Decides every input and
- * explains every rejection; {@link decodeRide} only comes here when the fast path cannot decide.
+ * explains every rejection but a schema mismatch; the decoders only come here when the fast path
+ * cannot decide.
  */
-export function decodeRideGeneral(data: string): RideEvent | RideRejection {
+export function checkRideGeneral(data: string): RideEvent | RideRejection | SchemaMismatch {
   if (data.length > MAX_BASE64_LENGTH) {
     return new RideRejection('too-large', `too large: ${data.length} base64 characters, more than a ${MAX_RECORD_BYTES}-byte Kinesis record`);
   }
@@ -127,7 +123,5 @@ export function decodeRideGeneral(data: string): RideEvent | RideRejection {
   } catch (error) {
     return new RideRejection('json', `invalid JSON: ${jsonProblem(error)}`);
   }
-  const event = matchRideEvent(value);
-  if (event !== undefined) return event;
-  return new RideRejection('schema', `schema: ${explainRideEvent(value) ?? 'rejected by the fast validator only (please report)'}`);
+  return matchRideEvent(value) ?? new SchemaMismatch(value);
 }

@@ -88,21 +88,25 @@ describe('function', () => {
     });
   });
 
-  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler and the SDK load by import(), off the static path (local esbuild, no Docker)', () => {
+  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK and zod load by import(), off the static path (local esbuild, no Docker)', () => {
     const fn = s.json.Resources[ids.fn as string]?.Properties as { Code: { S3Key: string }; Handler: string };
     const dir = join(s.assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(fn.Handler).toBe('index.handler');
     const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
     // What the entry imports statically, transitively: what compiles before the model request leaves.
-    const staticPath = new Set<string>();
-    const visit = (file: string): void => {
-      if (staticPath.has(file)) return;
-      staticPath.add(file);
-      for (const match of read(file).matchAll(/(?:from|import)\s*"\.\/((?:chunks\/)?[^"]+\.mjs)"/g)) {
-        visit(file.startsWith('chunks/') ? `chunks/${match[1]?.replace(/^chunks\//, '')}` : (match[1] ?? ''));
-      }
+    const closure = (start: string): Set<string> => {
+      const reached = new Set<string>();
+      const visit = (file: string): void => {
+        if (reached.has(file)) return;
+        reached.add(file);
+        for (const match of read(file).matchAll(/(?:from|import)\s*"\.\/((?:chunks\/)?[^"]+\.mjs)"/g)) {
+          visit(file.startsWith('chunks/') ? `chunks/${match[1]?.replace(/^chunks\//, '')}` : (match[1] ?? ''));
+        }
+      };
+      visit(start);
+      return reached;
     };
-    visit('index.mjs');
+    const staticPath = closure('index.mjs');
     const chunks = readdirSync(join(dir, 'chunks'));
     const handlerChunk = chunks.find((name) => name.startsWith('handler-'));
     const awsParts = chunks.find((name) => name.startsWith('aws-parts-'));
@@ -114,6 +118,12 @@ describe('function', () => {
     expect(staticPath.has(`chunks/${awsParts}`)).toBe(false);
     expect(staticCode).not.toContain('PutRecords');
     expect(staticCode).toContain('AWS4-HMAC-SHA256'); // the signed model GET
+    // zod explains schema failures only: its chunk is loaded by the first batch that has one.
+    const validation = chunks.find((name) => name.startsWith('validation-'));
+    expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${validation}")`);
+    const handlerCode = [...closure(`chunks/${handlerChunk}`)].map(read).join('\n');
+    expect(handlerCode).not.toContain('expected a finite number');
+    expect(read(`chunks/${validation}`)).toContain('expected a finite number');
     // No source maps are shipped (see cdk/handler-bundle.ts).
     expect(readdirSync(dir, { recursive: true }).filter((name) => String(name).endsWith('.map'))).toEqual([]);
   });

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { produceBatchSize, produceCommand, runProduce } from '../../cli/commands/produce.js';
 import { runTail, tailCommand } from '../../cli/commands/tail.js';
-import { decodeRide, RideRejection } from '../../lambda/ride/decode.js';
+import { RideRejection } from '../../lambda/ride/decode.js';
+import { decodeRide } from '../../lambda/ride/validation.js';
 import { createStream, readStream, startKinesalite, TEST_CREDENTIALS, type RunningKinesalite } from '../support/services.js';
 import { memoryIO, repoPath } from './support.js';
 

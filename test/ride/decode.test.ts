@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRide, MAX_RECORD_BYTES, RideRejection } from '../../lambda/ride/decode.js';
+import { MAX_RECORD_BYTES, RideRejection } from '../../lambda/ride/decode.js';
+import { decodeRide } from '../../lambda/ride/validation.js';
 import { base64 } from '../support/events.js';
 
 const COURSE = '{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}';

@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeRideGeneral, RideRejection } from '../../lambda/ride/decode.js';
+import { RideRejection } from '../../lambda/ride/decode.js';
+import { decodeRideGeneral } from '../../lambda/ride/validation.js';
 import { createRideSlot, decodeRideFast } from '../../lambda/ride/fast-path.js';
 
 const ws = fc.oneof(

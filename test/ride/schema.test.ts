@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { explainRideEvent, matchRideEvent, rideEventSchema } from '../../lambda/ride/schema.js';
+import { matchRideEvent } from '../../lambda/ride/schema.js';
+import { explainRideEvent, rideEventSchema } from '../../lambda/ride/validation.js';
 
 /** Values close to a ride event: every field valid, missing, or of another JSON type. */
 const fieldValue = fc.oneof(
