@@ -13,7 +13,6 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { S3ObjectReader, S3ObjectResponse } from './model/locate.js';
 
 /** Calls per object at most; network errors, 5xx and throttling are tried again. */
@@ -136,7 +135,8 @@ export class SignedS3Reader implements S3ObjectReader {
   // Keep-alive: an MLflow folder is two GETs (MLmodel, then the pickle) on one connection.
   // Node unrefs idle pooled sockets, so they never hold a process open.
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  // TLS is loaded when first needed (S3 itself is always https; a local endpoint need not be).
+  private https: Promise<{ readonly agent: import('node:https').Agent; readonly request: typeof import('node:https').request }> | undefined;
 
   constructor(options: SignedS3ReaderOptions) {
     this.region = options.region;
@@ -174,15 +174,18 @@ export class SignedS3Reader implements S3ObjectReader {
     const { url, path } = this.target(bucket, key);
     const headers: OutgoingHttpHeaders = signS3Get(url.host, path, this.region, this.credentials, new Date());
     const secure = url.protocol === 'https:';
+    const tls = secure
+      ? await (this.https ??= import('node:https').then(({ Agent, request }) => ({ agent: new Agent({ keepAlive: true }), request })))
+      : undefined;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const request = (secure ? httpsRequest : httpRequest)({
+      const request = (tls?.request ?? httpRequest)({
         protocol: url.protocol,
         hostname: url.hostname,
         port: url.port === '' ? undefined : Number(url.port),
         path,
         method: 'GET',
         headers,
-        agent: secure ? this.httpsAgent : this.httpAgent,
+        agent: tls?.agent ?? this.httpAgent,
         timeout: IDLE_TIMEOUT_MS,
       });
       request.once('response', resolve);
