@@ -274,6 +274,37 @@ describe('the signed GET reader', () => {
     expect(authorization).toBe(resigned.headers.authorization);
   });
 
+  it('retries S3 5xx answers and throttling, then reads the object; gives up after its attempts with S3\'s code', async () => {
+    const model = readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin'));
+    const paths: string[] = [];
+    let answers = ['503 SlowDown', '500 InternalError'];
+    const server = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      const next = answers.shift();
+      if (next === undefined) {
+        response.writeHead(200, { 'content-length': model.length, etag: '"abc"' }).end(model);
+        return;
+      }
+      const [status, code] = next.split(' ');
+      response.writeHead(Number(status), { 'content-type': 'application/xml' }).end(`<Error><Code>${code}</Code><Message>try later</Message></Error>`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const reader = new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `http://127.0.0.1:${port}/prefix/` });
+      const { predictor, description } = await loadModel('s3://bkt/lin_reg.bin', { s3: reader });
+      expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
+      expect(description.s3ETag).toBe('"abc"');
+      // Path-style under the endpoint's own path, three attempts.
+      expect(paths).toEqual(['/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin']);
+      answers = ['500 InternalError', '500 InternalError', '500 InternalError', '500 InternalError'];
+      await expect(loadModel('s3://bkt/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/bkt\/lin_reg\.bin: InternalError: try later/);
+      expect(answers).toHaveLength(1); // MAX_ATTEMPTS = 3
+    } finally {
+      server.close();
+    }
+  });
+
   it('gives up on an endpoint that refuses connections after its retries, with the network error', async () => {
     const reader = new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: 'http://127.0.0.1:1' });
     await expect(loadModel('s3://signed/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/signed\/lin_reg\.bin: .*ECONNREFUSED/);
