@@ -2,6 +2,7 @@
  * The output event, in the course's shape with keys and nesting unchanged:
  * `{"model": "ride_duration_prediction_model", "version": <RUN_ID>, "prediction": {"ride_duration": <float>, "ride_id": <id>}}`.
  */
+import { writeAscii, writeNumberText } from './number-text.js';
 import type { RideId } from './schema.js';
 
 export const MODEL_NAME = 'ride_duration_prediction_model';
@@ -41,12 +42,6 @@ export function predictionSerializer(version: string): (rideId: RideId, rideDura
 
 const utf8 = new TextEncoder();
 
-/** Writes ASCII text into `target` at `offset` (the caller ensured it is ASCII and fits). */
-function writeAscii(target: Uint8Array, offset: number, text: string): number {
-  for (let i = 0; i < text.length; i++) target[offset + i] = text.charCodeAt(i);
-  return offset + text.length;
-}
-
 /** Most bytes {@link PredictionEncoder.encodeInto} can need beyond the ride id's own JSON. */
 const NUMBER_TEXT_MAX = 32;
 
@@ -73,10 +68,10 @@ export function predictionEncoder(version: string): PredictionEncoder {
     maxBytes: (rideId) => fixed + (typeof rideId === 'number' ? NUMBER_TEXT_MAX : 6 * rideId.length + 2),
     encodeInto(target, offset, rideId, rideDuration) {
       target.set(prefix, offset);
-      // JSON.stringify of a number is String() when finite and "null" otherwise (JSON's own rule), and
-      // it writes the digits without going through V8's number-to-string cache, which this stream of
-      // distinct doubles only churns (a miss and an insertion per record).
-      let at = writeAscii(target, offset + prefix.length, JSON.stringify(rideDuration));
+      // JSON.stringify's text of the number, written without a string (ride/number-text.ts): no call
+      // into the runtime, nothing to collect, and V8's number-to-string cache, which this stream of
+      // distinct doubles would only churn, is not involved.
+      let at = writeNumberText(target, offset + prefix.length, rideDuration);
       target.set(middle, at);
       at += middle.length;
       if (typeof rideId === 'number') {
