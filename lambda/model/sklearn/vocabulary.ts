@@ -74,11 +74,13 @@ export function vocabularyFromPickle(vocabulary: PyDict, featureNames: PyValue |
     for (let i = 0; i < pairs.length && agree; i += 2) {
       const name = pairs[i];
       const column = pairs[i + 1];
+      // `(column | 0) === column` is Number.isInteger within these bounds (< 2^31), inline: a cold
+      // start interprets this loop once per feature, and every call there costs.
       agree =
         typeof column === 'number' &&
-        Number.isInteger(column) &&
         column >= 0 &&
         column < featureNames.length &&
+        (column | 0) === column &&
         seen[column] === 0 &&
         featureNames[column] === name;
       if (agree) seen[column as number] = 1;
