@@ -26,13 +26,6 @@ export const BUNDLE_TARGET = 'node24';
 /** The entry file of the bundle: the function's handler is `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.mjs';
 
-/**
- * ESM bundles cannot `require()`; a few CommonJS dependencies of the AWS SDK still do, for Node
- * built-ins. This banner gives every chunk a real `require` bound to its own URL.
- */
-export const ESM_REQUIRE_SHIM =
-  "import { createRequire as __rdsCreateRequire } from 'node:module'; const require = __rdsCreateRequire(import.meta.url);";
-
 export interface HandlerBundleOptions {
   /** Handler source file. @default {@link HANDLER_ENTRY} */
   readonly entry?: string;
@@ -72,7 +65,9 @@ export function handlerBuildOptions(outdir: string, options: HandlerBundleOption
     sourcemap: options.sourceMap ?? false,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_SHIM },
+    // No `createRequire` banner: every dependency on the path resolves to its ESM build, and a
+    // banner would load node:module into every chunk of every cold start. A dependency that still
+    // calls `require()` makes esbuild emit its `__require` shim, which the stack test refuses.
     logLevel: 'warning',
   };
 }

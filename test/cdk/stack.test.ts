@@ -124,6 +124,9 @@ describe('function', () => {
     const handlerCode = [...closure(`chunks/${handlerChunk}`)].map(read).join('\n');
     expect(handlerCode).not.toContain('expected a finite number');
     expect(read(`chunks/${validation}`)).toContain('expected a finite number');
+    // No chunk needs a CommonJS require() (the bundle has no createRequire banner).
+    const everything = [...readdirSync(dir, { recursive: true })].map(String).filter((name) => name.endsWith('.mjs'));
+    for (const file of everything) expect(read(file), file).not.toMatch(/__require\b/);
     // No source maps are shipped (see cdk/handler-bundle.ts).
     expect(readdirSync(dir, { recursive: true }).filter((name) => String(name).endsWith('.map'))).toEqual([]);
   });
