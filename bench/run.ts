@@ -27,7 +27,7 @@ import { buildHandlerBundle, sameBundleCode, synthesizeCdkBundle, type BuiltBund
 import { measureEndToEnd } from './e2e.js';
 import { measureHandlerThroughput } from './handler-throughput.js';
 import { measureLambdaRuns, type LambdaRunsResult } from './lambda-runs.js';
-import { currentLoad, machineInfo } from './machine.js';
+import { currentLoad, hostPaceMs, machineInfo } from './machine.js';
 import { kinesisEvent, rideInputs } from './rides.js';
 import { round } from './stats.js';
 
@@ -92,6 +92,7 @@ function progress(message: string): void {
 async function measure(options: Options): Promise<Record<string, unknown>> {
   const machine = machineInfo();
   const started = performance.now();
+  const paceStart = hostPaceMs();
 
   progress(`reading ${EVENT_RECORDS} rides`);
   const { inputs, source } = await rideInputs(EVENT_RECORDS);
@@ -170,7 +171,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
       bundle: { buildMs: round(bundle.buildMs), mib: round(bundle.bytes / 1024 ** 2, 3), files: bundle.files },
       e2e,
     },
-    machine: { ...machine, loadAverage: { ...machine.loadAverage, end: currentLoad() } },
+    machine: { ...machine, loadAverage: { ...machine.loadAverage, end: currentLoad() }, hostPaceMs: { start: paceStart, end: hostPaceMs() } },
     method: {
       handler: `createHandler (real) → processBatch on a ${EVENT_RECORDS}-record Kinesis event of real rides (course producer bytes); output sink stubbed (accepts, stores nothing); ${WARMUP_RUNS} warm-up runs, median of ${THROUGHPUT_RUNS}; also records per CPU-second (process.cpuUsage, all threads)`,
       cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; parent clock spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN`,
@@ -219,11 +220,17 @@ function table(results: Record<string, unknown>): string {
   add('rf_peak_rss_mb');
   add('e2e_records_per_s');
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const machine = results.machine as { cpuModel: string; cores: number; node: string; loadAverage: { start: number; end: number } };
+  const machine = results.machine as {
+    cpuModel: string;
+    cores: number;
+    node: string;
+    loadAverage: { start: number; end: number };
+    hostPaceMs: { start: number; end: number };
+  };
   return [
     ...rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()),
     '',
-    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.start} → ${machine.loadAverage.end}`,
+    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.start} → ${machine.loadAverage.end}, host pace ${machine.hostPaceMs.start} → ${machine.hostPaceMs.end} ms (fixed pure-JS loop; lower is the host's fast phase)`,
   ].join('\n');
 }
 
