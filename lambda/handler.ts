@@ -24,8 +24,10 @@ import type { FetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
+import { SignedKinesisWriter } from './signed-kinesis-writer.js';
 import { SignedS3Reader } from './signed-s3-reader.js';
 import { Deferred, DeferredDeadLetterSink, DeferredOutputSink } from './sinks/deferred.js';
+import { KinesisOutputSink } from './sinks/kinesis.js';
 import { LogDeadLetterSink } from './sinks/log.js';
 import { MemoryDeadLetterSink } from './sinks/memory.js';
 import type { DeadLetter, DeadLetterSink, OutputSink } from './sinks/types.js';
@@ -210,9 +212,11 @@ export interface EnvironmentOverrides {
  * The production wiring: Kinesis output (none under `TEST_RUN`), dead letters to S3 when
  * `DEAD_LETTER_BUCKET` is set (else memory under `TEST_RUN`, else the log), model from the configured location.
  *
- * The SDK clients and the sinks on them are loaded on first use (see {@link HandlerDependencies.prepare});
- * the model is read with a signed GET of our own when the credentials are in the environment (always
- * in Lambda), through the SDK otherwise or when an S3 client is injected.
+ * With the role's credentials in the environment (always in Lambda) the model is read with a signed
+ * GET of our own and the predictions written with a signed `PutRecords` of our own, so the AWS SDK is
+ * not loaded at all unless a batch has poison for the S3 dead letters. Without them, or with an
+ * injected client, the SDK's clients are used, loaded on first use (the output's during init, see
+ * {@link HandlerDependencies.prepare}).
  *
  * @throws {ConfigError} when `PREDICTIONS_STREAM_NAME` is missing outside `TEST_RUN`.
  */
@@ -222,19 +226,26 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
   const aws = new Deferred<AwsParts>(() => import('./aws-parts.js'));
   const s3 = new Deferred<S3Client>(async () => overrides.s3 ?? (await aws.get()).createS3Client({ endpoint: config.s3EndpointUrl, region }));
 
-  let output: DeferredOutputSink | undefined;
+  const credentials = config.environmentCredentials;
+  let output: OutputSink | undefined;
+  // Loaded at init, overlapping the model download, when the output goes through the SDK.
+  let outputSdk: Deferred<OutputSink> | undefined;
   if (!config.testRun) {
     const streamName = config.predictionsStreamName;
     if (streamName === undefined) {
       throw new ConfigError(`${ENV.predictionsStreamName} is required unless ${ENV.testRun}=True`);
     }
-    output = new DeferredOutputSink(
-      new Deferred(async () => {
+    if (overrides.kinesis === undefined && credentials !== undefined) {
+      const client = new SignedKinesisWriter({ region: region ?? DEFAULT_REGION, credentials, endpoint: config.kinesisEndpointUrl });
+      output = new KinesisOutputSink({ client, streamName, log: logger });
+    } else {
+      outputSdk = new Deferred(async () => {
         const parts = await aws.get();
         const client = overrides.kinesis ?? parts.createKinesisClient({ endpoint: config.kinesisEndpointUrl, region });
-        return new parts.KinesisOutputSink({ client, streamName, log: logger });
-      }),
-    );
+        return new KinesisOutputSink({ client: parts.sdkPutRecords(client), streamName, log: logger });
+      });
+      output = new DeferredOutputSink(outputSdk);
+    }
   }
 
   let deadLetters: DeadLetterSink;
@@ -253,7 +264,6 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters = new LogDeadLetterSink(logger);
   }
 
-  const credentials = config.environmentCredentials;
   const modelReader: S3ObjectReader =
     overrides.s3 === undefined && credentials !== undefined
       ? new SignedS3Reader({ region: region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl })
@@ -277,7 +287,9 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters,
     logger,
     metrics: overrides.metrics ?? createMetrics(config),
-    prepare: () => Promise.all([output?.deferred.get(), deadLetters instanceof DeferredDeadLetterSink ? deadLetters.deferred.get() : undefined]),
+    // Dead letters are not prepared: poison is rare, and their S3 client would cost every cold
+    // start its compile time; the first batch with poison loads it.
+    prepare: () => Promise.resolve(outputSdk?.get()),
   };
 }
 

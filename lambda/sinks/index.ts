@@ -12,7 +12,11 @@ export {
   PUT_RECORDS_MAX_ENTRIES,
   RETRYABLE_ENTRY_ERRORS,
   type KinesisOutputSinkOptions,
+  type PutRecordsClient,
+  type PutRecordsInput,
+  type PutRecordsOutput,
   type PutRecordsOptions,
   type PutRecordsReport,
   type RetryPolicy,
 } from './kinesis.js';
+export { sdkPutRecords } from './kinesis-sdk.js';

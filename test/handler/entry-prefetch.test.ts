@@ -8,18 +8,31 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride } from '../support/events.js';
 import { COURSE_ANCHOR, COURSE_MODEL_PATH } from '../support/model.js';
-import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, type RunningS3rver } from '../support/services.js';
+import {
+  createBucket,
+  createStream,
+  putObject,
+  readStream,
+  startKinesalite,
+  startS3rver,
+  TEST_CREDENTIALS,
+  type RunningKinesalite,
+  type RunningS3rver,
+} from '../support/services.js';
 
 let s3: RunningS3rver;
+let kinesis: RunningKinesalite;
 
 beforeAll(async () => {
-  s3 = await startS3rver();
+  [s3, kinesis] = await Promise.all([startS3rver(), startKinesalite()]);
   await createBucket(s3.client, 'models');
+  await createStream(kinesis.client, 'entry_predictions');
 });
 
 afterAll(async () => {
   vi.unstubAllEnvs();
   await s3?.dispose();
+  await kinesis?.stop();
 });
 
 function lambdaEnvironment(modelKey: string): void {
@@ -62,5 +75,25 @@ describe('the deployed entry', () => {
     await putObject(s3.client, 'models', 'late/lin_reg.bin', await readFile(COURSE_MODEL_PATH));
     const response = await handler(event, lambdaContext());
     expect(response.predictions?.[0]?.prediction.ride_duration).toBe(COURSE_ANCHOR.ride_duration);
+  });
+
+  it('writes the predictions with its own signed PutRecords (role credentials in the environment) to the output stream', async () => {
+    await putObject(s3.client, 'models', 'lin_reg.bin', await readFile(COURSE_MODEL_PATH));
+    lambdaEnvironment('lin_reg.bin');
+    vi.stubEnv('TEST_RUN', '');
+    vi.stubEnv('PREDICTIONS_STREAM_NAME', 'entry_predictions');
+    vi.stubEnv('KINESIS_ENDPOINT_URL', kinesis.endpoint);
+    vi.resetModules();
+    const { SignedKinesisWriter } = await import('../../lambda/signed-kinesis-writer.js');
+    const put = vi.spyOn(SignedKinesisWriter.prototype, 'putRecords');
+    const { handler } = await import('../../lambda/entry.js');
+    const response = await handler(kinesisEvent([kinesisRecord({ json: ride(256) }, 0), kinesisRecord({ json: ride(257, 10, 50, 40) }, 1)]), lambdaContext());
+    expect(response).toStrictEqual({ batchItemFailures: [] });
+    expect(put).toHaveBeenCalledTimes(1);
+    const written = await readStream(kinesis.client, 'entry_predictions');
+    expect(written.map((record) => [record.partitionKey, JSON.parse(record.data)])).toEqual([
+      ['256', { model: 'ride_duration_prediction_model', version: 'prefetch', prediction: { ride_duration: COURSE_ANCHOR.ride_duration, ride_id: 256 } }],
+      ['257', { model: 'ride_duration_prediction_model', version: 'prefetch', prediction: { ride_duration: 26.43883355119793, ride_id: 257 } }],
+    ]);
   });
 });

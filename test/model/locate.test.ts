@@ -3,11 +3,9 @@
  * (s3rver in-process): plain objects, MLflow prefixes (course layout), missing pieces.
  */
 import { readFileSync } from 'node:fs';
-import { createHash, createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,6 +21,7 @@ import type { S3ObjectReader } from '../../lambda/model/index.js';
 import { sdkS3Reader } from '../../lambda/sdk-s3-reader.js';
 import { SignedS3Reader } from '../../lambda/signed-s3-reader.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION } from '../support/services.js';
+import { Sha256 } from '../support/sha256.js';
 import type { RunningS3rver } from '../support/services.js';
 import { MODEL_CASES, repoRoot } from './support.js';
 
@@ -214,20 +213,6 @@ describe.each(READERS)('loading from S3 (s3rver) with the %s reader', (_name, ma
   });
 });
 
-/** A second, independent sha256 for the signer (not the reader's own). */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    const key = secret === undefined || typeof secret === 'string' ? secret : ArrayBuffer.isView(secret) ? new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength) : new Uint8Array(secret);
-    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  }
-  update(data: Uint8Array | string): void {
-    this.hash.update(data);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
-}
 
 describe('the signed GET reader', () => {
   let s3: RunningS3rver;
