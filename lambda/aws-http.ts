@@ -9,6 +9,17 @@ export const IDLE_TIMEOUT_MS = 10_000;
 
 type Https = typeof import('node:https');
 
+/**
+ * The DNS suffix of a region's service endpoints (`kinesis.<region>.<suffix>`), as the SDK's
+ * partitions define it: China and the isolated partitions differ from `amazonaws.com`.
+ */
+export function dnsSuffix(region: string): string {
+  if (region.startsWith('cn-')) return 'amazonaws.com.cn';
+  if (region.startsWith('us-isob-')) return 'sc2s.sgov.gov';
+  if (region.startsWith('us-iso-')) return 'c2s.ic.gov';
+  return 'amazonaws.com';
+}
+
 export interface HttpCall {
   /** Protocol, host and port come from here; the path does not. */
   readonly origin: URL;

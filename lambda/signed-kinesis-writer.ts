@@ -11,7 +11,7 @@
  * credentials are in the environment, which inside Lambda they always are; elsewhere the SDK's
  * client (`sinks/kinesis-sdk.ts`) with its full provider chain is used.
  */
-import { AwsHttp, readBody } from './aws-http.js';
+import { AwsHttp, dnsSuffix, readBody } from './aws-http.js';
 import { AwsRequestError, sha256Hex, signV4, type SigningCredentials } from './aws-signing.js';
 import type { PutRecordsClient, PutRecordsInput, PutRecordsOutput } from './sinks/kinesis.js';
 
@@ -58,7 +58,7 @@ export class SignedKinesisWriter implements PutRecordsClient {
   constructor(options: SignedKinesisWriterOptions) {
     this.region = options.region;
     this.credentials = options.credentials;
-    this.origin = new URL(options.endpoint ?? `https://kinesis.${options.region}.amazonaws.com`);
+    this.origin = new URL(options.endpoint ?? `https://kinesis.${options.region}.${dnsSuffix(options.region)}`);
     this.path = this.origin.pathname === '' ? '/' : this.origin.pathname;
   }
 

@@ -8,7 +8,7 @@
  * credentials are in the environment, which inside Lambda they always are; anywhere else the SDK's
  * reader (`sdk-s3-reader.ts`) with its full provider chain is used instead.
  */
-import { AwsHttp, readBody } from './aws-http.js';
+import { AwsHttp, dnsSuffix, readBody } from './aws-http.js';
 import { AwsRequestError, EMPTY_SHA256, signV4, type SigningCredentials } from './aws-signing.js';
 import type { S3ObjectReader, S3ObjectResponse } from './model/locate.js';
 
@@ -90,7 +90,7 @@ export class SignedS3Reader implements S3ObjectReader {
     if (this.base !== undefined) {
       return { origin: this.base, path: `${this.base.pathname.replace(/\/+$/, '')}/${bucket}/${escapeKey(key)}` };
     }
-    const host = `s3.${this.region}.amazonaws.com`;
+    const host = `s3.${this.region}.${dnsSuffix(this.region)}`;
     return bucket.includes('.')
       ? { origin: new URL(`https://${host}`), path: `/${bucket}/${escapeKey(key)}` }
       : { origin: new URL(`https://${bucket}.${host}`), path: `/${escapeKey(key)}` };

@@ -155,3 +155,16 @@ describe('SignedKinesisWriter', () => {
     }
   });
 });
+
+describe('endpoints by region', () => {
+  it('uses each partition\'s DNS suffix', async () => {
+    const { dnsSuffix } = await import('../../lambda/aws-http.js');
+    expect(['eu-west-1', 'us-gov-west-1', 'cn-north-1', 'us-iso-east-1', 'us-isob-east-1'].map(dnsSuffix)).toEqual([
+      'amazonaws.com',
+      'amazonaws.com',
+      'amazonaws.com.cn',
+      'c2s.ic.gov',
+      'sc2s.sgov.gov',
+    ]);
+  });
+});
