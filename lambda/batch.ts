@@ -139,6 +139,7 @@ export async function processBatch(
   // is encoded straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
   const ride = createRideSlot();
   const row = { PU_DO: '', trip_distance: 0 };
+  const byRide = typeof predictor.predictRide === 'function';
   for (const record of records) {
     const rejection = decodeRideInto(record.kinesis.data, ride);
     if (rejection !== undefined) {
@@ -150,10 +151,17 @@ export async function processBatch(
       }
       continue;
     }
-    // Same row as rideFeatures(), filled in from the slot (predictOne keeps no reference to it).
-    row.PU_DO = puDo(ride.PULocationID, ride.DOLocationID);
-    row.trip_distance = ride.trip_distance;
-    const duration = predictor.predictOne(row);
+    // The features of rideFeatures(), straight from the slot; a predictor without predictRide gets
+    // them as one row object refilled per record (predictOne keeps no reference to it).
+    const pair = puDo(ride.PULocationID, ride.DOLocationID);
+    let duration: number;
+    if (byRide) {
+      duration = predictor.predictRide!(pair, ride.trip_distance);
+    } else {
+      row.PU_DO = pair;
+      row.trip_distance = ride.trip_distance;
+      duration = predictor.predictOne(row);
+    }
     if (!Number.isFinite(duration)) {
       letters.push(deadLetter(record, 'prediction', `prediction: the model returned ${duration} for this ride`));
       continue;

@@ -31,6 +31,11 @@ export interface ModelDescription {
 export interface Predictor {
   /** Scores one row. */
   predictOne(row: FeatureDict): number;
+  /**
+   * Scores the course's row `{"PU_DO": puDo, "trip_distance": tripDistance}` without building it:
+   * the same number as `predictOne` of that row. Optional: callers fall back to `predictOne`.
+   */
+  predictRide?(puDo: string, tripDistance: number): number;
   /** Scores a batch; element i belongs to rows[i]. */
   predict(rows: readonly FeatureDict[]): Float64Array;
 }

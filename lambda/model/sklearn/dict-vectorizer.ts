@@ -15,6 +15,10 @@ import { dictAttr } from './attrs.js';
 import { vocabularyFromNames, vocabularyFromPickle } from './vocabulary.js';
 import type { Vocabulary } from './vocabulary.js';
 
+/** The course's feature names (`lambda/ride/features.ts`). */
+const PU_DO = 'PU_DO';
+const TRIP_DISTANCE = 'trip_distance';
+
 export class DictVectorizerModel {
   /** Columns of the last {@link vectorize} call (first `n` entries valid). */
   cols = new Int32Array(8);
@@ -125,6 +129,34 @@ export class DictVectorizerModel {
       }
       this.cols[i] = column;
       this.vals[i] = x;
+    }
+    return n;
+  }
+
+  /**
+   * {@link vectorize} of `{PU_DO: puDo, trip_distance: tripDistance}` without the row object: the
+   * same entries in the same (column) order, for the hot path.
+   */
+  vectorizeRide(puDo: string, tripDistance: number): number {
+    const pickup = this.oneHotColumn(PU_DO, puDo);
+    const distance = this.numericColumn(TRIP_DISTANCE);
+    let n = 0;
+    if (pickup >= 0) {
+      this.cols[0] = pickup;
+      this.vals[0] = 1;
+      n = 1;
+    }
+    if (distance >= 0) {
+      if (n === 1 && pickup > distance) {
+        this.cols[1] = pickup;
+        this.vals[1] = 1;
+        this.cols[0] = distance;
+        this.vals[0] = tripDistance;
+      } else {
+        this.cols[n] = distance;
+        this.vals[n] = tripDistance;
+      }
+      n++;
     }
     return n;
   }

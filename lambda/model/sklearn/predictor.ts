@@ -14,6 +14,11 @@ export class VectorizedPredictor implements Predictor {
     return this.regressor.score(this.vectorizer.cols, this.vectorizer.vals, n);
   }
 
+  predictRide(puDo: string, tripDistance: number): number {
+    const n = this.vectorizer.vectorizeRide(puDo, tripDistance);
+    return this.regressor.score(this.vectorizer.cols, this.vectorizer.vals, n);
+  }
+
   predict(rows: readonly FeatureDict[]): Float64Array {
     const out = new Float64Array(rows.length);
     const { vectorizer, regressor } = this;
