@@ -214,7 +214,7 @@ function table(results: Record<string, unknown>): string {
   );
   add(
     'cold_start_in_process_ms',
-    ` import → first prediction, Node's boot excluded (import ${results.cold_start_import_ms} + first invoke ${results.cold_start_first_invoke_ms}; model load ${results.cold_start_model_load_ms}: S3 fetch + unpickle, starts at the end of import)`,
+    ` import → first prediction, Node's boot excluded (import ${results.cold_start_import_ms} + first invoke ${results.cold_start_first_invoke_ms}; model load ${results.cold_start_model_load_ms}: the prefetched download awaited, unpickle, predictor)`,
   );
   add('bundle_bytes', ` (entry + chunks; ${formatNumber(results.bundle_cold_path_bytes)} on the cold path)`);
   add('rf_peak_rss_mb');
