@@ -129,6 +129,21 @@ describe('SignedKinesisWriter', () => {
     }
   });
 
+  it('a Kinesis that never answers: the call is aborted at the deadline and every record reported failed, none lost', async () => {
+    const server = await peer(() => undefined); // reads the request, never answers
+    try {
+      const client = new SignedKinesisWriter({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: server.endpoint });
+      const deadline = Date.now() + 300;
+      const started = Date.now();
+      const report = await putRecordsReliably(client, 'out', records(3), { remainingTimeMs: () => deadline - Date.now(), sleep: async () => undefined });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(report.failures.map((f) => f.index)).toEqual([0, 1, 2]);
+      expect(report.failures[0]?.errorMessage).toMatch(/deadline|time/i);
+    } finally {
+      await server.close(); // resolves only once the aborted call's socket is gone
+    }
+  });
+
   it('signs exactly what it sends: the SigV4 signature recomputed by the SDK signer from the request as received matches', async () => {
     const server = await peer((_body, response) => json(response, 200, { FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 'shardId-0' }] }));
     try {
