@@ -23,7 +23,9 @@ export const ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'LOG_LEVEL',
   region: 'AWS_REGION',
-  // Set by Lambda for the function's role; read only for the cold start's signed model GET.
+  // Set by Lambda: the function's name (inside Lambda at all), and its role's credentials, with
+  // which the function signs its own model GET and PutRecords.
+  functionName: 'AWS_LAMBDA_FUNCTION_NAME',
   accessKeyId: 'AWS_ACCESS_KEY_ID',
   secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
   sessionToken: 'AWS_SESSION_TOKEN',
@@ -64,8 +66,8 @@ export interface HandlerConfig {
   readonly region: string | undefined;
   /**
    * The role's credentials when the environment holds them (inside Lambda it always does): the model
-   * is then fetched with a signed GET of our own instead of the SDK's S3 client (a faster cold start).
-   * Never logged.
+   * GET and the output's PutRecords are then signed by the function itself instead of going through
+   * the SDK's clients (a faster cold start). Never logged.
    */
   readonly environmentCredentials: EnvironmentCredentials | undefined;
 }
@@ -109,6 +111,11 @@ export function resolveModelLocation(env: Env): string | undefined {
   throw new ConfigError(
     `${ENV.modelBucket} is set but neither ${ENV.modelKey} nor ${ENV.mlflowExperimentId} + ${ENV.runId} are`,
   );
+}
+
+/** Whether this process is a Lambda execution environment (Lambda sets the function's name). */
+export function inLambda(env: Env = process.env): boolean {
+  return value(env, ENV.functionName) !== undefined;
 }
 
 function environmentCredentials(env: Env): EnvironmentCredentials | undefined {

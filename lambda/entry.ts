@@ -7,36 +7,42 @@
  * compiled and evaluated. Here the request goes out after a few kilobytes of code, and the
  * network wait overlaps the compile of the rest.
  *
- * Inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set) the model is loaded during the init phase; elsewhere
- * importing this module starts nothing until the first invocation.
+ * Inside Lambda the model is loaded during the init phase; elsewhere importing this module starts
+ * nothing until the first invocation.
  */
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import { readConfig } from './config.js';
+import { inLambda, readConfig, type HandlerConfig } from './config.js';
 import type { RideHandlerResponse } from './handler.js';
 import type { FetchedModel } from './model/locate.js';
 import { prefetchModel } from './model-prefetch.js';
 
-const inLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
-
-function startPrefetch(): Promise<FetchedModel> | undefined {
+/** The configuration read once for the prefetch and the handler; undefined when it cannot work. */
+function configOrUndefined(): HandlerConfig | undefined {
   try {
-    const prefetched = prefetchModel(readConfig());
-    // Observed later by the handler's first load; until then a failure must not count as unhandled.
-    prefetched?.catch(() => undefined);
-    return prefetched;
+    return readConfig();
   } catch {
-    return undefined; // a configuration error is thrown again, with its message, by the first invocation
+    return undefined; // the handler reads it again and throws the error, with its message, on invocation
   }
 }
 
-const prefetched = inLambda ? startPrefetch() : undefined;
-const core = import('./handler.js');
+function startPrefetch(config: HandlerConfig): Promise<FetchedModel> | undefined {
+  const prefetched = prefetchModel(config);
+  // Observed later by the handler's first load; until then a failure must not count as unhandled.
+  prefetched?.catch(() => undefined);
+  return prefetched;
+}
 
-if (inLambda) {
+const lambda = inLambda();
+const config = lambda ? configOrUndefined() : undefined;
+const prefetched = config === undefined ? undefined : startPrefetch(config);
+const core = import('./handler.js');
+const wiring = { ...(config === undefined ? {} : { config }), ...(prefetched === undefined ? {} : { prefetched }) };
+
+if (lambda) {
   void core.then(
     (module) => {
       try {
-        void module.environmentHandler(prefetched).warmUp();
+        void module.environmentHandler(wiring).warmUp();
       } catch {
         // A configuration error is thrown again by the first invocation.
       }
@@ -47,4 +53,4 @@ if (inLambda) {
 
 /** The Lambda handler: `handler.ts`'s, wired from the environment. */
 export const handler = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> =>
-  (await core).environmentHandler(prefetched)(event, context);
+  (await core).environmentHandler(wiring)(event, context);

@@ -20,12 +20,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { processBatch, type BatchCounts } from './batch.js';
 import { ConfigError, DEFAULT_REGION, ENV, readConfig, type HandlerConfig } from './config.js';
 import { loadConfiguredModel } from './model-loading.js';
+import { signedS3ReaderFor } from './model-prefetch.js';
 import type { FetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
 import { SignedKinesisWriter } from './signed-kinesis-writer.js';
-import { SignedS3Reader } from './signed-s3-reader.js';
 import { Deferred, DeferredDeadLetterSink, DeferredOutputSink } from './sinks/deferred.js';
 import { KinesisOutputSink } from './sinks/kinesis.js';
 import { LogDeadLetterSink } from './sinks/log.js';
@@ -264,15 +264,12 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters = new LogDeadLetterSink(logger);
   }
 
-  const modelReader: S3ObjectReader =
-    overrides.s3 === undefined && credentials !== undefined
-      ? new SignedS3Reader({ region: region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl })
-      : {
-          getObject: async (bucket, key) => {
-            const [parts, client] = await Promise.all([aws.get(), s3.get()]);
-            return parts.sdkS3Reader(client).getObject(bucket, key);
-          },
-        };
+  const modelReader: S3ObjectReader = (overrides.s3 === undefined ? signedS3ReaderFor(config) : undefined) ?? {
+    getObject: async (bucket, key) => {
+      const [parts, client] = await Promise.all([aws.get(), s3.get()]);
+      return parts.sdkS3Reader(client).getObject(bucket, key);
+    },
+  };
 
   let prefetched = overrides.prefetchedModel;
   return {
@@ -297,12 +294,13 @@ let fromEnvironment: RideHandler | undefined;
 
 /**
  * The handler wired from the environment (see `lambda/config.ts`), built on first use and then kept
- * for the container's life. `prefetched` (from `entry.ts`) is used only by the call that builds it.
+ * for the container's life. `entry.ts` passes the configuration it already read and the model it
+ * started fetching; both are used only by the call that builds the handler.
  *
  * @throws {ConfigError} when the environment cannot work
  */
-export function environmentHandler(prefetched?: Promise<FetchedModel>): RideHandler {
-  fromEnvironment ??= createHandler(dependenciesFromConfig(readConfig(), { prefetchedModel: prefetched }));
+export function environmentHandler(from: { readonly config?: HandlerConfig; readonly prefetched?: Promise<FetchedModel> } = {}): RideHandler {
+  fromEnvironment ??= createHandler(dependenciesFromConfig(from.config ?? readConfig(), { prefetchedModel: from.prefetched }));
   return fromEnvironment;
 }
 

@@ -10,6 +10,16 @@ import { fetchModel, parseModelLocation, type FetchedModel } from './model/locat
 import { SignedS3Reader } from './signed-s3-reader.js';
 
 /**
+ * The function's own signed S3 reader for this configuration, when the role's credentials are in the
+ * environment; `undefined` otherwise (the SDK's provider chain must be used then).
+ */
+export function signedS3ReaderFor(config: HandlerConfig): SignedS3Reader | undefined {
+  const credentials = config.environmentCredentials;
+  if (credentials === undefined) return undefined;
+  return new SignedS3Reader({ region: config.region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl });
+}
+
+/**
  * Starts fetching the configured model's bytes, or returns `undefined` when there is nothing to
  * start here: no model configured, or an S3 model without credentials in the environment (the
  * handler then reads it through the SDK's provider chain). A failure rejects the returned promise,
@@ -24,8 +34,6 @@ export function prefetchModel(config: HandlerConfig): Promise<FetchedModel> | un
     return undefined; // the handler's own load reports the location error
   }
   if (where.kind === 'file') return fetchModel(where);
-  const credentials = config.environmentCredentials;
-  if (credentials === undefined) return undefined;
-  const s3 = new SignedS3Reader({ region: config.region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl });
-  return fetchModel(where, { s3 });
+  const s3 = signedS3ReaderFor(config);
+  return s3 === undefined ? undefined : fetchModel(where, { s3 });
 }
