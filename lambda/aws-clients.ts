@@ -5,7 +5,6 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-
 import { DEFAULT_REGION } from './config.js';
 
 export { DEFAULT_REGION };

@@ -1,8 +1,8 @@
 /**
  * Sinks built on first use. The AWS SDK clients behind the Kinesis and S3 sinks are most of the
  * bundle; loading them on demand (a separate chunk of the bundle) keeps them out of the cold start
- * of a container that may never need them (`TEST_RUN`, no poison), and lets the handler compile them
- * while the model download is in flight.
+ * of a container that may never need them (`TEST_RUN`, no poison, or the role's credentials in the
+ * environment, with which the function signs its own calls).
  */
 import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink, WriteOptions } from './types.js';
 import type { OutputBatch } from './output-batch.js';
@@ -22,9 +22,9 @@ export class Deferred<T> {
   }
 }
 
-/** An {@link OutputSink} whose real sink is loaded on the first write (or by `deferred.get()`). */
+/** An {@link OutputSink} whose real sink is loaded on the first write (or earlier, by its owner's `get()`). */
 export class DeferredOutputSink implements OutputSink {
-  constructor(readonly deferred: Deferred<OutputSink>) {}
+  constructor(private readonly deferred: Deferred<OutputSink>) {}
 
   async write(batch: OutputBatch, options: WriteOptions): Promise<readonly OutputFailure[]> {
     return (await this.deferred.get()).write(batch, options);
@@ -33,7 +33,7 @@ export class DeferredOutputSink implements OutputSink {
 
 /** A {@link DeadLetterSink} whose real sink is loaded on the first write. */
 export class DeferredDeadLetterSink implements DeadLetterSink {
-  constructor(readonly deferred: Deferred<DeadLetterSink>) {}
+  constructor(private readonly deferred: Deferred<DeadLetterSink>) {}
 
   async write(letters: readonly DeadLetter[], options: WriteOptions): Promise<void> {
     return (await this.deferred.get()).write(letters, options);
