@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_ENTRY_FILE, handlerBuildOptions, HANDLER_ENTRY, REPO_ROOT } from '../cdk/handler-bundle.js';
+import { BUNDLE_ENTRY_FILE, handlerBuildOptions, HANDLER_ENTRY, REPO_ROOT, staticImportClosure } from '../cdk/handler-bundle.js';
 
 export { REPO_ROOT };
 
@@ -34,27 +34,11 @@ async function codeFiles(directory: string): Promise<string[]> {
     .sort();
 }
 
-/** Files reachable from the entry through static `import` statements (not `import()`). */
-async function staticClosure(directory: string, files: readonly string[]): Promise<Set<string>> {
-  const reached = new Set<string>();
-  const visit = async (file: string): Promise<void> => {
-    if (reached.has(file) || !files.includes(file)) return;
-    reached.add(file);
-    const code = await readFile(join(directory, file), 'utf8');
-    // esbuild's minified output: `import{a as b}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`.
-    for (const match of code.matchAll(/import(?:\{[^}]*\}|\*as \w+|[\w$]+(?:,\{[^}]*\})?)?\s*(?:from)?\s*"(\.[^"]+)"/g)) {
-      await visit(join(file, '..', match[1] ?? '').replace(/^\.\//, ''));
-    }
-  };
-  await visit(BUNDLE_ENTRY_FILE);
-  return reached;
-}
-
 async function describeBundle(directory: string, buildMs: number): Promise<BuiltBundle> {
   const names = await codeFiles(directory);
   const sizes: Record<string, number> = {};
   for (const name of names) sizes[name] = (await stat(join(directory, name))).size;
-  const cold = await staticClosure(directory, names);
+  const cold = staticImportClosure(directory, BUNDLE_ENTRY_FILE);
   const sum = (list: Iterable<string>): number => [...list].reduce((total, name) => total + (sizes[name] ?? 0), 0);
   return {
     directory,

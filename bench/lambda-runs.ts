@@ -12,7 +12,6 @@ import { startLocalServices } from '../local/services.js';
 import { runBaselineProcess, runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
 import { median } from './stats.js';
 
-
 export interface LambdaRunsOptions {
   readonly bundleFile: string;
   readonly linregModel: string;
@@ -103,7 +102,7 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
     // One untimed run: the bundle and Node itself in the page cache, as on a warm Lambda host.
     await runLambdaProcess(linreg, firstEvent);
     const cold: ChildRun[] = [];
-    const bare: number[] = [];
+    const withOutputMs: number[] = [];
     const baseline: number[] = [];
     for (let i = 0; i < options.coldStartRuns; i += 1) {
       baseline.push(await runBaselineProcess());
@@ -112,7 +111,7 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
       cold.push(run);
       const written = await runLambdaProcess(withOutput, firstEvent);
       if (written.failures !== 0) throw new Error(`cold start with output reported ${written.failures} failed records`);
-      bare.push(written.wallMs);
+      withOutputMs.push(written.wallMs);
     }
 
     const rf: ChildRun[] = [];
@@ -140,7 +139,7 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
         inProcessMs: median(cold.map((run) => run.importMs + run.firstInvokeMs)),
         cpuMs: median(cold.map((run) => run.cpuMs)),
         nodeBaselineMs: median(baseline),
-        withOutputMs: median(bare),
+        withOutputMs: median(withOutputMs),
         firstPrediction: cold[0]?.firstPrediction,
       },
       rfMemory: {

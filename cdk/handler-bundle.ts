@@ -8,8 +8,8 @@
  * cold start compiles only when it writes, in parallel with the model download. `NodejsFunction`
  * always passes `--outfile`, which esbuild's splitting cannot use.
  */
-import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ILocalBundling } from 'aws-cdk-lib';
 import { buildSync, type BuildOptions } from 'esbuild';
@@ -70,6 +70,30 @@ export function handlerBuildOptions(outdir: string, options: HandlerBundleOption
     // calls `require()` makes esbuild emit its `__require` shim, which the stack test refuses.
     logLevel: 'warning',
   };
+}
+
+/**
+ * The files a module of a built bundle imports statically, transitively, itself included (paths
+ * relative to `directory`): what is compiled before its own code runs. `import()`ed chunks are not
+ * followed.
+ *
+ * @example
+ * ```ts
+ * staticImportClosure('/tmp/out', BUNDLE_ENTRY_FILE); // Set { 'index.mjs', 'chunks/chunk-….mjs', … }
+ * ```
+ */
+export function staticImportClosure(directory: string, start: string): Set<string> {
+  const reached = new Set<string>();
+  const visit = (file: string): void => {
+    if (reached.has(file) || !existsSync(join(directory, file))) return;
+    reached.add(file);
+    // esbuild's minified ESM: `import{a as b}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`.
+    for (const match of readFileSync(join(directory, file), 'utf8').matchAll(/(?:from|import)\s*"(\.\/[^"]+\.mjs)"/g)) {
+      visit(relative(directory, join(directory, dirname(file), match[1] ?? '')));
+    }
+  };
+  visit(start);
+  return reached;
 }
 
 /**

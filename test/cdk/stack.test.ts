@@ -10,6 +10,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticImportClosure } from '../../cdk/handler-bundle.js';
 import { REPO_ROOT } from '../../cdk/stack.js';
 import { logicalId, synth } from './synth.js';
 import type { Synthesized } from './synth.js';
@@ -94,18 +95,7 @@ describe('function', () => {
     expect(fn.Handler).toBe('index.handler');
     const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
     // What the entry imports statically, transitively: what compiles before the model request leaves.
-    const closure = (start: string): Set<string> => {
-      const reached = new Set<string>();
-      const visit = (file: string): void => {
-        if (reached.has(file)) return;
-        reached.add(file);
-        for (const match of read(file).matchAll(/(?:from|import)\s*"\.\/((?:chunks\/)?[^"]+\.mjs)"/g)) {
-          visit(file.startsWith('chunks/') ? `chunks/${match[1]?.replace(/^chunks\//, '')}` : (match[1] ?? ''));
-        }
-      };
-      visit(start);
-      return reached;
-    };
+    const closure = (start: string): Set<string> => staticImportClosure(dir, start);
     const staticPath = closure('index.mjs');
     const chunks = readdirSync(join(dir, 'chunks'));
     const handlerChunk = chunks.find((name) => name.startsWith('handler-'));
