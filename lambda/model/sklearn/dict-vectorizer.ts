@@ -118,19 +118,26 @@ export class DictVectorizerModel {
       } else {
         continue;
       }
-      if (column < 0) continue;
-      if (n === this.cols.length) this.grow();
-      // insertion sort: rows have a handful of features
-      let i = n++;
-      while (i > 0 && (this.cols[i - 1] as number) > column) {
-        this.cols[i] = this.cols[i - 1] as number;
-        this.vals[i] = this.vals[i - 1] as number;
-        i--;
-      }
-      this.cols[i] = column;
-      this.vals[i] = x;
+      if (column >= 0) n = this.place(n, column, x);
     }
     return n;
+  }
+
+  /**
+   * Adds `(column, x)` to the first `n` entries, kept in ascending column order (after equal
+   * columns: stable); returns the new count. Insertion sort: rows have a handful of features.
+   */
+  private place(n: number, column: number, x: number): number {
+    if (n === this.cols.length) this.grow();
+    let i = n;
+    while (i > 0 && (this.cols[i - 1] as number) > column) {
+      this.cols[i] = this.cols[i - 1] as number;
+      this.vals[i] = this.vals[i - 1] as number;
+      i--;
+    }
+    this.cols[i] = column;
+    this.vals[i] = x;
+    return n + 1;
   }
 
   /**
@@ -141,23 +148,8 @@ export class DictVectorizerModel {
     const pickup = this.oneHotColumn(PU_DO, puDo);
     const distance = this.numericColumn(TRIP_DISTANCE);
     let n = 0;
-    if (pickup >= 0) {
-      this.cols[0] = pickup;
-      this.vals[0] = 1;
-      n = 1;
-    }
-    if (distance >= 0) {
-      if (n === 1 && pickup > distance) {
-        this.cols[1] = pickup;
-        this.vals[1] = 1;
-        this.cols[0] = distance;
-        this.vals[0] = tripDistance;
-      } else {
-        this.cols[n] = distance;
-        this.vals[n] = tripDistance;
-      }
-      n++;
-    }
+    if (pickup >= 0) n = this.place(n, pickup, 1);
+    if (distance >= 0) n = this.place(n, distance, tripDistance);
     return n;
   }
 
