@@ -32,7 +32,7 @@ export function resolveModelLocation(model: string | undefined): string {
 /**
  * Loads a model with the Lambda's model runtime, from `model` or the default model. `s3://`
  * locations use `S3_ENDPOINT_URL` when set (else AWS and its default credential chain);
- * `MODEL_SHA256`, when set, is checked as in the Lambda.
+ * `MODEL_SHA256` and `MODEL_COMPILED_SHA256`, when set, are checked as in the Lambda.
  */
 export async function loadCliModel(
   model: string | undefined,
@@ -40,13 +40,13 @@ export async function loadCliModel(
 ): Promise<LoadedModel> {
   const location = resolveModelLocation(model);
   const expectedSha256 = env[ENV.modelSha256]?.trim() || undefined;
-  if (!location.toLowerCase().startsWith('s3://')) {
-    return loadModel(parseModelLocation(location), expectedSha256 ? { expectedSha256 } : {});
-  }
+  const expectedCompiledSha256 = env[ENV.modelCompiledSha256]?.trim() || undefined;
+  const verify = { ...(expectedSha256 ? { expectedSha256 } : {}), ...(expectedCompiledSha256 ? { expectedCompiledSha256 } : {}) };
+  if (!location.toLowerCase().startsWith('s3://')) return loadModel(parseModelLocation(location), verify);
   const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
   const s3 = createS3Client({ endpoint, region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'] });
   try {
-    return await loadModel(parseModelLocation(location), { s3: sdkS3Reader(s3), ...(expectedSha256 ? { expectedSha256 } : {}) });
+    return await loadModel(parseModelLocation(location), { s3: sdkS3Reader(s3), ...verify });
   } finally {
     s3.destroy();
   }

@@ -15,6 +15,7 @@ export const ENV = {
   modelKey: 'MODEL_KEY',
   mlflowExperimentId: 'MLFLOW_EXPERIMENT_ID',
   modelSha256: 'MODEL_SHA256',
+  modelCompiledSha256: 'MODEL_COMPILED_SHA256',
   kinesisEndpointUrl: 'KINESIS_ENDPOINT_URL',
   s3EndpointUrl: 'S3_ENDPOINT_URL',
   deadLetterBucket: 'DEAD_LETTER_BUCKET',
@@ -54,6 +55,8 @@ export interface HandlerConfig {
   readonly modelLocation: string | undefined;
   /** Expected sha256 (hex) of the model bytes, checked at load. */
   readonly modelSha256: string | undefined;
+  /** Expected sha256 (hex) of the pickle's compiled sidecar; a sidecar with other bytes is ignored. */
+  readonly modelCompiledSha256: string | undefined;
   readonly kinesisEndpointUrl: string | undefined;
   readonly s3EndpointUrl: string | undefined;
   /** S3 bucket for poison records; when absent (local invoke) they are kept in memory and returned. */
@@ -126,6 +129,15 @@ function environmentCredentials(env: Env): EnvironmentCredentials | undefined {
   return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
 }
 
+/** A sha256 setting: 64 hex digits, lower-cased; undefined when unset. */
+function sha256Setting(env: Env, name: string): string | undefined {
+  const sha = value(env, name);
+  if (sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha)) {
+    throw new ConfigError(`${name} must be 64 hex digits, got ${JSON.stringify(sha)}`);
+  }
+  return sha?.toLowerCase();
+}
+
 /**
  * Reads the configuration from an environment (default `process.env`).
  *
@@ -140,16 +152,15 @@ export function readConfig(env: Env = process.env): HandlerConfig {
   let prefix = value(env, ENV.deadLetterPrefix) ?? DEFAULT_DEAD_LETTER_PREFIX;
   prefix = prefix.replace(/^\/+/, '');
   if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
-  const sha = value(env, ENV.modelSha256);
-  if (sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha)) {
-    throw new ConfigError(`${ENV.modelSha256} must be 64 hex digits, got ${JSON.stringify(sha)}`);
-  }
+  const sha = sha256Setting(env, ENV.modelSha256);
+  const compiledSha = sha256Setting(env, ENV.modelCompiledSha256);
   return {
     predictionsStreamName: value(env, ENV.predictionsStreamName),
     runId: value(env, ENV.runId),
     testRun: parseFlag(env[ENV.testRun]),
     modelLocation: resolveModelLocation(env),
-    modelSha256: sha?.toLowerCase(),
+    modelSha256: sha,
+    modelCompiledSha256: compiledSha,
     kinesisEndpointUrl: value(env, ENV.kinesisEndpointUrl),
     s3EndpointUrl: value(env, ENV.s3EndpointUrl),
     deadLetterBucket: value(env, ENV.deadLetterBucket),

@@ -7,7 +7,7 @@ import type { FetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 
 /**
- * Loads the model named by the configuration, checking `MODEL_SHA256` when set; from the bytes of
+ * Loads the model named by the configuration, checking `MODEL_SHA256` (and `MODEL_COMPILED_SHA256`) when set; from the bytes of
  * `prefetched` when given (see `entry.ts`), else fetched now through `s3`.
  *
  * @throws {ConfigError} when no location is configured; the model runtime's `ModelLoadError`s otherwise.
@@ -23,7 +23,10 @@ export async function loadConfiguredModel(
     );
   }
   const where = parseModelLocation(config.modelLocation);
-  const verify = config.modelSha256 !== undefined ? { expectedSha256: config.modelSha256 } : {};
+  const verify = {
+    ...(config.modelSha256 !== undefined ? { expectedSha256: config.modelSha256 } : {}),
+    ...(config.modelCompiledSha256 !== undefined ? { expectedCompiledSha256: config.modelCompiledSha256 } : {}),
+  };
   if (prefetched !== undefined) return loadFetchedModel(await prefetched, where, verify);
   return loadModel(where, { s3, ...verify });
 }

@@ -12,10 +12,10 @@
  * description.version; // 'sha256:b51a38fd7db9'
  * ```
  */
-import { createHash } from 'node:crypto';
+import { isCompiledModel, readCompiledModel, sha256Hex, type CompiledMatch } from './compiled.js';
 import { ModelIntegrityError, ModelLoadError, UnsupportedModelError } from './errors.js';
-import { fetchModel, formatModelSource, parseModelLocation } from './locate.js';
-import type { FetchedModel, ModelSource, S3ObjectReader } from './locate.js';
+import { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, parseModelLocation } from './locate.js';
+import type { FetchedModel, FetchedSidecar, ModelSource, S3ObjectReader } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 import { nativeToPredictor } from './native.js';
 import { unpickle } from './pickle/index.js';
@@ -33,8 +33,10 @@ export {
   UnsupportedModelError,
 } from './errors.js';
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
-export { fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
-export type { FetchedModel, ModelLocationParts, ModelSource, S3ObjectReader, S3ObjectResponse } from './locate.js';
+export { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
+export type { FetchedModel, FetchedSidecar, ModelLocationParts, ModelSource, S3ObjectReader, S3ObjectResponse } from './locate.js';
+export { COMPILED_MODEL_FORMAT, compileModel, formatCompiledModel } from './compiled.js';
+export type { CompiledModel, CompiledModelSource } from './compiled.js';
 export { parseMlmodel } from './mlmodel.js';
 export type { MlflowModelInfo } from './mlmodel.js';
 export { NATIVE_MODEL_FORMAT } from './native-format.js';
@@ -45,6 +47,12 @@ export interface LoadModelOptions {
   readonly s3?: S3ObjectReader;
   /** Expected sha256 (hex) of the model bytes (`MODEL_SHA256`); a mismatch fails the load. */
   readonly expectedSha256?: string;
+  /**
+   * Expected sha256 (hex) of the pickle's compiled sidecar (`MODEL_COMPILED_SHA256`). A sidecar with
+   * other bytes is ignored (the pickle is read instead); while `expectedSha256` pins the pickle, a
+   * sidecar is used only when this pins it too.
+   */
+  readonly expectedCompiledSha256?: string;
   /** Overrides of the pickle reader's resource limits. */
   readonly limits?: Partial<PickleLimits>;
 }
@@ -57,6 +65,9 @@ export interface ModelBytesMeta {
   readonly s3VersionId?: string;
   readonly s3ETag?: string;
   readonly expectedSha256?: string;
+  /** The pickle's compiled sidecar, as fetched next to it. */
+  readonly compiled?: FetchedSidecar;
+  readonly expectedCompiledSha256?: string;
   readonly limits?: Partial<PickleLimits>;
 }
 
@@ -84,13 +95,17 @@ export function loadFetchedModel(fetched: FetchedModel, where: ModelSource, opti
     ...(fetched.mlflow ? { mlflow: fetched.mlflow } : {}),
     ...(fetched.s3VersionId ? { s3VersionId: fetched.s3VersionId } : {}),
     ...(fetched.s3ETag ? { s3ETag: fetched.s3ETag } : {}),
+    ...(fetched.compiled ? { compiled: fetched.compiled } : {}),
     ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}),
+    ...(options.expectedCompiledSha256 ? { expectedCompiledSha256: options.expectedCompiledSha256 } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
 }
 
 /**
  * Reads model bytes already in memory: a pickle (first byte 0x80, protocol 2–5) or our JSON artifact.
+ * A pickle's compiled sidecar in `meta.compiled` stands in for the pickle when it was compiled from
+ * exactly these bytes (see `compiled.ts`); the description says whether it did, and if not, why.
  *
  * @example
  * ```ts
@@ -98,7 +113,7 @@ export function loadFetchedModel(fetched: FetchedModel, where: ModelSource, opti
  * ```
  */
 export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): LoadedModel {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   if (meta.expectedSha256 !== undefined) {
     const expected = meta.expectedSha256.trim().toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(expected)) throw new ModelIntegrityError(`expected sha256 ${JSON.stringify(meta.expectedSha256)} is not 64 hex digits`);
@@ -112,7 +127,8 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
     ...(meta.s3ETag ? { s3ETag: meta.s3ETag } : {}),
   };
   if (bytes[0] === PICKLE_PROTO) {
-    const model = toPredictor(unpickle(bytes, meta.limits ? { limits: meta.limits } : {}));
+    const sidecar = meta.compiled === undefined ? undefined : compiledStandIn(meta.compiled, { sha256, bytes: bytes.length }, meta);
+    const model = sidecar?.match ?? toPredictor(unpickle(bytes, meta.limits ? { limits: meta.limits } : {}));
     const sklearnVersion = meta.mlflow?.sklearnVersion ?? model.sklearnVersion;
     const description: ModelDescription = {
       format: meta.mlflow ? 'mlflow' : model.layout,
@@ -120,6 +136,7 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
       featureCount: model.featureCount,
       ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
       ...common,
+      ...(sidecar ? { compiled: sidecar.note } : {}),
     };
     return { predictor: model.predictor, description };
   }
@@ -129,6 +146,11 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
       json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch (cause) {
       throw new UnsupportedModelError(`model ${meta.source} looks like JSON but does not parse: ${(cause as Error).message}`, { cause });
+    }
+    if (isCompiledModel(json)) {
+      throw new UnsupportedModelError(
+        `model ${meta.source} is the compiled sidecar of a pickle, not a model of its own: point the location at the pickle it was compiled from (its name without ${COMPILED_MODEL_SUFFIX})`,
+      );
     }
     const model = nativeToPredictor(json);
     return {
@@ -140,6 +162,30 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
   throw new UnsupportedModelError(
     `model ${meta.source} is neither a pickle of protocol >= 2 (first byte 0x80) nor our JSON artifact (starts with ${head || 'nothing'})`,
   );
+}
+
+/** A sidecar's verdict: the model when it may stand in for the pickle, and the note for the description. */
+interface SidecarVerdict {
+  readonly match?: CompiledMatch & { readonly layout: string; readonly sklearnVersion?: string };
+  readonly note: NonNullable<ModelDescription['compiled']>;
+}
+
+function compiledStandIn(sidecar: FetchedSidecar, pickle: { readonly sha256: string; readonly bytes: number }, meta: ModelBytesMeta): SidecarVerdict {
+  const { uri } = sidecar;
+  const ignored = (reason: string): SidecarVerdict => ({ note: { uri, used: false, reason } });
+  if (sidecar.bytes === undefined) return ignored(`unreadable: ${sidecar.problem ?? 'no bytes'}`);
+  const pin = meta.expectedCompiledSha256?.trim().toLowerCase();
+  if (pin === undefined && meta.expectedSha256 !== undefined) {
+    return ignored('MODEL_SHA256 pins the pickle, and no MODEL_COMPILED_SHA256 pins the sidecar');
+  }
+  if (pin !== undefined) {
+    const actual = sha256Hex(sidecar.bytes);
+    if (actual !== pin) return ignored(`its sha256 ${actual} is not the expected ${pin}`);
+  }
+  const read = readCompiledModel(sidecar.bytes, pickle);
+  if ('rejected' in read) return ignored(read.rejected);
+  const { sklearnVersion, layout } = read.source;
+  return { match: { ...read, layout, ...(sklearnVersion !== undefined ? { sklearnVersion } : {}) }, note: { uri, used: true } };
 }
 
 function firstNonSpace(bytes: Uint8Array): number | undefined {

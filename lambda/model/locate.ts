@@ -37,9 +37,25 @@ export interface S3ObjectResponse {
   discard(): void;
 }
 
+/**
+ * Appended to a pickle's file name or S3 key to name its compiled sidecar (`model/compiled.ts`),
+ * which is fetched with the pickle, in parallel, and used only if it was compiled from exactly it.
+ */
+export const COMPILED_MODEL_SUFFIX = '.compiled.json';
+
+/** A compiled sidecar found next to the pickle. */
+export interface FetchedSidecar {
+  readonly uri: string;
+  /** Its bytes; absent when it exists but could not be read, and then `problem` says why. */
+  readonly bytes?: Uint8Array;
+  readonly problem?: string;
+}
+
 /** The model bytes and what is known about where they came from. */
 export interface FetchedModel {
   readonly bytes: Uint8Array;
+  /** The pickle's compiled sidecar, when one exists next to it. */
+  readonly compiled?: FetchedSidecar;
   /** URI or path of the model file itself (`…/model.pkl` for an MLflow folder). */
   readonly uri: string;
   /** Present when the location was an MLflow model folder. */
@@ -143,7 +159,8 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   }
   if (!isDirectory) {
     if (path.endsWith(MLMODEL)) return fetchLocal(path.slice(0, -MLMODEL.length) || '.');
-    return { bytes: await readLocal(path, 'model file'), uri: path };
+    const [bytes, compiled] = await Promise.all([readLocal(path, 'model file'), localSidecar(path)]);
+    return { bytes, uri: path, ...(compiled ? { compiled } : {}) };
   }
   const mlmodelPath = join(path, MLMODEL);
   let text: string;
@@ -172,7 +189,29 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
     // The file-system message repeats the path, which holds the file-provided name: quote it capped.
     throw new MlflowModelError(`${named}, but it cannot be read: ${quoteFileValue((cause as Error).message, { bare: true })}`, { cause });
   }
-  return { bytes, uri: modelPath, mlflow };
+  // No containment check for the sidecar: it is data, used only if it was compiled from these bytes.
+  const compiled = await localSidecar(modelPath);
+  return { bytes, uri: modelPath, mlflow, ...(compiled ? { compiled } : {}) };
+}
+
+/** Whether a model file may have a compiled sidecar: a pickle, not one of our JSON files. */
+function mayHaveSidecar(name: string): boolean {
+  return !name.toLowerCase().endsWith('.json');
+}
+
+/** The sidecar next to a local model file: undefined when there is none, never a rejection. */
+async function localSidecar(path: string): Promise<FetchedSidecar | undefined> {
+  if (!mayHaveSidecar(path)) return undefined;
+  const uri = `${path}${COMPILED_MODEL_SUFFIX}`;
+  try {
+    const info = await stat(uri);
+    if (!info.isFile()) return undefined;
+    if (info.size > MAX_MODEL_BYTES) return { uri, problem: `${info.size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit` };
+    return { uri, bytes: await readFile(uri) };
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { uri, problem: (cause as Error).message };
+  }
 }
 
 async function readLocal(path: string, what: string): Promise<Uint8Array> {
@@ -232,11 +271,40 @@ async function getObject(s3: S3ObjectReader, bucket: string, key: string, denied
   };
 }
 
-function fromS3(object: S3Object, uri: string, mlflow?: MlflowModelInfo): FetchedModel {
+/**
+ * The sidecar of the S3 object `key`: undefined when there is none (or the role may not read it),
+ * never a rejection, so that no sidecar failure can fail or delay a model load beyond its own GET.
+ */
+async function s3Sidecar(s3: S3ObjectReader, bucket: string, key: string): Promise<FetchedSidecar | undefined> {
+  if (!mayHaveSidecar(key)) return undefined;
+  const sidecarKey = `${key}${COMPILED_MODEL_SUFFIX}`;
+  const uri = `s3://${bucket}/${quoteFileValue(sidecarKey, { bare: true })}`;
+  try {
+    const object = await getObject(s3, bucket, sidecarKey, true);
+    return object === undefined ? undefined : { uri, bytes: object.bytes };
+  } catch (err) {
+    return { uri, problem: (err as Error).message };
+  }
+}
+
+/** The pickle and its sidecar, requested together. */
+async function getWithSidecar(s3: S3ObjectReader, bucket: string, key: string): Promise<[S3Object | undefined, FetchedSidecar | undefined]> {
+  const object = getObject(s3, bucket, key);
+  const sidecar = s3Sidecar(s3, bucket, key);
+  try {
+    return [await object, await sidecar];
+  } catch (err) {
+    await sidecar; // settles without rejecting; waited for so that no request outlives the load
+    throw err;
+  }
+}
+
+function fromS3(object: S3Object, uri: string, mlflow?: MlflowModelInfo, compiled?: FetchedSidecar): FetchedModel {
   return {
     bytes: object.bytes,
     uri,
     ...(mlflow ? { mlflow } : {}),
+    ...(compiled ? { compiled } : {}),
     ...(object.versionId ? { s3VersionId: object.versionId } : {}),
     ...(object.eTag ? { s3ETag: object.eTag } : {}),
   };
@@ -246,27 +314,27 @@ async function fetchS3(bucket: string, key: string, s3: S3ObjectReader | undefin
   if (!s3) throw new ModelLocationError(`model location s3://${bucket}/${key} needs an S3 client`);
   const uri = `s3://${bucket}/${key}`;
   if (isModelFileName(key)) {
-    const object = await getObject(s3, bucket, key);
+    const [object, compiled] = await getWithSidecar(s3, bucket, key);
     if (!object) throw new ModelFetchError(`model not found: ${uri} does not exist`);
-    return fromS3(object, uri);
+    return fromS3(object, uri, undefined, compiled);
   }
   const prefix = key.endsWith(MLMODEL) ? key.slice(0, -MLMODEL.length) : key.endsWith('/') ? key : `${key}/`;
   const mlmodelKey = `${prefix}${MLMODEL}`;
   const mlmodelObject = await getObject(s3, bucket, mlmodelKey, !key.endsWith('/') && !key.endsWith(MLMODEL));
   if (!mlmodelObject) {
     // Not a folder: maybe an object without a recognised extension.
-    const object = key.endsWith('/') ? undefined : await getObject(s3, bucket, key);
+    const [object, compiled] = key.endsWith('/') ? [undefined, undefined] : await getWithSidecar(s3, bucket, key);
     if (!object) {
       throw new MlflowModelError(`model not found: neither the object ${uri} nor an MLflow folder (s3://${bucket}/${mlmodelKey}) exists`);
     }
-    return fromS3(object, uri);
+    return fromS3(object, uri, undefined, compiled);
   }
   const mlmodelUri = `s3://${bucket}/${mlmodelKey}`;
   const mlflow = parseMlmodel(new TextDecoder().decode(mlmodelObject.bytes), mlmodelUri);
   const modelKey = `${prefix}${mlflow.pickledModel}`;
-  const model = await getObject(s3, bucket, modelKey);
+  const [model, compiled] = await getWithSidecar(s3, bucket, modelKey);
   if (!model) {
     throw new MlflowModelError(`${mlmodelUri} names pickled_model ${quoteFileValue(mlflow.pickledModel)}, but that object does not exist under s3://${bucket}/${prefix}`);
   }
-  return fromS3(model, `s3://${bucket}/${modelKey}`, mlflow);
+  return fromS3(model, `s3://${bucket}/${modelKey}`, mlflow, compiled);
 }

@@ -38,6 +38,8 @@ describe('readConfig', () => {
     expect(() => readConfig({ MODEL_BUCKET: 'models' })).toThrow(ConfigError);
     expect(() => readConfig({ MODEL_SHA256: 'abc' })).toThrow(/MODEL_SHA256 must be 64 hex digits/);
     expect(readConfig({ MODEL_SHA256: 'AB'.repeat(32) }).modelSha256).toBe('ab'.repeat(32));
+    expect(() => readConfig({ MODEL_COMPILED_SHA256: 'abc' })).toThrow(/MODEL_COMPILED_SHA256 must be 64 hex digits/);
+    expect(readConfig({ MODEL_COMPILED_SHA256: 'CD'.repeat(32) }).modelCompiledSha256).toBe('cd'.repeat(32));
   });
 
   it('takes the role credentials from the environment only when both key parts are there', () => {

@@ -56,14 +56,45 @@ describe('the deployed entry', () => {
     const { SignedS3Reader } = await import('../../lambda/signed-s3-reader.js');
     const get = vi.spyOn(SignedS3Reader.prototype, 'getObject');
     const { handler } = await import('../../lambda/entry.js');
-    // The request left during the import, before any invocation.
-    expect(get).toHaveBeenCalledWith('models', 'lin_reg.bin');
+    // The requests left during the import, before any invocation: the model and its compiled sidecar.
+    expect(get.mock.calls).toEqual([
+      ['models', 'lin_reg.bin'],
+      ['models', 'lin_reg.bin.compiled.json'],
+    ]);
     const response = await handler(kinesisEvent([kinesisRecord({ json: ride(256) }, 0)]), lambdaContext());
     expect(response.batchItemFailures).toEqual([]);
     expect(response.predictions).toEqual([
       { model: 'ride_duration_prediction_model', version: 'prefetch', prediction: { ride_duration: COURSE_ANCHOR.ride_duration, ride_id: 256 } },
     ]);
-    expect(get).toHaveBeenCalledTimes(1);
+    expect(get).toHaveBeenCalledTimes(2); // nothing fetched again by the invocation
+  });
+
+  it('loads the compiled sidecar uploaded beside the pickle, pinned with the pickle by MODEL_SHA256 + MODEL_COMPILED_SHA256', async () => {
+    const { compileModel, formatCompiledModel } = await import('../../lambda/model/index.js');
+    const { sha256Hex } = await import('../../lambda/model/compiled.js');
+    const pickle = await readFile(COURSE_MODEL_PATH);
+    const sidecar = formatCompiledModel(compileModel(pickle));
+    await putObject(s3.client, 'models', 'pinned/lin_reg.bin', pickle);
+    await putObject(s3.client, 'models', 'pinned/lin_reg.bin.compiled.json', sidecar);
+    lambdaEnvironment('pinned/lin_reg.bin');
+    vi.stubEnv('MODEL_SHA256', sha256Hex(pickle));
+    vi.stubEnv('MODEL_COMPILED_SHA256', sha256Hex(new TextEncoder().encode(sidecar)));
+    vi.stubEnv('LOG_LEVEL', 'INFO');
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      vi.resetModules();
+      const { handler } = await import('../../lambda/entry.js');
+      const response = await handler(kinesisEvent([kinesisRecord({ json: ride(256) }, 0)]), lambdaContext());
+      expect(response.predictions?.[0]?.prediction.ride_duration).toBe(COURSE_ANCHOR.ride_duration);
+    } finally {
+      write.mockRestore();
+    }
+    const loaded = lines.map((line) => JSON.parse(line) as { message: string; model?: { compiled?: unknown } }).find((entry) => entry.message === 'Model loaded');
+    expect(loaded?.model?.compiled).toEqual({ uri: 's3://models/pinned/lin_reg.bin.compiled.json', used: true });
   });
 
   it('a failed prefetch fails the first batch whole (nothing acknowledged); the next invocation fetches again', async () => {

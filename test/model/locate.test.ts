@@ -17,6 +17,7 @@ import {
   parseMlmodel,
   parseModelLocation,
 } from '../../lambda/model/index.js';
+import { COMPILED_MODEL_SUFFIX } from '../../lambda/model/index.js';
 import type { S3ObjectReader } from '../../lambda/model/index.js';
 import { sdkS3Reader } from '../../lambda/sdk-s3-reader.js';
 import { SignedS3Reader } from '../../lambda/signed-s3-reader.js';
@@ -263,7 +264,14 @@ describe('the signed GET reader', () => {
     const model = readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin'));
     const paths: string[] = [];
     let answers = ['503 SlowDown', '500 InternalError'];
+    const sidecarPaths: string[] = [];
     const server = createServer((request, response) => {
+      if (request.url?.endsWith(COMPILED_MODEL_SUFFIX)) {
+        // No sidecar here: S3's answer for a missing key, outside the queue of answers under test.
+        sidecarPaths.push(request.url);
+        response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>none</Message></Error>');
+        return;
+      }
       paths.push(request.url ?? '');
       const next = answers.shift();
       if (next === undefined) {
@@ -282,6 +290,8 @@ describe('the signed GET reader', () => {
       expect(description.s3ETag).toBe('"abc"');
       // Path-style under the endpoint's own path, three attempts.
       expect(paths).toEqual(['/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin']);
+      expect(sidecarPaths).toEqual([`/prefix/bkt/lin_reg.bin${COMPILED_MODEL_SUFFIX}`]); // asked once, beside the model
+      expect(description.compiled).toBeUndefined();
       answers = ['500 InternalError', '500 InternalError', '500 InternalError', '500 InternalError'];
       await expect(loadModel('s3://bkt/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/bkt\/lin_reg\.bin: InternalError: try later/);
       expect(answers).toHaveLength(1); // MAX_ATTEMPTS = 3

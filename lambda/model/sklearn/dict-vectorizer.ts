@@ -78,6 +78,11 @@ export class DictVectorizerModel {
     return column;
   }
 
+  /** The feature names in column order (`vocabulary_` inverted). */
+  featureNames(): readonly string[] {
+    return this.vocabulary.names();
+  }
+
   /** From an unpickled `DictVectorizer` (its `vocabulary_`, `feature_names_` and `separator`). */
   static fromPickle(obj: PyInstance): DictVectorizerModel {
     const separator = obj.attr('separator') ?? '=';

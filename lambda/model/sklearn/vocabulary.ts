@@ -12,16 +12,22 @@ export interface Vocabulary {
   readonly size: number;
   /** Column of a feature name, or -1. */
   column(name: string): number;
+  /**
+   * The names in column order (what a compiled model stores).
+   *
+   * @throws {UnsupportedModelError} when some column has no name (two names share a column)
+   */
+  names(): readonly string[];
 }
 
 /** Names sorted strictly ascending (JS string order); column = position. */
 export class SortedVocabulary implements Vocabulary {
   readonly size: number;
-  constructor(private readonly names: readonly string[]) {
-    this.size = names.length;
+  constructor(private readonly sorted: readonly string[]) {
+    this.size = sorted.length;
   }
   column(name: string): number {
-    const { names } = this;
+    const names = this.sorted;
     let lo = 0;
     let hi = names.length - 1;
     while (lo <= hi) {
@@ -33,6 +39,9 @@ export class SortedVocabulary implements Vocabulary {
     }
     return -1;
   }
+  names(): readonly string[] {
+    return this.sorted;
+  }
 }
 
 export class MapVocabulary implements Vocabulary {
@@ -42,6 +51,13 @@ export class MapVocabulary implements Vocabulary {
   }
   column(name: string): number {
     return this.map.get(name) ?? -1;
+  }
+  names(): readonly string[] {
+    const names = new Array<string | undefined>(this.size).fill(undefined);
+    for (const [name, column] of this.map) names[column] = name;
+    const hole = names.indexOf(undefined);
+    if (hole >= 0) throw new UnsupportedModelError(`DictVectorizer.vocabulary_ has no feature for column ${hole} (two names share a column)`);
+    return names as string[];
   }
 }
 
