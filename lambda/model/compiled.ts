@@ -121,6 +121,30 @@ export function readCompiledModel(bytes: Uint8Array, pickle: { readonly sha256: 
   }
 }
 
+/**
+ * Holds a sidecar to its pickle: scores one row per feature (each one-hot feature alone, each numeric
+ * feature at 1.5) and an empty row with both, and throws unless every score is bit-identical. Every
+ * coefficient and the intercept enter some score, so a sidecar that passes is the pickle's model.
+ *
+ * @throws {UnsupportedModelError} when the sidecar does not match its pickle or any score differs
+ */
+export function checkCompiledModel(pickle: Uint8Array, sidecar: Uint8Array): void {
+  const expected = toPredictor(unpickle(pickle)).predictor;
+  const read = readCompiledModel(sidecar, { sha256: sha256Hex(pickle), bytes: pickle.length });
+  if ('rejected' in read) throw new UnsupportedModelError(`the compiled model does not stand in for its pickle: ${read.rejected}`);
+  const json = JSON.parse(new TextDecoder().decode(sidecar)) as CompiledModel;
+  const rows: Array<Record<string, string | number>> = [{}];
+  for (const name of json.featureNames) {
+    const at = name.indexOf(json.separator);
+    rows.push(at < 0 ? { [name]: 1.5 } : { [name.slice(0, at)]: name.slice(at + json.separator.length) });
+  }
+  for (const row of rows) {
+    const want = expected.predictOne(row);
+    const got = read.predictor.predictOne(row);
+    if (!Object.is(want, got)) throw new UnsupportedModelError(`the compiled model scores ${JSON.stringify(row)} as ${got}, its pickle as ${want}`);
+  }
+}
+
 /** True when JSON model bytes are a sidecar rather than a model of their own. */
 export function isCompiledModel(json: unknown): boolean {
   return typeof json === 'object' && json !== null && (json as { format?: unknown }).format === COMPILED_MODEL_FORMAT;
