@@ -3,7 +3,7 @@
  * cdk-nag AwsSolutions plugin, as `cdk synth` does.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Validations } from 'aws-cdk-lib';
@@ -11,7 +11,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticImportClosure } from '../../cdk/handler-bundle.js';
+import { DEFAULT_MODEL_FILE } from '../../cdk/defaults.js';
 import { REPO_ROOT } from '../../cdk/stack.js';
+import { sha256Hex } from '../../lambda/model/compiled.js';
+import { compileModel, formatCompiledModel, loadModelFromBytes } from '../../lambda/model/index.js';
 import { logicalId, synth } from './synth.js';
 import type { Synthesized } from './synth.js';
 
@@ -37,6 +40,8 @@ beforeAll(() => {
 afterAll(() => s?.cleanup());
 
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+/** The default model's sidecar as the stack compiles it. */
+const defaultSidecar = (): Uint8Array => new TextEncoder().encode(formatCompiledModel(compileModel(readFileSync(join(REPO_ROOT, DEFAULT_MODEL_FILE)))));
 
 describe('streams', () => {
   it('creates both streams with the course names, KMS-encrypted, on-demand, 24 h retention', () => {
@@ -86,6 +91,8 @@ describe('function', () => {
       POWERTOOLS_SERVICE_NAME: 'ride-duration-stream',
       POWERTOOLS_METRICS_NAMESPACE: 'RideDurationStream',
       LOG_LEVEL: 'INFO',
+      // The sidecar deployed with the default model, pinned: a forged or foreign one is ignored.
+      MODEL_COMPILED_SHA256: sha256Hex(defaultSidecar()),
     });
   });
 
@@ -245,7 +252,7 @@ describe('function role (least privilege)', () => {
         Sid: 'ReadModel',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: join(arn(ids.modelBucket as string), '/models/lin_reg.bin'),
+        Resource: [join(arn(ids.modelBucket as string), '/models/lin_reg.bin'), join(arn(ids.modelBucket as string), '/models/lin_reg.bin.compiled.json')],
       },
       {
         Sid: 'WriteDeadLetters',
@@ -302,6 +309,23 @@ describe('buckets', () => {
       DestinationBucketKeyPrefix: 'models/',
       Prune: false,
     });
+  });
+
+  it('uploads with it the compiled sidecar made at synth, the bytes that stand in for the pickle', () => {
+    const deployment = Object.values(s.json.Resources).find((r) => r.Type === 'Custom::CDKBucketDeployment');
+    expect((deployment?.Properties as { SourceObjectKeys: unknown[] }).SourceObjectKeys).toHaveLength(2);
+    const staged = readdirSync(s.assembly.directory)
+      .filter((name) => name.startsWith('asset.'))
+      .map((name) => join(s.assembly.directory, name, 'lin_reg.bin.compiled.json'))
+      .filter((path) => existsSync(path));
+    expect(staged).toHaveLength(1);
+    const bytes = readFileSync(staged[0] as string);
+    expect(Buffer.compare(bytes, Buffer.from(defaultSidecar()))).toBe(0);
+    const model = loadModelFromBytes(readFileSync(join(REPO_ROOT, DEFAULT_MODEL_FILE)), {
+      source: 'models/lin_reg.bin',
+      compiled: { uri: 'models/lin_reg.bin.compiled.json', bytes },
+    });
+    expect(model.description.compiled?.used).toBe(true);
   });
 });
 
