@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../lambda/aws-clients.js';
+import { COMPILED_MODEL_SUFFIX, ModelLoadError, compileModel, formatCompiledModel } from '../lambda/model/index.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LocalServicesError } from './errors.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './constants.js';
@@ -66,6 +67,11 @@ export interface LocalServicesOptions {
    * folder is uploaded under one prefix. Omit to start without a model.
    */
   readonly modelPath?: string;
+  /**
+   * Upload a model file's compiled sidecar beside it, compiled here, as the stack deploys the
+   * default model (models that do not compile, such as forests, go without). Default true.
+   */
+  readonly compileModel?: boolean;
 }
 
 /** A created Kinesis stream. */
@@ -174,14 +180,27 @@ async function listFiles(directory: string): Promise<string[]> {
     .sort();
 }
 
-/** Uploads a model file or MLflow folder; returns its MODEL_LOCATION. */
-async function uploadModel(s3: S3Client, bucket: string, modelPath: string): Promise<string> {
+/** The sidecar of a pickle, or undefined when the model does not compile (a forest, our own JSON). */
+function compiledSidecar(bytes: Uint8Array): string | undefined {
+  try {
+    return formatCompiledModel(compileModel(bytes));
+  } catch (err) {
+    if (err instanceof ModelLoadError) return undefined;
+    throw err;
+  }
+}
+
+/** Uploads a model file (with its compiled sidecar when asked) or MLflow folder; returns its MODEL_LOCATION. */
+async function uploadModel(s3: S3Client, bucket: string, modelPath: string, compile: boolean): Promise<string> {
   const info = await stat(modelPath).catch(() => {
     throw new LocalServicesError(`model not found: ${modelPath}`);
   });
   if (info.isFile()) {
     const key = basename(modelPath);
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(modelPath) }));
+    const bytes = await readFile(modelPath);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+    const sidecar = compile ? compiledSidecar(bytes) : undefined;
+    if (sidecar !== undefined) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}${COMPILED_MODEL_SUFFIX}`, Body: sidecar }));
     return `s3://${bucket}/${key}`;
   }
   const prefix = `${basename(modelPath)}/`;
@@ -262,7 +281,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     for (const bucket of new Set([modelBucket, deadLetterBucket])) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     }
-    const modelLocation = options.modelPath ? await uploadModel(s3, modelBucket, options.modelPath) : undefined;
+    const modelLocation = options.modelPath ? await uploadModel(s3, modelBucket, options.modelPath, options.compileModel ?? true) : undefined;
 
     return {
       region: LOCAL_REGION,
