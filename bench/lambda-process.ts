@@ -35,6 +35,8 @@ export interface ChildRun extends ChildReport {
   readonly wallMs: number;
   /** `ModelLoadMs` of the handler's own EMF metric (S3 fetch + unpickle + predictor). */
   readonly modelLoadMs: number | undefined;
+  /** Whether the model came from its compiled sidecar (the handler's "Model loaded" log line). */
+  readonly compiledUsed: boolean;
 }
 
 export interface LambdaProcessOptions {
@@ -79,6 +81,20 @@ function modelLoadMsFromEmf(stdout: string): number | undefined {
     }
   }
   return undefined;
+}
+
+/** `model.compiled.used` of the handler's "Model loaded" log line. */
+function compiledUsedFromLog(stdout: string): boolean {
+  for (const line of stdout.split('\n')) {
+    if (!line.includes('"Model loaded"')) continue;
+    try {
+      const { model } = JSON.parse(line) as { model?: { compiled?: { used?: unknown } } };
+      return model?.compiled?.used === true;
+    } catch {
+      // not a JSON line
+    }
+  }
+  return false;
 }
 
 /** Spawn → report of a child that loads nothing: Node's own start-up on this machine. */
@@ -133,7 +149,7 @@ export function runLambdaProcess(options: LambdaProcessOptions, eventFile: strin
         return;
       }
       const parsed = JSON.parse(report) as ChildReport;
-      resolve({ ...parsed, wallMs: received - started, modelLoadMs: modelLoadMsFromEmf(stdout) });
+      resolve({ ...parsed, wallMs: received - started, modelLoadMs: modelLoadMsFromEmf(stdout), compiledUsed: compiledUsedFromLog(stdout) });
     });
   });
 }

@@ -49,6 +49,13 @@ export interface ColdStartResult {
    * model download is in flight, and the response waits for `PutRecords`.
    */
   readonly withOutputMs: number;
+  /**
+   * Median spawn → first response with the pickle alone (no compiled sidecar beside it in S3): the
+   * model read by the pickle VM, as for a model uploaded without `ride-duration compile`.
+   */
+  readonly pickleOnlyMs: number;
+  /** Median model load of those runs (the handler's `ModelLoadMs`). */
+  readonly pickleOnlyModelLoadMs: number | undefined;
   readonly firstPrediction: unknown;
 }
 
@@ -81,7 +88,10 @@ function medianOf(runs: readonly ChildRun[], pick: (run: ChildRun) => number | u
   return values.length === 0 ? undefined : median(values);
 }
 
-/** Measures the cold start (lin_reg.bin) and the RandomForest's peak RSS. */
+/**
+ * Measures the cold start (lin_reg.bin with its compiled sidecar, as the stack deploys it; and the
+ * pickle alone) and the RandomForest's peak RSS.
+ */
 export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<LambdaRunsResult> {
   const directory = await mkdtemp(join(tmpdir(), 'ride-bench-events-'));
   const services = await startLocalServices({ modelPath: options.linregModel });
@@ -98,20 +108,29 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
       ...linreg,
       output: { streamName: services.outputStream.name, kinesisEndpoint: services.kinesisEndpoint },
     };
+    const pickleKey = 'pickle-only/lin_reg.bin';
+    await services.s3.send(new PutObjectCommand({ Bucket: services.modelBucket, Key: pickleKey, Body: await readFile(options.linregModel) }));
+    const pickleOnly: LambdaProcessOptions = { ...linreg, modelLocation: `s3://${services.modelBucket}/${pickleKey}` };
 
     // One untimed run: the bundle and Node itself in the page cache, as on a warm Lambda host.
     await runLambdaProcess(linreg, firstEvent);
     const cold: ChildRun[] = [];
     const withOutputMs: number[] = [];
+    const pickled: ChildRun[] = [];
     const baseline: number[] = [];
+    // Interleaved, so that each variant sees the same host phases.
     for (let i = 0; i < options.coldStartRuns; i += 1) {
       baseline.push(await runBaselineProcess());
       const run = await runLambdaProcess(linreg, firstEvent);
       if (run.predictions !== 1) throw new Error(`cold start run predicted ${run.predictions} of 1 record`);
+      if (!run.compiledUsed) throw new Error('cold start run did not use the compiled sidecar uploaded beside the model');
       cold.push(run);
       const written = await runLambdaProcess(withOutput, firstEvent);
       if (written.failures !== 0) throw new Error(`cold start with output reported ${written.failures} failed records`);
       withOutputMs.push(written.wallMs);
+      const fromPickle = await runLambdaProcess(pickleOnly, firstEvent);
+      if (fromPickle.predictions !== 1 || fromPickle.compiledUsed) throw new Error('pickle-only cold start run did not predict from the pickle');
+      pickled.push(fromPickle);
     }
 
     const rf: ChildRun[] = [];
@@ -140,6 +159,8 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
         cpuMs: median(cold.map((run) => run.cpuMs)),
         nodeBaselineMs: median(baseline),
         withOutputMs: median(withOutputMs),
+        pickleOnlyMs: median(pickled.map((run) => run.wallMs)),
+        pickleOnlyModelLoadMs: medianOf(pickled, (run) => run.modelLoadMs),
         firstPrediction: cold[0]?.firstPrediction,
       },
       rfMemory: {

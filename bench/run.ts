@@ -10,8 +10,9 @@
  * Figures (details and method in BENCHMARKS.md):
  * - handler_records_per_s_{linreg,rf}: warm invocations of the real handler (createHandler →
  *   processBatch) on a 10,000-record event of real February 2021 rides, output sink stubbed.
- * - cold_start_ms: a fresh `node` importing the deployable bundle, fetching lin_reg.bin from a
- *   local S3 (s3rver) and returning the first prediction; parent's clock, spawn → response.
+ * - cold_start_ms: a fresh `node` importing the deployable bundle, fetching lin_reg.bin and its
+ *   compiled sidecar (as the stack deploys them) from a local S3 (s3rver) and returning the first
+ *   prediction; parent's clock, spawn → response. cold_start_pickle_only_ms: the pickle alone.
  *   cold_start_in_process_ms: the same runs measured inside the child, from the start of the
  *   bundle's import to the first response (Node's own boot, ~60–140 ms on this VM, excluded).
  * - bundle_bytes: the esbuild bundle the stack deploys (index.mjs, without its source map).
@@ -158,6 +159,9 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     cold_start_cpu_ms: round(lambda.coldStart.cpuMs),
     node_baseline_ms: round(lambda.coldStart.nodeBaselineMs),
     cold_start_with_output_ms: round(lambda.coldStart.withOutputMs),
+    // The same cold start with the pickle alone in S3, read by the pickle VM (no compiled sidecar).
+    cold_start_pickle_only_ms: round(lambda.coldStart.pickleOnlyMs),
+    cold_start_pickle_only_model_load_ms: lambda.coldStart.pickleOnlyModelLoadMs === undefined ? null : round(lambda.coldStart.pickleOnlyModelLoadMs),
     bundle_cold_path_bytes: bundle.coldPathBytes,
     bundle_matches_cdk: bundleMatchesCdk,
     targets,
@@ -174,7 +178,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     machine: { ...machine, loadAverage: { ...machine.loadAverage, end: currentLoad() }, hostPaceMs: { start: paceStart, end: hostPaceMs() } },
     method: {
       handler: `createHandler (real) → processBatch on a ${EVENT_RECORDS}-record Kinesis event of real rides (course producer bytes); output sink stubbed (accepts, stores nothing); ${WARMUP_RUNS} warm-up runs, median of ${THROUGHPUT_RUNS}; also records per CPU-second (process.cpuUsage, all threads)`,
-      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; parent clock spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN`,
+      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model lin_reg.bin with its compiled sidecar beside it (as the stack deploys it; each run checked to have used it) from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; parent clock spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN. pickle_only: the same with lin_reg.bin alone (pickle VM). The three variants interleaved`,
       bundle: 'esbuild with the options of cdk/handler-bundle.ts (the stack\'s own): every .mjs file that deploys (entry + chunks); cold path = the entry and the chunks it imports statically; --verify-bundle compares with a CDK synth',
       rf_memory: `fresh process running the bundle with official-rf-mlflow from s3rver, one invocation of the ${EVENT_RECORDS}-record event; max of the child's VmHWM (/proc/self/status) over ${RSS_RUNS} runs (getrusage maxRSS would include the bench's own RSS, inherited across fork + exec)`,
       e2e: `runLocalPipeline({ count: ${E2E_RIDES}, batchSize: ${DEFAULT_BATCH_SIZE} }) on the bundled sample: first put → last record processed`,
@@ -210,11 +214,11 @@ function table(results: Record<string, unknown>): string {
   );
   add(
     'cold_start_ms',
-    ` spawn → first prediction (node alone ${results.node_baseline_ms}; CPU ${results.cold_start_cpu_ms}; writing to Kinesis instead of TEST_RUN ${results.cold_start_with_output_ms})`,
+    ` spawn → first prediction, compiled sidecar (node alone ${results.node_baseline_ms}; CPU ${results.cold_start_cpu_ms}; writing to Kinesis instead of TEST_RUN ${results.cold_start_with_output_ms}; pickle alone ${results.cold_start_pickle_only_ms})`,
   );
   add(
     'cold_start_in_process_ms',
-    ` import → first prediction, Node's boot excluded (import ${results.cold_start_import_ms} + first invoke ${results.cold_start_first_invoke_ms}; model load ${results.cold_start_model_load_ms}: the prefetched download awaited, unpickle, predictor)`,
+    ` import → first prediction, Node's boot excluded (import ${results.cold_start_import_ms} + first invoke ${results.cold_start_first_invoke_ms}; model load ${results.cold_start_model_load_ms}: the prefetched download awaited, sidecar read, predictor; ${results.cold_start_pickle_only_model_load_ms} from the pickle alone)`,
   );
   add('bundle_bytes', ` (entry + chunks; ${formatNumber(results.bundle_cold_path_bytes)} on the cold path)`);
   add('rf_peak_rss_mb');
