@@ -24,6 +24,23 @@ export interface LinearParts {
   readonly featureCount: number;
 }
 
+function allStrings(values: readonly unknown[]): values is string[] {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
+}
+
+/** The values as float64, or undefined unless every one is a finite number. */
+function finiteFloat64(values: readonly unknown[]): Float64Array | undefined {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    // `value - value === 0` holds exactly for finite numbers (NaN and ±Infinity give NaN).
+    if (typeof value !== 'number' || value - value !== 0) return undefined;
+    out[i] = value;
+  }
+  return out;
+}
+
 /**
  * Validates the linear-model fields that our JSON artifacts share (`featureNames`, `coef`,
  * `intercept`, `separator`, `regressor`) and builds the predictor; `what` names the artifact in
@@ -33,21 +50,24 @@ export interface LinearParts {
  */
 export function linearPredictor(m: Readonly<Record<string, unknown>>, what: string): LinearParts {
   const { featureNames, coef, intercept, separator, regressor } = m;
-  if (!Array.isArray(featureNames) || !featureNames.every((n): n is string => typeof n === 'string')) {
+  // Plain loops rather than every(): a cold start interprets them once per feature (13,221 for the
+  // course model), and a callback per element is what costs there.
+  if (!Array.isArray(featureNames) || !allStrings(featureNames)) {
     throw new UnsupportedModelError(`${what}: featureNames must be an array of strings`);
   }
-  if (!Array.isArray(coef) || !coef.every((c): c is number => typeof c === 'number' && Number.isFinite(c))) {
+  const weights = Array.isArray(coef) ? finiteFloat64(coef) : undefined;
+  if (weights === undefined) {
     throw new UnsupportedModelError(`${what}: coef must be an array of finite numbers`);
   }
-  if (coef.length !== featureNames.length) {
-    throw new UnsupportedModelError(`${what}: ${coef.length} coefficients for ${featureNames.length} features`);
+  if (weights.length !== featureNames.length) {
+    throw new UnsupportedModelError(`${what}: ${weights.length} coefficients for ${featureNames.length} features`);
   }
   if (typeof intercept !== 'number' || !Number.isFinite(intercept)) throw new UnsupportedModelError(`${what}: intercept must be a finite number`);
   if (typeof separator !== 'string' || separator.length === 0) throw new UnsupportedModelError(`${what}: separator must be a non-empty string`);
   const name = typeof regressor === 'string' ? regressor : 'LinearRegression';
   const vectorizer = DictVectorizerModel.fromFeatureNames(featureNames, separator);
   return {
-    predictor: new VectorizedPredictor(vectorizer, new LinearModel(name, Float64Array.from(coef), intercept)),
+    predictor: new VectorizedPredictor(vectorizer, new LinearModel(name, weights, intercept)),
     regressor: name,
     featureCount: featureNames.length,
   };
