@@ -20,13 +20,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { processBatch, type BatchCounts } from './batch.js';
 import { ConfigError, DEFAULT_REGION, ENV, readConfig, type HandlerConfig } from './config.js';
 import { loadConfiguredModel } from './model-loading.js';
-import { signedS3ReaderFor } from './model-prefetch.js';
+import { signedS3ClientFor } from './model-prefetch.js';
 import type { FetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
 import { SignedKinesisWriter } from './signed-kinesis-writer.js';
 import { Deferred, DeferredDeadLetterSink, DeferredOutputSink } from './sinks/deferred.js';
+import { S3DeadLetterSink } from './sinks/dead-letter.js';
 import { KinesisOutputSink } from './sinks/kinesis.js';
 import { LogDeadLetterSink } from './sinks/log.js';
 import { MemoryDeadLetterSink } from './sinks/memory.js';
@@ -254,7 +255,7 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters = new DeferredDeadLetterSink(
       new Deferred(async () => {
         const [parts, client] = await Promise.all([aws.get(), s3.get()]);
-        return new parts.S3DeadLetterSink({ client, bucket: deadLetterBucket, prefix: config.deadLetterPrefix });
+        return new S3DeadLetterSink({ client: parts.sdkS3ObjectWriter(client), bucket: deadLetterBucket, prefix: config.deadLetterPrefix });
       }),
     );
   } else if (config.testRun) {
@@ -264,7 +265,7 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters = new LogDeadLetterSink(logger);
   }
 
-  const modelReader: S3ObjectReader = (overrides.s3 === undefined ? signedS3ReaderFor(config) : undefined) ?? {
+  const modelReader: S3ObjectReader = (overrides.s3 === undefined ? signedS3ClientFor(config) : undefined) ?? {
     getObject: async (bucket, key) => {
       const [parts, client] = await Promise.all([aws.get(), s3.get()]);
       return parts.sdkS3Reader(client).getObject(bucket, key);

@@ -1,22 +1,23 @@
 /**
  * The model download, started by the function's entry before the rest of its code is loaded.
  *
- * Light on purpose: it imports only the configuration, the model locator and the signed S3 reader,
+ * Light on purpose: it imports only the configuration, the model locator and the signed S3 client,
  * not the pickle VM, the schema or Powertools, so that the download is on the network while those
  * compile (`entry.ts`).
  */
 import { DEFAULT_REGION, type HandlerConfig } from './config.js';
 import { fetchModel, parseModelLocation, type FetchedModel } from './model/locate.js';
-import { SignedS3Reader } from './signed-s3-reader.js';
+import { SignedS3Client } from './signed-s3-client.js';
 
 /**
- * The function's own signed S3 reader for this configuration, when the role's credentials are in the
- * environment; `undefined` otherwise (the SDK's provider chain must be used then).
+ * The function's own signed S3 client for this configuration (the model, the dead letters), when the
+ * role's credentials are in the environment; `undefined` otherwise (the SDK's provider chain must be
+ * used then).
  */
-export function signedS3ReaderFor(config: HandlerConfig): SignedS3Reader | undefined {
+export function signedS3ClientFor(config: HandlerConfig): SignedS3Client | undefined {
   const credentials = config.environmentCredentials;
   if (credentials === undefined) return undefined;
-  return new SignedS3Reader({ region: config.region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl });
+  return new SignedS3Client({ region: config.region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl });
 }
 
 /**
@@ -34,6 +35,6 @@ export function prefetchModel(config: HandlerConfig): Promise<FetchedModel> | un
     return undefined; // the handler's own load reports the location error
   }
   if (where.kind === 'file') return fetchModel(where);
-  const s3 = signedS3ReaderFor(config);
+  const s3 = signedS3ClientFor(config);
   return s3 === undefined ? undefined : fetchModel(where, { s3 });
 }

@@ -43,7 +43,7 @@ export { NATIVE_MODEL_FORMAT } from './native-format.js';
 export type { NativeLinearModel } from './native-format.js';
 
 export interface LoadModelOptions {
-  /** Reads `s3://` sources: `sdkS3Reader(s3Client)` or the function's signed reader (`lambda/signed-s3-reader.ts`). */
+  /** Reads `s3://` sources: `sdkS3Reader(s3Client)` or the function's signed reader (`lambda/signed-s3-client.ts`). */
   readonly s3?: S3ObjectReader;
   /** Expected sha256 (hex) of the model bytes (`MODEL_SHA256`); a mismatch fails the load. */
   readonly expectedSha256?: string;

@@ -2,7 +2,7 @@
  * Where the model lives and how its bytes are fetched: a local file or folder, or an S3 object or
  * prefix. MLflow model folders (`MLmodel` + pickled model) are followed to their sklearn pickle.
  * S3 is reached through an injected {@link S3ObjectReader}, so `lambda/model` imports no AWS SDK: the
- * function's cold start uses a signed GET of its own (`lambda/signed-s3-reader.ts`), everything
+ * function's cold start uses a signed GET of its own (`lambda/signed-s3-client.ts`), everything
  * else the SDK's `GetObject` (`lambda/sdk-s3-reader.ts`).
  */
 import { readFile, realpath, stat } from 'node:fs/promises';

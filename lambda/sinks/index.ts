@@ -2,7 +2,16 @@ export type { DeadLetter, DeadLetterKind, DeadLetterSink, OutputFailure, OutputR
 export { OutputBatch } from './output-batch.js';
 export { MemoryDeadLetterSink, MemoryOutputSink } from './memory.js';
 export { LogDeadLetterSink } from './log.js';
-export { S3DeadLetterSink, deadLetterKey, deadLettersToJsonLines, type S3DeadLetterSinkOptions } from './dead-letter.js';
+export {
+  S3DeadLetterSink,
+  deadLetterKey,
+  deadLettersToJsonLines,
+  DEAD_LETTER_CONTENT_TYPE,
+  type PutObjectOptions,
+  type S3DeadLetterSinkOptions,
+  type S3ObjectWriter,
+} from './dead-letter.js';
+export { sdkS3ObjectWriter } from './dead-letter-sdk.js';
 export {
   KinesisOutputSink,
   putRecordsReliably,

@@ -53,8 +53,8 @@ describe('the deployed entry', () => {
     await putObject(s3.client, 'models', 'lin_reg.bin', await readFile(COURSE_MODEL_PATH));
     lambdaEnvironment('lin_reg.bin');
     vi.resetModules();
-    const { SignedS3Reader } = await import('../../lambda/signed-s3-reader.js');
-    const get = vi.spyOn(SignedS3Reader.prototype, 'getObject');
+    const { SignedS3Client } = await import('../../lambda/signed-s3-client.js');
+    const get = vi.spyOn(SignedS3Client.prototype, 'getObject');
     const { handler } = await import('../../lambda/entry.js');
     // The requests left during the import, before any invocation: the model and its compiled sidecar.
     expect(get.mock.calls).toEqual([

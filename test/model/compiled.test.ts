@@ -21,7 +21,7 @@ import {
   type S3ObjectReader,
 } from '../../lambda/model/index.js';
 import { sha256Hex } from '../../lambda/model/compiled.js';
-import { SignedS3Reader } from '../../lambda/signed-s3-reader.js';
+import { SignedS3Client } from '../../lambda/signed-s3-client.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION, type RunningS3rver } from '../support/services.js';
 import { modelFixtures, repoRoot } from './support.js';
 
@@ -181,7 +181,7 @@ describe('fetched beside the pickle from a folder', () => {
 
 describe('fetched beside the pickle from S3 (s3rver), through the function\'s signed reader', () => {
   let s3: RunningS3rver;
-  let reader: SignedS3Reader;
+  let reader: SignedS3Client;
   const pickle = readFileSync(COURSE);
   beforeAll(async () => {
     s3 = await startS3rver();
@@ -189,7 +189,7 @@ describe('fetched beside the pickle from S3 (s3rver), through the function\'s si
     await putObject(s3.client, 'compiled', 'models/lin_reg.bin', pickle);
     await putObject(s3.client, 'compiled', `models/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, sidecarOf(pickle));
     await putObject(s3.client, 'compiled', 'bare/lin_reg.bin', pickle);
-    reader = new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint });
+    reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint });
   });
   afterAll(async () => s3.dispose());
 

@@ -20,7 +20,7 @@ import {
 import { COMPILED_MODEL_SUFFIX } from '../../lambda/model/index.js';
 import type { S3ObjectReader } from '../../lambda/model/index.js';
 import { sdkS3Reader } from '../../lambda/sdk-s3-reader.js';
-import { SignedS3Reader } from '../../lambda/signed-s3-reader.js';
+import { SignedS3Client } from '../../lambda/signed-s3-client.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION } from '../support/services.js';
 import { Sha256 } from '../support/sha256.js';
 import type { RunningS3rver } from '../support/services.js';
@@ -146,7 +146,7 @@ describe('parseMlmodel', () => {
 // checks SigV4 signatures, so a wrong canonical request fails here).
 const READERS: ReadonlyArray<readonly [string, (s3: RunningS3rver) => S3ObjectReader]> = [
   ['SDK GetObject', (s3) => sdkS3Reader(s3.client)],
-  ['signed GET', (s3) => new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint })],
+  ['signed GET', (s3) => new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint })],
 ];
 
 describe.each(READERS)('loading from S3 (s3rver) with the %s reader', (_name, makeReader) => {
@@ -238,7 +238,7 @@ describe('the signed GET reader', () => {
       server.listen(0, '127.0.0.1', () => {
         const { port } = server.address() as AddressInfo;
         const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
-        const reader = new SignedS3Reader({ region: 'eu-west-1', credentials, endpoint: `http://127.0.0.1:${port}` });
+        const reader = new SignedS3Client({ region: 'eu-west-1', credentials, endpoint: `http://127.0.0.1:${port}` });
         reader.getObject('bucket', 'odd keys/model (v2)+ü*!.bin').catch(() => undefined);
       });
       server.once('error', reject);
@@ -284,7 +284,7 @@ describe('the signed GET reader', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const reader = new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `http://127.0.0.1:${port}/prefix/` });
+      const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `http://127.0.0.1:${port}/prefix/` });
       const { predictor, description } = await loadModel('s3://bkt/lin_reg.bin', { s3: reader });
       expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
       expect(description.s3ETag).toBe('"abc"');
@@ -301,7 +301,7 @@ describe('the signed GET reader', () => {
   });
 
   it('gives up on an endpoint that refuses connections after its retries, with the network error', async () => {
-    const reader = new SignedS3Reader({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: 'http://127.0.0.1:1' });
+    const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: 'http://127.0.0.1:1' });
     await expect(loadModel('s3://signed/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/signed\/lin_reg\.bin: .*ECONNREFUSED/);
   });
 });

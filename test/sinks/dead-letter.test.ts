@@ -1,10 +1,15 @@
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadLetterKey, deadLettersToJsonLines, S3DeadLetterSink } from '../../lambda/sinks/dead-letter.js';
+import { SignedS3Client } from '../../lambda/signed-s3-client.js';
+import {
+  DEAD_LETTER_CONTENT_TYPE, deadLetterKey, deadLettersToJsonLines, S3DeadLetterSink, type S3ObjectWriter,
+} from '../../lambda/sinks/dead-letter.js';
+import { sdkS3ObjectWriter } from '../../lambda/sinks/dead-letter-sdk.js';
 import { LogDeadLetterSink } from '../../lambda/sinks/log.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';
 import { sequenceNumber, TEST_SHARD_ID, TEST_STREAM_ARN } from '../support/events.js';
 import { RecordingLog } from '../support/log.js';
-import { createBucket, readObjects, startS3rver, type RunningS3rver } from '../support/services.js';
+import { createBucket, readObjects, startS3rver, TEST_CREDENTIALS, TEST_REGION, type RunningS3rver } from '../support/services.js';
 
 function letter(index: number, data = 'bm90IGpzb24='): DeadLetter {
   return {
@@ -37,27 +42,48 @@ describe('dead-letter objects', () => {
   });
 });
 
-describe('S3DeadLetterSink (s3rver)', () => {
+// The same cases through both writers: the SDK's PutObject (CLI, laptop) and the function's signed
+// PUT (inside Lambda).
+const WRITERS: ReadonlyArray<readonly [string, (s3: RunningS3rver) => S3ObjectWriter]> = [
+  ['SDK PutObject', (s3) => sdkS3ObjectWriter(s3.client)],
+  ['signed PUT', (s3) => new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint })],
+];
+
+describe.each(WRITERS)('S3DeadLetterSink (s3rver) with the %s writer', (_name, makeWriter) => {
   let s3: RunningS3rver;
+  let client: S3ObjectWriter;
   beforeAll(async () => {
     s3 = await startS3rver();
+    client = makeWriter(s3);
     await createBucket(s3.client, 'dlq');
   });
   afterAll(async () => {
     await s3?.dispose();
   });
 
-  it('writes one object per call, also without a deadline', async () => {
-    const sink = new S3DeadLetterSink({ client: s3.client, bucket: 'dlq', prefix: 'poison/' });
+  it('writes one object per call as JSON lines, also without a deadline', async () => {
+    const sink = new S3DeadLetterSink({ client, bucket: 'dlq', prefix: 'poison/' });
     await sink.write([letter(1), letter(2)], { remainingTimeMs: () => Number.POSITIVE_INFINITY });
     await sink.write([], { remainingTimeMs: () => 1_000 });
     const objects = await readObjects(s3.client, 'dlq', 'poison/');
-    expect(objects.map((o) => o.key)).toEqual([deadLetterKey('poison/', [letter(1), letter(2)])]);
+    const key = deadLetterKey('poison/', [letter(1), letter(2)]);
+    expect(objects.map((o) => o.key)).toEqual([key]);
     expect(objects[0]!.body).toBe(deadLettersToJsonLines([letter(1), letter(2)]));
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'dlq', Key: key }));
+    expect(head.ContentType).toBe(DEAD_LETTER_CONTENT_TYPE);
+  });
+
+  it('a redelivered batch rewrites its object; non-ASCII data arrives byte for byte', async () => {
+    const sink = new S3DeadLetterSink({ client, bucket: 'dlq', prefix: 'again/' });
+    const letters = [{ ...letter(5), reason: 'schema: ride_id: ünïcödé 🚕' }];
+    await sink.write(letters, { remainingTimeMs: () => 5_000 });
+    await sink.write(letters, { remainingTimeMs: () => 5_000 });
+    const objects = await readObjects(s3.client, 'dlq', 'again/');
+    expect(objects).toEqual([{ key: deadLetterKey('again/', letters), body: deadLettersToJsonLines(letters) }]);
   });
 
   it('throws when the bucket does not exist', async () => {
-    const sink = new S3DeadLetterSink({ client: s3.client, bucket: 'missing', prefix: '' });
+    const sink = new S3DeadLetterSink({ client, bucket: 'missing', prefix: '' });
     await expect(sink.write([letter(1)], { remainingTimeMs: () => 5_000 })).rejects.toMatchObject({ name: 'NoSuchBucket' });
   });
 });
