@@ -214,10 +214,10 @@ export interface EnvironmentOverrides {
  * `DEAD_LETTER_BUCKET` is set (else memory under `TEST_RUN`, else the log), model from the configured location.
  *
  * With the role's credentials in the environment (always in Lambda) the model is read with a signed
- * GET of our own and the predictions written with a signed `PutRecords` of our own, so the AWS SDK is
- * not loaded at all unless a batch has poison for the S3 dead letters. Without them, or with an
+ * GET of our own, the predictions written with a signed `PutRecords` and the dead letters with a
+ * signed `PutObject` of our own, so the AWS SDK is not loaded at all. Without them, or with an
  * injected client, the SDK's clients are used, loaded on first use (the output's during init, see
- * {@link HandlerDependencies.prepare}).
+ * {@link HandlerDependencies.prepare}; the dead letters' by the first batch with poison).
  *
  * @throws {ConfigError} when `PREDICTIONS_STREAM_NAME` is missing outside `TEST_RUN`.
  */
@@ -228,6 +228,8 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
   const s3 = new Deferred<S3Client>(async () => overrides.s3 ?? (await aws.get()).createS3Client({ endpoint: config.s3EndpointUrl, region }));
 
   const credentials = config.environmentCredentials;
+  // One client for the model and the dead letters: one keep-alive pool, one set of credentials.
+  const signedS3 = overrides.s3 === undefined ? signedS3ClientFor(config) : undefined;
   let output: OutputSink | undefined;
   // Loaded at init, overlapping the model download, when the output goes through the SDK.
   let outputSdk: Deferred<OutputSink> | undefined;
@@ -252,12 +254,16 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
   let deadLetters: DeadLetterSink;
   const deadLetterBucket = config.deadLetterBucket;
   if (deadLetterBucket !== undefined) {
-    deadLetters = new DeferredDeadLetterSink(
-      new Deferred(async () => {
-        const [parts, client] = await Promise.all([aws.get(), s3.get()]);
-        return new S3DeadLetterSink({ client: parts.sdkS3ObjectWriter(client), bucket: deadLetterBucket, prefix: config.deadLetterPrefix });
-      }),
-    );
+    const where = { bucket: deadLetterBucket, prefix: config.deadLetterPrefix };
+    deadLetters =
+      signedS3 !== undefined
+        ? new S3DeadLetterSink({ client: signedS3, ...where })
+        : new DeferredDeadLetterSink(
+            new Deferred(async () => {
+              const [parts, client] = await Promise.all([aws.get(), s3.get()]);
+              return new S3DeadLetterSink({ client: parts.sdkS3ObjectWriter(client), ...where });
+            }),
+          );
   } else if (config.testRun) {
     deadLetters = new MemoryDeadLetterSink();
   } else {
@@ -265,7 +271,7 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters = new LogDeadLetterSink(logger);
   }
 
-  const modelReader: S3ObjectReader = (overrides.s3 === undefined ? signedS3ClientFor(config) : undefined) ?? {
+  const modelReader: S3ObjectReader = signedS3 ?? {
     getObject: async (bucket, key) => {
       const [parts, client] = await Promise.all([aws.get(), s3.get()]);
       return parts.sdkS3Reader(client).getObject(bucket, key);
@@ -285,8 +291,8 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters,
     logger,
     metrics: overrides.metrics ?? createMetrics(config),
-    // Dead letters are not prepared: poison is rare, and their S3 client would cost every cold
-    // start its compile time; the first batch with poison loads it.
+    // Dead letters through the SDK are not prepared: poison is rare, and the SDK's S3 client would
+    // cost every cold start its compile time; the first batch with poison loads it.
     prepare: () => Promise.resolve(outputSdk?.get()),
   };
 }
