@@ -96,7 +96,7 @@ describe('function', () => {
     });
   });
 
-  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK and zod load by import(), off the static path (local esbuild, no Docker)', () => {
+  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK and zod load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
     const fn = s.json.Resources[ids.fn as string]?.Properties as { Code: { S3Key: string }; Handler: string };
     const dir = join(s.assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(fn.Handler).toBe('index.handler');
@@ -110,6 +110,7 @@ describe('function', () => {
     expect(read('index.mjs')).toContain(`import("./chunks/${handlerChunk}")`);
     expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${awsParts}")`);
     expect(read(`chunks/${awsParts}`)).toContain('PutRecords');
+    expect(read(`chunks/${awsParts}`)).toContain('PutObject'); // the dead letters' SDK path (no credentials in the environment)
     const staticCode = [...staticPath].map(read).join('\n');
     expect(staticPath.has(`chunks/${handlerChunk}`)).toBe(false);
     expect(staticPath.has(`chunks/${awsParts}`)).toBe(false);
@@ -120,6 +121,8 @@ describe('function', () => {
     expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${validation}")`);
     const handlerCode = [...closure(`chunks/${handlerChunk}`)].map(read).join('\n');
     expect(handlerCode).not.toContain('expected a finite number');
+    // The dead letters inside Lambda are the signed PUT of our own: the handler carries no SDK command.
+    expect(handlerCode).not.toContain('PutObject');
     expect(read(`chunks/${validation}`)).toContain('expected a finite number');
     // No chunk needs a CommonJS require() (the bundle has no createRequire banner).
     const everything = [...readdirSync(dir, { recursive: true })].map(String).filter((name) => name.endsWith('.mjs'));
