@@ -5,7 +5,8 @@
  * Why chunks (esbuild code splitting) rather than `NodejsFunction`'s single file: a cold start
  * compiles every byte of the module it imports, and the AWS SDK clients are most of the code. The
  * handler imports them on demand (`lambda/aws-parts.ts`), so they sit in a chunk of their own that a
- * cold start compiles only when it writes, in parallel with the model download. `NodejsFunction`
+ * cold start compiles only when it has no credentials in the environment to sign its own calls with
+ * (never inside Lambda), in parallel with the model download. `NodejsFunction`
  * always passes `--outfile`, which esbuild's splitting cannot use.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';

@@ -5,8 +5,8 @@
  *
  * Why: the function's cold start is dominated by compiling and first running code. The SDK's S3
  * client (schemas, middleware stack, endpoint rules, credential provider chain) is most of the
- * bundle and ~40 ms of the first request, and ~100 ms of compile for the first batch with poison in
- * a new container; this path is a few kilobytes. It is used when the credentials are in the
+ * bundle and ~40 ms of the first request, and the first batch with poison in a new container would
+ * compile it for the dead letters alone; this path is a few kilobytes. It is used when the credentials are in the
  * environment, which inside Lambda they always are; anywhere else the SDK's adapters
  * (`sdk-s3-reader.ts`, `sinks/dead-letter-sdk.ts`) with its full provider chain are used instead.
  */
