@@ -164,6 +164,22 @@ describe('fast path', () => {
     );
   });
 
+  it('refuses base64 with a character outside the alphabet, even one whose low byte is in it', () => {
+    // The characters are read as UTF-8 bytes: a wide character must not pass for the ASCII one its
+    // low byte (or any byte of its encoding) equals, as it would with a decoder that truncates.
+    const slot = createRideSlot();
+    const data = Buffer.from('{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}').toString('base64');
+    for (let i = 0; i < data.length; i++) {
+      const original = data.charCodeAt(i);
+      for (const replacement of [String.fromCharCode(0x100 | original), String.fromCharCode(0x80 | original), '\ud800', '-', '_', ' ', '=']) {
+        if (replacement === '=' && i >= data.length - 2) continue; // may be genuine padding there
+        const edited = data.slice(0, i) + replacement + data.slice(i + 1);
+        expect(decodeRideFast(edited, slot), `${JSON.stringify(replacement)} at ${i}`).toBe(false);
+        expect(general(edited)).toBeInstanceOf(RideRejection);
+      }
+    }
+  });
+
   it('never reads bytes left over from a longer earlier record', () => {
     const slot = createRideSlot();
     const long = '{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}';
