@@ -168,35 +168,42 @@ function readKey(): number {
  * fraction (an exponent is never handled here).
  */
 function readNumber(integer: boolean): number {
+  // Locals for the module's cursor and buffer: a module binding is reloaded and checked for
+  // initialisation on every use, which in these per-digit loops cost more than the digits.
+  const text = bytes;
+  const stop = end;
+  let at = pos;
   let negative = false;
-  if (bytes[pos] === 0x2d) {
+  if (text[at] === 0x2d) {
     negative = true;
-    pos++;
+    at++;
   }
-  const first = pos;
+  const first = at;
   let mantissa = 0;
   let digits = 0;
-  while (pos < end && bytes[pos]! >= 0x30 && bytes[pos]! <= 0x39) {
-    mantissa = mantissa * 10 + (bytes[pos]! - 0x30);
-    pos++;
+  while (at < stop && text[at]! >= 0x30 && text[at]! <= 0x39) {
+    mantissa = mantissa * 10 + (text[at]! - 0x30);
+    at++;
   }
-  const intDigits = pos - first;
-  if (intDigits === 0 || (intDigits > 1 && bytes[first] === 0x30)) return Number.NaN;
+  const intDigits = at - first;
+  pos = at;
+  if (intDigits === 0 || (intDigits > 1 && text[first] === 0x30)) return Number.NaN;
   digits = intDigits;
   let fraction = 0;
-  if (bytes[pos] === 0x2e) {
+  if (text[at] === 0x2e) {
     if (integer) return Number.NaN;
-    pos++;
-    const fracStart = pos;
-    while (pos < end && bytes[pos]! >= 0x30 && bytes[pos]! <= 0x39) {
-      mantissa = mantissa * 10 + (bytes[pos]! - 0x30);
-      pos++;
+    at++;
+    const fracStart = at;
+    while (at < stop && text[at]! >= 0x30 && text[at]! <= 0x39) {
+      mantissa = mantissa * 10 + (text[at]! - 0x30);
+      at++;
     }
-    fraction = pos - fracStart;
+    pos = at;
+    fraction = at - fracStart;
     if (fraction === 0) return Number.NaN;
     digits += fraction;
   }
-  const next = bytes[pos];
+  const next = text[at];
   if (next === 0x65 || next === 0x45) return Number.NaN; // exponent
   if (fraction === 0) {
     // Exact while the true value is safe: every partial sum is then smaller and exact too; a larger
@@ -272,10 +279,12 @@ const COURSE_RIDE_ID_KEY = encoder.encode('}, "ride_id": ');
 
 /** At `pos`: the bytes of `text`? Moves past them if so (the 0 sentinel at `end` never matches). */
 function skipText(text: Uint8Array): boolean {
+  const source = bytes; // a local, as in readNumber
+  const at = pos;
   for (let i = 0; i < text.length; i++) {
-    if (bytes[pos + i] !== text[i]) return false;
+    if (source[at + i] !== text[i]) return false;
   }
-  pos += text.length;
+  pos = at + text.length;
   return true;
 }
 
