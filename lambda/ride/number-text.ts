@@ -146,6 +146,23 @@ function shortestDigits(x: number): number {
   return count * 32 + integerDigits;
 }
 
+/**
+ * Writes `String(value)` for an integer 0 ≤ value < 2^31 (or -0, written "0" as String does) into
+ * `target` at `offset`; returns the offset after it. Why: ride ids are such integers, and their
+ * digits cost less than a number-to-string conversion (a cache lookup or a string to allocate).
+ */
+export function writeSmallInteger(target: Uint8Array, offset: number, value: number): number {
+  let length = 1;
+  for (let rest = value; rest >= 10; rest = (rest / 10) | 0) length++;
+  let rest = value | 0;
+  for (let at = offset + length - 1; at >= offset; at--) {
+    const quotient = (rest / 10) | 0;
+    target[at] = 0x30 + rest - quotient * 10;
+    rest = quotient;
+  }
+  return offset + length;
+}
+
 /** Writes ASCII text into `target` at `offset` (the caller ensured it is ASCII and fits). */
 export function writeAscii(target: Uint8Array, offset: number, text: string): number {
   for (let i = 0; i < text.length; i++) target[offset + i] = text.charCodeAt(i);

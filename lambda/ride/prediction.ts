@@ -2,7 +2,7 @@
  * The output event, in the course's shape with keys and nesting unchanged:
  * `{"model": "ride_duration_prediction_model", "version": <RUN_ID>, "prediction": {"ride_duration": <float>, "ride_id": <id>}}`.
  */
-import { writeAscii, writeNumberText } from './number-text.js';
+import { writeAscii, writeNumberText, writeSmallInteger } from './number-text.js';
 import type { RideId } from './schema.js';
 
 export const MODEL_NAME = 'ride_duration_prediction_model';
@@ -75,7 +75,7 @@ export function predictionEncoder(version: string): PredictionEncoder {
       target.set(middle, at);
       at += middle.length;
       if (typeof rideId === 'number') {
-        at = writeAscii(target, at, String(rideId));
+        at = rideId === (rideId & 0x7fffffff) ? writeSmallInteger(target, at, rideId) : writeAscii(target, at, String(rideId));
       } else {
         at += utf8.encodeInto(JSON.stringify(rideId), target.subarray(at)).written;
       }

@@ -36,7 +36,7 @@ describe('prediction event', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: 'grapheme' }),
-        fc.array(fc.tuple(fc.oneof(fc.maxSafeInteger(), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 256 })), fc.double()), { maxLength: 8 }),
+        fc.array(fc.tuple(fc.oneof(fc.maxSafeInteger(), fc.nat({ max: 2 ** 31 }), fc.constantFrom(0, -0, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, -1), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 256 })), fc.double()), { maxLength: 8 }),
         (version, rows) => {
           const batch = new OutputBatch(1); // forces growth
           const encoder = predictionEncoder(version);
