@@ -68,6 +68,18 @@ describe('DictVectorizer.transform semantics', () => {
     expect(entries(dv, row)).toEqual(many.map((_, i) => [i, i + 1]));
   });
 
+  it('one vectorizer fed rows of changing shapes, key orders and value types answers as a fresh one', () => {
+    // The vectorizer remembers the last row's keys by position; any other row must still be read key by key.
+    const shared = vectorizer();
+    const rows: FeatureDict[] = [
+      { a: 'x', b: 2 }, { a: 'x', b: 2 }, { b: 2, a: 'x' }, { a: 3, b: 'x' }, { z: 'q', a: 'x', c: 1 },
+      { a: 'x' }, { 'a=x': 2, a: 'x' }, { b: 1, c: 'q', z: 'q' }, { a: 'x', b: 2 },
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const row of rows) expect(entries(shared, row)).toEqual(entries(vectorizer(), row));
+    }
+  });
+
   it('hundreds of thousands of never-seen values do not break lookups (bounded memo)', () => {
     const dv = DictVectorizerModel.fromFeatureNames(['PU_DO=1_2', 'trip_distance'], '=');
     for (let i = 0; i < 250_000; i++) dv.vectorize({ PU_DO: `x${i}` });

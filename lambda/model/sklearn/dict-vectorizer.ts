@@ -19,16 +19,30 @@ import type { Vocabulary } from './vocabulary.js';
 const PU_DO = 'PU_DO';
 const TRIP_DISTANCE = 'trip_distance';
 
+/** What the vectorizer remembers about one key: its numeric feature's column and its one-hot columns. */
+interface KeyFeatures {
+  /** Column of the feature `key` (for numbers and booleans), -1 if absent, {@link UNKNOWN} before the first lookup. */
+  numeric: number;
+  /** String value → column of `key + separator + value`, or -1. */
+  readonly oneHot: Map<string, number>;
+}
+
+const UNKNOWN = -2;
+
 export class DictVectorizerModel {
   /** Columns of the last {@link vectorize} call (first `n` entries valid). */
   cols = new Int32Array(8);
   /** Values of the last {@link vectorize} call (first `n` entries valid). */
   vals = new Float64Array(8);
   readonly featureCount: number;
-  /** key → column of the feature `key` (numbers), or -1. */
-  private numeric = new Map<string, number>();
-  /** key → string value → column of `key + separator + value`, or -1. */
-  private oneHot = new Map<string, Map<string, number>>();
+  private features = new Map<string, KeyFeatures>();
+  /**
+   * The keys of the last rows by position, with their {@link KeyFeatures}: rows of one shape (the
+   * hot path refills one row object) find each key here by one identity comparison instead of a
+   * map lookup. A cache only: a different key at a position is looked up and replaces it.
+   */
+  private recentKeys: string[] = [];
+  private recentFeatures: KeyFeatures[] = [];
   private remembered = 0;
   private readonly maxRemembered: number;
 
@@ -45,35 +59,46 @@ export class DictVectorizerModel {
     this.maxRemembered = Math.max(100_000, 4 * vocabulary.size);
   }
 
-  private remember(): void {
+  /** Counts one more remembered answer; past the bound, everything is forgotten (and `false`). */
+  private remember(): boolean {
     if (++this.remembered > this.maxRemembered) {
-      this.numeric = new Map();
-      this.oneHot = new Map();
-      this.remembered = 1;
+      this.features = new Map();
+      this.recentKeys = [];
+      this.recentFeatures = [];
+      this.remembered = 0;
+      return false;
     }
+    return true;
   }
 
-  /** Column of the feature `key`, or -1. */
-  private numericColumn(key: string): number {
-    let column = this.numeric.get(key);
-    if (column === undefined) {
-      column = this.vocabulary.column(key);
-      this.remember();
-      this.numeric.set(key, column);
+  /** The remembered features of `key`, the `position`-th key of the row. */
+  private featuresOf(key: string, position: number): KeyFeatures {
+    if (this.recentKeys[position] === key) return this.recentFeatures[position]!;
+    let features = this.features.get(key);
+    if (features === undefined) {
+      features = { numeric: UNKNOWN, oneHot: new Map() };
+      if (this.remember()) this.features.set(key, features);
     }
-    return column;
+    // Positions fill up in order (a row's keys come one by one), so these arrays stay dense.
+    if (position <= this.recentKeys.length) {
+      this.recentKeys[position] = key;
+      this.recentFeatures[position] = features;
+    }
+    return features;
+  }
+
+  /** Column of the feature `key` (numbers), or -1. */
+  private numericColumn(key: string, features: KeyFeatures): number {
+    if (features.numeric === UNKNOWN) features.numeric = this.vocabulary.column(key);
+    return features.numeric;
   }
 
   /** Column of the one-hot feature `key<separator>value`, or -1. */
-  private oneHotColumn(key: string, value: string): number {
-    let byValue = this.oneHot.get(key);
-    let column = byValue?.get(value);
+  private oneHotColumn(key: string, value: string, features: KeyFeatures): number {
+    let column = features.oneHot.get(value);
     if (column === undefined) {
       column = this.vocabulary.column(key + this.separator + value);
-      this.remember();
-      byValue = this.oneHot.get(key);
-      if (byValue === undefined) this.oneHot.set(key, (byValue = new Map()));
-      byValue.set(value, column);
+      if (this.remember()) features.oneHot.set(value, column);
     }
     return column;
   }
@@ -107,18 +132,19 @@ export class DictVectorizerModel {
    */
   vectorize(row: FeatureDict): number {
     let n = 0;
+    let position = 0;
     for (const key in row) {
       const value = row[key];
       let column: number;
       let x: number;
       if (typeof value === 'string') {
-        column = this.oneHotColumn(key, value);
+        column = this.oneHotColumn(key, value, this.featuresOf(key, position++));
         x = 1;
       } else if (typeof value === 'number') {
-        column = this.numericColumn(key);
+        column = this.numericColumn(key, this.featuresOf(key, position++));
         x = value;
       } else if (typeof value === 'boolean') {
-        column = this.numericColumn(key);
+        column = this.numericColumn(key, this.featuresOf(key, position++));
         x = value ? 1 : 0;
       } else {
         continue;
@@ -150,8 +176,8 @@ export class DictVectorizerModel {
    * same entries in the same (column) order, for the hot path.
    */
   vectorizeRide(puDo: string, tripDistance: number): number {
-    const pickup = this.oneHotColumn(PU_DO, puDo);
-    const distance = this.numericColumn(TRIP_DISTANCE);
+    const pickup = this.oneHotColumn(PU_DO, puDo, this.featuresOf(PU_DO, 0));
+    const distance = this.numericColumn(TRIP_DISTANCE, this.featuresOf(TRIP_DISTANCE, 1));
     let n = 0;
     if (pickup >= 0) n = this.place(n, pickup, 1);
     if (distance >= 0) n = this.place(n, distance, tripDistance);
