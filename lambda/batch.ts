@@ -21,7 +21,7 @@ import { puDo } from './ride/features.js';
 import { predictionEncoder, predictionEvent, type PredictionEvent } from './ride/prediction.js';
 import { OutputBatch } from './sinks/output-batch.js';
 import type { RideId } from './ride/schema.js';
-import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink } from './sinks/types.js';
+import type { DeadLetter, DeadLetterKind, DeadLetterSink, OutputFailure, OutputSink } from './sinks/types.js';
 
 export interface BatchDependencies {
   readonly predictor: Predictor;
@@ -128,9 +128,9 @@ export async function processBatch(
   const rideIds: RideId[] = [];
   const durations = new Float64Array(records.length);
   const outputs = new OutputBatch(output === undefined ? 1 : records.length);
-  const letters: DeadLetter[] = [];
-  // Schema failures, explained after the pass: the explanation needs zod, loaded on first use.
-  const mismatches: Array<{ readonly letter: number; readonly mismatch: SchemaMismatch }> = [];
+  // Poison in input order, made into dead letters after the pass: a schema failure is put into
+  // words by zod (ride/validation.ts), loaded only when a batch has one.
+  const poison: Array<{ readonly record: KinesisStreamRecord; readonly why: { readonly kind: DeadLetterKind; readonly reason: string } | SchemaMismatch }> = [];
   const outputSequence: string[] = [];
 
   // One pass; per valid record nothing is allocated but a numeric id's text (the partition key): the
@@ -143,12 +143,7 @@ export async function processBatch(
   for (const record of records) {
     const rejection = decodeRideInto(record.kinesis.data, ride);
     if (rejection !== undefined) {
-      if (rejection instanceof SchemaMismatch) {
-        mismatches.push({ letter: letters.length, mismatch: rejection });
-        letters.push(deadLetter(record, 'schema', 'schema'));
-      } else {
-        letters.push(deadLetter(record, rejection.kind, rejection.reason));
-      }
+      poison.push({ record, why: rejection });
       continue;
     }
     // The features of rideFeatures(), straight from the slot; a predictor without predictRide gets
@@ -163,7 +158,7 @@ export async function processBatch(
       duration = predictor.predictOne(row);
     }
     if (!Number.isFinite(duration)) {
-      letters.push(deadLetter(record, 'prediction', `prediction: the model returned ${duration} for this ride`));
+      poison.push({ record, why: { kind: 'prediction', reason: `prediction: the model returned ${duration} for this ride` } });
       continue;
     }
     const rideId = ride.ride_id;
@@ -175,12 +170,10 @@ export async function processBatch(
     }
   }
 
-  if (mismatches.length > 0) {
-    const { explainMismatch } = await import('./ride/validation.js');
-    for (const { letter, mismatch } of mismatches) {
-      letters[letter] = { ...letters[letter]!, reason: explainMismatch(mismatch).reason };
-    }
-  }
+  const explain = poison.some(({ why }) => why instanceof SchemaMismatch) ? (await import('./ride/validation.js')).explainMismatch : undefined;
+  const letters = poison.map(({ record, why }) =>
+    why instanceof SchemaMismatch ? deadLetter(record, 'schema', explain!(why).reason) : deadLetter(record, why.kind, why.reason),
+  );
 
   const failures: RecordFailure[] = [];
   const writeOptions = { remainingTimeMs };
