@@ -36,7 +36,7 @@ export async function runCompile(options: CompileOptions, io: CliIO): Promise<Co
   const fetched = await fetchModel(where);
   const compiled = compileModel(fetched.bytes);
   const text = new TextEncoder().encode(formatCompiledModel(compiled));
-  checkCompiledModel(fetched.bytes, text);
+  const checked = checkCompiledModel(fetched.bytes, text);
   const output = options.output ?? `${fetched.uri}${COMPILED_MODEL_SUFFIX}`;
   const partial = `${output}.partial`;
   try {
@@ -50,7 +50,7 @@ export async function runCompile(options: CompileOptions, io: CliIO): Promise<Co
     pickle: fetched.uri,
     output,
     regressor: compiled.regressor,
-    featureCount: compiled.featureNames.length,
+    featureCount: checked.featureCount,
     pickleSha256: compiled.source.sha256,
     compiledSha256: sha256Hex(text),
   };

@@ -24,53 +24,55 @@ export interface LinearParts {
   readonly featureCount: number;
 }
 
-function allStrings(values: readonly unknown[]): values is string[] {
-  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
-  return true;
-}
-
-/** The values as float64, or undefined unless every one is a finite number. */
-function finiteFloat64(values: readonly unknown[]): Float64Array | undefined {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    // `value - value === 0` holds exactly for finite numbers (NaN and ±Infinity give NaN).
-    if (typeof value !== 'number' || value - value !== 0) return undefined;
-    out[i] = value;
-  }
-  return out;
+/** A linear model's fields once decoded, as every artifact of ours stores them in some form. */
+export interface LinearFields {
+  /** DictVectorizer feature names in column order. */
+  readonly featureNames: readonly string[];
+  readonly coef: Float64Array;
+  readonly intercept: unknown;
+  readonly separator: unknown;
+  readonly regressor: unknown;
 }
 
 /**
- * Validates the linear-model fields that our JSON artifacts share (`featureNames`, `coef`,
- * `intercept`, `separator`, `regressor`) and builds the predictor; `what` names the artifact in
- * error messages.
+ * Builds the predictor from decoded fields, checking the ones that are still plain JSON values
+ * (`intercept`, `separator`, `regressor`) and that there is one coefficient per feature.
  *
  * @throws {UnsupportedModelError} naming the first field that is wrong
  */
-export function linearPredictor(m: Readonly<Record<string, unknown>>, what: string): LinearParts {
-  const { featureNames, coef, intercept, separator, regressor } = m;
-  // Plain loops rather than every(): a cold start interprets them once per feature (13,221 for the
-  // course model), and a callback per element is what costs there.
-  if (!Array.isArray(featureNames) || !allStrings(featureNames)) {
-    throw new UnsupportedModelError(`${what}: featureNames must be an array of strings`);
-  }
-  const weights = Array.isArray(coef) ? finiteFloat64(coef) : undefined;
-  if (weights === undefined) {
-    throw new UnsupportedModelError(`${what}: coef must be an array of finite numbers`);
-  }
-  if (weights.length !== featureNames.length) {
-    throw new UnsupportedModelError(`${what}: ${weights.length} coefficients for ${featureNames.length} features`);
+export function linearFrom(fields: LinearFields, what: string): LinearParts {
+  const { featureNames, coef, intercept, separator, regressor } = fields;
+  if (coef.length !== featureNames.length) {
+    throw new UnsupportedModelError(`${what}: ${coef.length} coefficients for ${featureNames.length} features`);
   }
   if (typeof intercept !== 'number' || !Number.isFinite(intercept)) throw new UnsupportedModelError(`${what}: intercept must be a finite number`);
   if (typeof separator !== 'string' || separator.length === 0) throw new UnsupportedModelError(`${what}: separator must be a non-empty string`);
   const name = typeof regressor === 'string' ? regressor : 'LinearRegression';
   const vectorizer = DictVectorizerModel.fromFeatureNames(featureNames, separator);
   return {
-    predictor: new VectorizedPredictor(vectorizer, new LinearModel(name, weights, intercept)),
+    predictor: new VectorizedPredictor(vectorizer, new LinearModel(name, coef, intercept)),
     regressor: name,
     featureCount: featureNames.length,
   };
+}
+
+/**
+ * Validates our JSON linear artifact's fields (`featureNames` an array of strings, `coef` an array of
+ * finite numbers, then as {@link linearFrom}) and builds the predictor.
+ *
+ * @throws {UnsupportedModelError} naming the first field that is wrong
+ */
+export function linearPredictor(m: Readonly<Record<string, unknown>>, what: string): LinearParts {
+  const { featureNames, coef } = m;
+  if (!Array.isArray(featureNames) || !featureNames.every((name) => typeof name === 'string')) {
+    throw new UnsupportedModelError(`${what}: featureNames must be an array of strings`);
+  }
+  // every(Number.isFinite), a builtin calling a builtin, and the typed array's own conversion: no
+  // JavaScript runs per coefficient (13,221 of them in the course model).
+  if (!Array.isArray(coef) || !coef.every(Number.isFinite)) {
+    throw new UnsupportedModelError(`${what}: coef must be an array of finite numbers`);
+  }
+  return linearFrom({ featureNames: featureNames as string[], coef: new Float64Array(coef as number[]), intercept: m.intercept, separator: m.separator, regressor: m.regressor }, what);
 }
 
 /**

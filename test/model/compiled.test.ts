@@ -77,7 +77,8 @@ describe('compileModel', () => {
     const json = JSON.parse(text) as Record<string, unknown>;
     expect(json.format).toBe(COMPILED_MODEL_FORMAT);
     expect(json.source).toEqual({ sha256: sha256Hex(pickle), bytes: pickle.length, layout: 'pickle-tuple', sklearnVersion: '1.0.2' });
-    expect((json.featureNames as string[]).length).toBe(13_221);
+    expect((json.featureNames as string).split('\n')).toHaveLength(13_221);
+    expect(Buffer.from(json.coef as string, 'base64')).toHaveLength(13_221 * 8);
   });
 
   it('refuses a tree ensemble with a clear error (it is read from its pickle)', () => {
@@ -106,9 +107,12 @@ describe('a sidecar that cannot stand in for its pickle is ignored, with the rea
     ['another format', JSON.stringify({ ...goodJson, format: 'ride-duration-linear/v1' }), /^format "ride-duration-linear\/v1"/],
     ['without its source', JSON.stringify({ ...goodJson, source: undefined }), /^source must name the pickle/],
     ['same sha256, other length', JSON.stringify({ ...goodJson, source: { ...(goodJson.source as object), bytes: 1 } }), /^stale/],
-    ['a coefficient that is not a number', JSON.stringify({ ...goodJson, coef: ['1', ...(goodJson.coef as number[]).slice(1)] }), /coef must be an array of finite numbers/],
-    ['one coefficient short', JSON.stringify({ ...goodJson, coef: (goodJson.coef as number[]).slice(1) }), /13220 coefficients for 13221 features/],
-    ['duplicate feature names', JSON.stringify({ ...goodJson, featureNames: ['a', 'a'], coef: [1, 2] }), /duplicate feature name/],
+    ['coefficients as an array', JSON.stringify({ ...goodJson, coef: [1, 2] }), /^coef must be base64/],
+    ['coefficients not strict base64', JSON.stringify({ ...goodJson, coef: `${(goodJson.coef as string).slice(0, -4)}!!==` }), /^coef must be base64/],
+    ['one coefficient short', JSON.stringify({ ...goodJson, coef: Buffer.from(goodJson.coef as string, 'base64').subarray(8).toString('base64') }), /^coef holds 105760 bytes for 13221 features \(8 each\)$/],
+    ['names as an array', JSON.stringify({ ...goodJson, featureNames: ['a', 'b'] }), /^featureNames must be a string of names/],
+    ['duplicate feature names', JSON.stringify({ ...goodJson, featureNames: 'a\na', coef: Buffer.alloc(16).toString('base64') }), /duplicate feature name/],
+    ['an intercept that is not a number', JSON.stringify({ ...goodJson, intercept: '1' }), /intercept must be a finite number/],
     ['__proto__ keys', `{"__proto__": {"format": "${COMPILED_MODEL_FORMAT}"}, "constructor": 1}`, /^format undefined/],
     ['nested past the parser', `${'['.repeat(200_000)}${']'.repeat(200_000)}`, /^(not JSON|not a JSON object)/],
   ];
