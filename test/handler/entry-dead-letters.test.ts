@@ -19,6 +19,7 @@ import {
   readStream,
   startKinesalite,
   startS3rver,
+  stubLambdaRole,
   TEST_CREDENTIALS,
   type RunningKinesalite,
   type RunningS3rver,
@@ -45,17 +46,12 @@ afterAll(async () => {
 });
 
 function lambdaEnvironment(deadLetterBucket: string): void {
-  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'ride-duration-test');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
-  vi.stubEnv('S3_ENDPOINT_URL', s3.endpoint);
+  stubLambdaRole(s3.endpoint);
   vi.stubEnv('KINESIS_ENDPOINT_URL', kinesis.endpoint);
   vi.stubEnv('MODEL_LOCATION', 's3://models/lin_reg.bin');
   vi.stubEnv('PREDICTIONS_STREAM_NAME', 'dead_letter_predictions');
   vi.stubEnv('DEAD_LETTER_BUCKET', deadLetterBucket);
   vi.stubEnv('RUN_ID', 'dead-letters');
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('LOG_LEVEL', 'SILENT');
 }
 
@@ -69,6 +65,17 @@ function watchSdkChunk(): { readonly imports: () => number } {
   return { imports: () => imports };
 }
 
+/** The deployed entry, fresh, in a Lambda environment with this dead-letter bucket, the SDK chunk and the signed PUT watched. */
+async function loadEntry(deadLetterBucket: string) {
+  lambdaEnvironment(deadLetterBucket);
+  vi.resetModules();
+  const sdk = watchSdkChunk();
+  const { SignedS3Client } = await import('../../lambda/signed-s3-client.js');
+  const put = vi.spyOn(SignedS3Client.prototype, 'putObject');
+  const { handler } = await import('../../lambda/entry.js');
+  return { handler, put, sdk };
+}
+
 const batch = () => [
   kinesisRecord({ json: ride(256) }, 0),
   kinesisRecord({ text: 'not json' }, 1),
@@ -78,12 +85,7 @@ const batch = () => [
 describe('dead letters of the deployed entry', () => {
   it('with the role credentials in the environment: stored by the signed PUT, the SDK chunk never imported', async () => {
     await createBucket(s3.client, 'dead-letters-signed');
-    lambdaEnvironment('dead-letters-signed');
-    vi.resetModules();
-    const sdk = watchSdkChunk();
-    const { SignedS3Client } = await import('../../lambda/signed-s3-client.js');
-    const put = vi.spyOn(SignedS3Client.prototype, 'putObject');
-    const { handler } = await import('../../lambda/entry.js');
+    const { handler, put, sdk } = await loadEntry('dead-letters-signed');
 
     const response = await handler(kinesisEvent(batch()), lambdaContext());
     expect(response).toStrictEqual({ batchItemFailures: [] });
@@ -103,12 +105,7 @@ describe('dead letters of the deployed entry', () => {
   });
 
   it('a failed signed PUT (no such bucket) reports the poison records in batchItemFailures with S3\'s code', async () => {
-    lambdaEnvironment('dead-letters-missing');
-    vi.resetModules();
-    const sdk = watchSdkChunk();
-    const { SignedS3Client } = await import('../../lambda/signed-s3-client.js');
-    const put = vi.spyOn(SignedS3Client.prototype, 'putObject');
-    const { handler } = await import('../../lambda/entry.js');
+    const { handler, put, sdk } = await loadEntry('dead-letters-missing');
     const response = await handler(kinesisEvent(batch()), lambdaContext());
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: batch()[1]!.kinesis.sequenceNumber }, { itemIdentifier: batch()[2]!.kinesis.sequenceNumber }]);
     expect(put).toHaveBeenCalledTimes(1);

@@ -15,7 +15,7 @@ import {
   readStream,
   startKinesalite,
   startS3rver,
-  TEST_CREDENTIALS,
+  stubLambdaRole,
   type RunningKinesalite,
   type RunningS3rver,
 } from '../support/services.js';
@@ -36,15 +36,10 @@ afterAll(async () => {
 });
 
 function lambdaEnvironment(modelKey: string): void {
-  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'ride-duration-test');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
-  vi.stubEnv('S3_ENDPOINT_URL', s3.endpoint);
+  stubLambdaRole(s3.endpoint);
   vi.stubEnv('MODEL_LOCATION', `s3://models/${modelKey}`);
   vi.stubEnv('TEST_RUN', 'True');
   vi.stubEnv('RUN_ID', 'prefetch');
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('LOG_LEVEL', 'SILENT');
 }
 

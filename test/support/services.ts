@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { vi } from 'vitest';
 
 // kinesalite and s3rver ship no type declarations; these are the parts of their APIs used here.
 type KinesaliteFactory = (options: { createStreamMs?: number; deleteStreamMs?: number; updateStreamMs?: number; shardLimit?: number }) => Server;
@@ -182,4 +183,18 @@ export async function readObjects(client: S3Client, bucket: string, prefix = '')
     out.push({ key: object.Key!, body: await got.Body!.transformToString() });
   }
   return out;
+}
+
+/**
+ * Stubs (vitest) what Lambda puts in the function's environment: its name, the region and the role's
+ * credentials, with S3 at the local `s3Endpoint`. The deployed entry then prefetches at import and
+ * signs its own requests, as in AWS.
+ */
+export function stubLambdaRole(s3Endpoint: string): void {
+  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'ride-duration-test');
+  vi.stubEnv('AWS_REGION', TEST_REGION);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+  vi.stubEnv('S3_ENDPOINT_URL', s3Endpoint);
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 }
