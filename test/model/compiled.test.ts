@@ -23,7 +23,7 @@ import {
 import { sha256Hex } from '../../lambda/model/compiled.js';
 import { SignedS3Client } from '../../lambda/signed-s3-client.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION, type RunningS3rver } from '../support/services.js';
-import { modelFixtures, repoRoot } from './support.js';
+import { MODEL_CASES, goldenFixtures, modelFixtures, parity, readGolden, repoRoot } from './support.js';
 
 const COURSE = join(repoRoot, 'model-artifacts/lin_reg.bin');
 const generated = join(modelFixtures, 'generated');
@@ -91,6 +91,20 @@ describe('compileModel', () => {
   it('refuses what is not a model with the pickle reader\'s error', () => {
     expect(() => compileModel(encoder.encode('{"format":"x"}'))).toThrow();
   });
+});
+
+describe('parity with scikit-learn through the sidecar (the fixture golden slices, 2,000 rides each)', () => {
+  for (const c of MODEL_CASES.filter((m) => !/Forest|Tree/.test(m.regressor))) {
+    it(`${c.name}: every prediction equals scikit-learn's, bit for bit`, () => {
+      const pickle = readFileSync(c.fixture);
+      const model = withSidecar(pickle, sidecarOf(pickle));
+      expect(model.description.compiled?.used).toBe(true);
+      const golden = readGolden(join(goldenFixtures, `${c.name}.csv`));
+      const result = parity(model.predictor.predict(golden.rows), golden.expected);
+      expect(result.rows).toBe(2000);
+      expect(result.mismatches).toBe(0);
+    });
+  }
 });
 
 describe('a sidecar that cannot stand in for its pickle is ignored, with the reason', () => {
