@@ -17,7 +17,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, ENV } from '../lambda/config.js';
 import { COMPILED_MODEL_SUFFIX, checkCompiledModel, compileModel, formatCompiledModel } from '../lambda/model/index.js';
-import { sha256Hex } from '../lambda/model/compiled.js';
+import { sha256Hex } from '../lambda/model/digest.js';
 import {
   ACCESS_LOG_RETENTION,
   DEFAULT_DEAD_LETTER_PREFIX,

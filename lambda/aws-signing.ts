@@ -5,7 +5,8 @@
  * (`@smithy/signature-v4`) on requests as they arrive at a server.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha256Hex } from './model/digest.js';
 
 /** AWS credentials as Lambda gives them to the function (`AWS_ACCESS_KEY_ID`, …). */
 export interface SigningCredentials {
@@ -28,9 +29,6 @@ export class AwsRequestError extends Error {
   }
 }
 
-export function sha256Hex(body: string | Uint8Array): string {
-  return createHash('sha256').update(body).digest('hex');
-}
 
 const hmac = (key: string | Buffer, text: string): Buffer => createHmac('sha256', key).update(text, 'utf8').digest();
 

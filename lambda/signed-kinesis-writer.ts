@@ -12,7 +12,8 @@
  * client (`sinks/kinesis-sdk.ts`) with its full provider chain is used.
  */
 import { AwsHttp, dnsSuffix, readBody } from './aws-http.js';
-import { AwsRequestError, sha256Hex, signV4, type SigningCredentials } from './aws-signing.js';
+import { AwsRequestError, signV4, type SigningCredentials } from './aws-signing.js';
+import { sha256Hex } from './model/digest.js';
 import type { PutRecordsClient, PutRecordsInput, PutRecordsOutput } from './sinks/kinesis.js';
 
 /** The API version's target prefix of the Kinesis JSON protocol. */

@@ -12,7 +12,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { AwsHttp, dnsSuffix, readBody } from './aws-http.js';
-import { AwsRequestError, EMPTY_SHA256, sha256Hex, signV4, type SigningCredentials } from './aws-signing.js';
+import { AwsRequestError, EMPTY_SHA256, signV4, type SigningCredentials } from './aws-signing.js';
+import { sha256Hex } from './model/digest.js';
 import type { S3ObjectReader, S3ObjectResponse } from './model/locate.js';
 import type { PutObjectOptions, S3ObjectWriter } from './sinks/dead-letter.js';
 

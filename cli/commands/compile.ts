@@ -7,7 +7,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 
 import { COMPILED_MODEL_SUFFIX, checkCompiledModel, compileModel, fetchModel, formatCompiledModel, parseModelLocation } from '../../lambda/model/index.js';
-import { sha256Hex } from '../../lambda/model/compiled.js';
+import { sha256Hex } from '../../lambda/model/digest.js';
 import { CliError } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { resolveModelLocation } from '../model.js';

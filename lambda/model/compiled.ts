@@ -19,10 +19,10 @@
  * writeFileSync('lin_reg.bin.compiled.json', formatCompiledModel(compiled)); // COMPILED_MODEL_SUFFIX
  * ```
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './digest.js';
 import { UnsupportedModelError } from './errors.js';
 import { linearFrom, type LinearParts } from './native.js';
-import { unpickle } from './pickle/index.js';
+import { LITTLE_ENDIAN_HOST, unpickle } from './pickle/index.js';
 import type { PickleLimits } from './pickle/index.js';
 import { LinearModel, VectorizedPredictor, toPredictor } from './sklearn/index.js';
 
@@ -61,7 +61,6 @@ const NAME_SEPARATOR = '\n';
 // With a length that is a multiple of 4 and the decoded length checked, this is strict enough: a
 // character Node's lenient decoder would skip cannot pass. (The exact-group pattern costs ~7 ms here.)
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function float64Bytes(values: Float64Array): Buffer {
   if (LITTLE_ENDIAN_HOST) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
@@ -188,8 +187,4 @@ export function checkCompiledModel(pickle: Uint8Array, sidecar: Uint8Array): Com
 /** True when JSON model bytes are a sidecar rather than a model of their own. */
 export function isCompiledModel(json: unknown): boolean {
   return typeof json === 'object' && json !== null && (json as { format?: unknown }).format === COMPILED_MODEL_FORMAT;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -12,7 +12,8 @@
  * description.version; // 'sha256:b51a38fd7db9'
  * ```
  */
-import { isCompiledModel, readCompiledModel, sha256Hex, type CompiledMatch } from './compiled.js';
+import { isCompiledModel, readCompiledModel, type CompiledMatch } from './compiled.js';
+import { sha256Hex } from './digest.js';
 import { ModelIntegrityError, ModelLoadError, UnsupportedModelError } from './errors.js';
 import { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, parseModelLocation } from './locate.js';
 import type { FetchedModel, FetchedSidecar, ModelSource, S3ObjectReader } from './locate.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticImportClosure } from '../../cdk/handler-bundle.js';
 import { DEFAULT_MODEL_FILE } from '../../cdk/defaults.js';
 import { REPO_ROOT } from '../../cdk/stack.js';
-import { sha256Hex } from '../../lambda/model/compiled.js';
+import { sha256Hex } from '../../lambda/model/digest.js';
 import { compileModel, formatCompiledModel, loadModelFromBytes } from '../../lambda/model/index.js';
 import { logicalId, synth } from './synth.js';
 import type { Synthesized } from './synth.js';

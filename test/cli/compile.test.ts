@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runCompile } from '../../cli/commands/compile.js';
 import { CliError } from '../../cli/errors.js';
-import { sha256Hex } from '../../lambda/model/compiled.js';
+import { sha256Hex } from '../../lambda/model/digest.js';
 import { loadModel } from '../../lambda/model/index.js';
 import { memoryIO, repoPath } from './support.js';
 

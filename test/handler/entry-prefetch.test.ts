@@ -66,7 +66,7 @@ describe('the deployed entry', () => {
 
   it('loads the compiled sidecar uploaded beside the pickle, pinned with the pickle by MODEL_SHA256 + MODEL_COMPILED_SHA256', async () => {
     const { compileModel, formatCompiledModel } = await import('../../lambda/model/index.js');
-    const { sha256Hex } = await import('../../lambda/model/compiled.js');
+    const { sha256Hex } = await import('../../lambda/model/digest.js');
     const pickle = await readFile(COURSE_MODEL_PATH);
     const sidecar = formatCompiledModel(compileModel(pickle));
     await putObject(s3.client, 'models', 'pinned/lin_reg.bin', pickle);

@@ -20,7 +20,7 @@ import {
   type LoadedModel,
   type S3ObjectReader,
 } from '../../lambda/model/index.js';
-import { sha256Hex } from '../../lambda/model/compiled.js';
+import { sha256Hex } from '../../lambda/model/digest.js';
 import { SignedS3Client } from '../../lambda/signed-s3-client.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION, type RunningS3rver } from '../support/services.js';
 import { MODEL_CASES, goldenFixtures, modelFixtures, parity, readGolden, repoRoot } from './support.js';

@@ -41,7 +41,8 @@ export class ArrayBudget {
 }
 
 type ByteOrder = '<' | '>' | '|';
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether typed arrays of this host are little-endian (every host Lambda runs on is). */
+export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NUMERIC_KINDS = new Set(['f', 'i', 'u', 'b']);
 const VALID_SIZES: Readonly<Record<string, readonly number[]>> = {
   f: [4, 8],
