@@ -116,9 +116,11 @@ export function formatCompiledModel(model: CompiledModel): string {
   return `${JSON.stringify(model)}\n`;
 }
 
-/** A sidecar that matched its pickle: the model, ready to score. */
+/** A sidecar that matched its pickle: the model, ready to score, and what the pickle said about itself. */
 export interface CompiledMatch extends LinearParts {
-  readonly source: CompiledModelSource;
+  /** `pickle-tuple` or `pickle-pipeline`, as the pickle's own load would report it. */
+  readonly layout: string;
+  readonly sklearnVersion?: string;
 }
 
 /**
@@ -152,7 +154,7 @@ export function readCompiledModel(bytes: Uint8Array, pickle: { readonly sha256: 
   try {
     const linear = linearFrom({ featureNames: names, coef: float64FromBytes(weights), intercept: m.intercept, separator: m.separator, regressor: m.regressor }, 'compiled model');
     const sklearnVersion = typeof source.sklearnVersion === 'string' ? { sklearnVersion: source.sklearnVersion } : {};
-    return { ...linear, source: { sha256: source.sha256, bytes: source.bytes, layout: source.layout, ...sklearnVersion } };
+    return { ...linear, layout: source.layout, ...sklearnVersion };
   } catch (err) {
     return { rejected: (err as Error).message };
   }
@@ -170,11 +172,13 @@ export function checkCompiledModel(pickle: Uint8Array, sidecar: Uint8Array): Com
   const expected = toPredictor(unpickle(pickle)).predictor;
   const read = readCompiledModel(sidecar, { sha256: sha256Hex(pickle), bytes: pickle.length });
   if ('rejected' in read) throw new UnsupportedModelError(`the compiled model does not stand in for its pickle: ${read.rejected}`);
-  const json = JSON.parse(new TextDecoder().decode(sidecar)) as CompiledModel;
+  if (!(expected instanceof VectorizedPredictor)) throw new UnsupportedModelError('the pickle is not a DictVectorizer model');
+  // The rows come from the pickle's own vocabulary, so a feature the sidecar lost is scored too.
+  const { separator } = expected.vectorizer;
   const rows: Array<Record<string, string | number>> = [{}];
-  for (const name of json.featureNames.split(NAME_SEPARATOR)) {
-    const at = name.indexOf(json.separator);
-    rows.push(at < 0 ? { [name]: 1.5 } : { [name.slice(0, at)]: name.slice(at + json.separator.length) });
+  for (const name of expected.vectorizer.featureNames()) {
+    const at = name.indexOf(separator);
+    rows.push(at < 0 ? { [name]: 1.5 } : { [name.slice(0, at)]: name.slice(at + separator.length) });
   }
   for (const row of rows) {
     const want = expected.predictOne(row);

@@ -167,7 +167,7 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
 
 /** A sidecar's verdict: the model when it may stand in for the pickle, and the note for the description. */
 interface SidecarVerdict {
-  readonly match?: CompiledMatch & { readonly layout: string; readonly sklearnVersion?: string };
+  readonly match?: CompiledMatch;
   readonly note: NonNullable<ModelDescription['compiled']>;
 }
 
@@ -185,8 +185,7 @@ function compiledStandIn(sidecar: FetchedSidecar, pickle: { readonly sha256: str
   }
   const read = readCompiledModel(sidecar.bytes, pickle);
   if ('rejected' in read) return ignored(read.rejected);
-  const { sklearnVersion, layout } = read.source;
-  return { match: { ...read, layout, ...(sklearnVersion !== undefined ? { sklearnVersion } : {}) }, note: { uri, used: true } };
+  return { match: read, note: { uri, used: true } };
 }
 
 function firstNonSpace(bytes: Uint8Array): number | undefined {
