@@ -14,7 +14,8 @@ import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { inLambda, readConfig, type HandlerConfig } from './config.js';
 import type { RideHandlerResponse } from './handler.js';
 import type { FetchedModel } from './model/locate.js';
-import { prefetchModel } from './model-prefetch.js';
+import { prefetchModel, signedS3ClientFor } from './model-prefetch.js';
+import type { SignedS3Client } from './signed-s3-client.js';
 
 /** The configuration read once for the prefetch and the handler; undefined when it cannot work. */
 function configOrUndefined(): HandlerConfig | undefined {
@@ -25,8 +26,8 @@ function configOrUndefined(): HandlerConfig | undefined {
   }
 }
 
-function startPrefetch(config: HandlerConfig): Promise<FetchedModel> | undefined {
-  const prefetched = prefetchModel(config);
+function startPrefetch(config: HandlerConfig, s3: SignedS3Client | undefined): Promise<FetchedModel> | undefined {
+  const prefetched = prefetchModel(config, s3);
   // Observed later by the handler's first load; until then a failure must not count as unhandled.
   prefetched?.catch(() => undefined);
   return prefetched;
@@ -34,9 +35,16 @@ function startPrefetch(config: HandlerConfig): Promise<FetchedModel> | undefined
 
 const lambda = inLambda();
 const config = lambda ? configOrUndefined() : undefined;
-const prefetched = config === undefined ? undefined : startPrefetch(config);
+// One signed client for the process: the prefetch's connection then serves the handler's later
+// model loads and its dead letters too.
+const signedS3 = config === undefined ? undefined : signedS3ClientFor(config);
+const prefetched = config === undefined ? undefined : startPrefetch(config, signedS3);
 const core = import('./handler.js');
-const wiring = { ...(config === undefined ? {} : { config }), ...(prefetched === undefined ? {} : { prefetched }) };
+const wiring = {
+  ...(config === undefined ? {} : { config }),
+  ...(prefetched === undefined ? {} : { prefetched }),
+  ...(signedS3 === undefined ? {} : { signedS3 }),
+};
 
 if (lambda) {
   void core.then(

@@ -26,6 +26,7 @@ import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
 import { SignedKinesisWriter } from './signed-kinesis-writer.js';
+import type { SignedS3Client } from './signed-s3-client.js';
 import { Deferred, DeferredDeadLetterSink, DeferredOutputSink } from './sinks/deferred.js';
 import { S3DeadLetterSink } from './sinks/dead-letter.js';
 import { KinesisOutputSink } from './sinks/kinesis.js';
@@ -207,6 +208,8 @@ export interface EnvironmentOverrides {
   readonly metrics?: Metrics;
   /** The model's bytes, already on their way (`entry.ts`); used by the first load only. */
   readonly prefetchedModel?: Promise<FetchedModel> | undefined;
+  /** The signed S3 client that fetched them, reused for later loads and the dead letters (else one is made). */
+  readonly signedS3?: SignedS3Client | undefined;
 }
 
 /**
@@ -229,7 +232,7 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
 
   const credentials = config.environmentCredentials;
   // One client for the model and the dead letters: one keep-alive pool, one set of credentials.
-  const signedS3 = overrides.s3 === undefined ? signedS3ClientFor(config) : undefined;
+  const signedS3 = overrides.s3 === undefined ? (overrides.signedS3 ?? signedS3ClientFor(config)) : undefined;
   let output: OutputSink | undefined;
   // Loaded at init, overlapping the model download, when the output goes through the SDK.
   let outputSdk: Deferred<OutputSink> | undefined;
@@ -306,8 +309,10 @@ let fromEnvironment: RideHandler | undefined;
  *
  * @throws {ConfigError} when the environment cannot work
  */
-export function environmentHandler(from: { readonly config?: HandlerConfig; readonly prefetched?: Promise<FetchedModel> } = {}): RideHandler {
-  fromEnvironment ??= createHandler(dependenciesFromConfig(from.config ?? readConfig(), { prefetchedModel: from.prefetched }));
+export function environmentHandler(
+  from: { readonly config?: HandlerConfig; readonly prefetched?: Promise<FetchedModel>; readonly signedS3?: SignedS3Client } = {},
+): RideHandler {
+  fromEnvironment ??= createHandler(dependenciesFromConfig(from.config ?? readConfig(), { prefetchedModel: from.prefetched, signedS3: from.signedS3 }));
   return fromEnvironment;
 }
 

@@ -21,12 +21,13 @@ export function signedS3ClientFor(config: HandlerConfig): SignedS3Client | undef
 }
 
 /**
- * Starts fetching the configured model's bytes, or returns `undefined` when there is nothing to
- * start here: no model configured, or an S3 model without credentials in the environment (the
- * handler then reads it through the SDK's provider chain). A failure rejects the returned promise,
- * which the handler's first load then reports; nothing is retried here.
+ * Starts fetching the configured model's bytes through `s3` ({@link signedS3ClientFor}), or returns
+ * `undefined` when there is nothing to start here: no model configured, or an S3 model and no signed
+ * client (no credentials in the environment: the handler then reads it through the SDK's provider
+ * chain). A failure rejects the returned promise, which the handler's first load then reports;
+ * nothing is retried here.
  */
-export function prefetchModel(config: HandlerConfig): Promise<FetchedModel> | undefined {
+export function prefetchModel(config: HandlerConfig, s3: SignedS3Client | undefined): Promise<FetchedModel> | undefined {
   if (config.modelLocation === undefined) return undefined;
   let where;
   try {
@@ -35,6 +36,5 @@ export function prefetchModel(config: HandlerConfig): Promise<FetchedModel> | un
     return undefined; // the handler's own load reports the location error
   }
   if (where.kind === 'file') return fetchModel(where);
-  const s3 = signedS3ClientFor(config);
   return s3 === undefined ? undefined : fetchModel(where, { s3 });
 }
