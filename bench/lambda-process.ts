@@ -69,13 +69,12 @@ function lambdaEnvironment(options: LambdaProcessOptions): NodeJS.ProcessEnv {
   };
 }
 
-/** The handler's `ModelLoadMs` from the EMF lines it printed. */
-function modelLoadMsFromEmf(stdout: string): number | undefined {
+/** The first JSON line of the child's stdout that contains `marker`, parsed; undefined if none. */
+function jsonLine(stdout: string, marker: string): Record<string, unknown> | undefined {
   for (const line of stdout.split('\n')) {
-    if (!line.includes('"ModelLoadMs"')) continue;
+    if (!line.includes(marker)) continue;
     try {
-      const value = (JSON.parse(line) as Record<string, unknown>).ModelLoadMs;
-      if (typeof value === 'number') return value;
+      return JSON.parse(line) as Record<string, unknown>;
     } catch {
       // not a JSON line
     }
@@ -83,18 +82,16 @@ function modelLoadMsFromEmf(stdout: string): number | undefined {
   return undefined;
 }
 
+/** The handler's `ModelLoadMs` from the EMF line it printed. */
+function modelLoadMsFromEmf(stdout: string): number | undefined {
+  const value = jsonLine(stdout, '"ModelLoadMs"')?.ModelLoadMs;
+  return typeof value === 'number' ? value : undefined;
+}
+
 /** `model.compiled.used` of the handler's "Model loaded" log line. */
 function compiledUsedFromLog(stdout: string): boolean {
-  for (const line of stdout.split('\n')) {
-    if (!line.includes('"Model loaded"')) continue;
-    try {
-      const { model } = JSON.parse(line) as { model?: { compiled?: { used?: unknown } } };
-      return model?.compiled?.used === true;
-    } catch {
-      // not a JSON line
-    }
-  }
-  return false;
+  const { model } = (jsonLine(stdout, '"Model loaded"') ?? {}) as { model?: { compiled?: { used?: unknown } } };
+  return model?.compiled?.used === true;
 }
 
 /** Spawn → report of a child that loads nothing: Node's own start-up on this machine. */
