@@ -16,7 +16,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, ENV } from '../lambda/config.js';
-import { COMPILED_MODEL_SUFFIX, checkCompiledModel, compileModel, formatCompiledModel } from '../lambda/model/index.js';
+import { COMPILED_MODEL_SUFFIX, compileSidecar } from '../lambda/model/index.js';
 import { sha256Hex } from '../lambda/model/digest.js';
 import {
   ACCESS_LOG_RETENTION,
@@ -362,8 +362,7 @@ export class RideDurationStack extends Stack {
     const file = join(REPO_ROOT, DEFAULT_MODEL_FILE);
     const name = posix.basename(DEFAULT_MODEL_FILE);
     const pickle = readFileSync(file);
-    const compiled = new TextEncoder().encode(formatCompiledModel(compileModel(pickle)));
-    checkCompiledModel(pickle, compiled);
+    const compiled = compileSidecar(pickle).bytes;
     const deployment = new BucketDeployment(this, 'DefaultModel', {
       sources: [
         Source.asset(dirname(file), { exclude: ['*', `!${name}`] }),

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../lambda/aws-clients.js';
-import { COMPILED_MODEL_SUFFIX, ModelLoadError, compileModel, formatCompiledModel } from '../lambda/model/index.js';
+import { COMPILED_MODEL_SUFFIX, ModelLoadError, compileSidecar } from '../lambda/model/index.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LocalServicesError } from './errors.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './constants.js';
@@ -181,9 +181,9 @@ async function listFiles(directory: string): Promise<string[]> {
 }
 
 /** The sidecar of a pickle, or undefined when the model does not compile (a forest, our own JSON). */
-function compiledSidecar(bytes: Uint8Array): string | undefined {
+function compiledSidecar(bytes: Uint8Array): Uint8Array | undefined {
   try {
-    return formatCompiledModel(compileModel(bytes));
+    return compileSidecar(bytes).bytes;
   } catch (err) {
     if (err instanceof ModelLoadError) return undefined;
     throw err;

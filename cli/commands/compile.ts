@@ -6,7 +6,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 
-import { COMPILED_MODEL_SUFFIX, checkCompiledModel, compileModel, fetchModel, formatCompiledModel, parseModelLocation } from '../../lambda/model/index.js';
+import { COMPILED_MODEL_SUFFIX, compileSidecar, fetchModel, parseModelLocation } from '../../lambda/model/index.js';
 import { sha256Hex } from '../../lambda/model/digest.js';
 import { CliError } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
@@ -34,9 +34,7 @@ export async function runCompile(options: CompileOptions, io: CliIO): Promise<Co
   const where = parseModelLocation(resolveModelLocation(options.model));
   if (where.kind !== 'file') throw new CliError('compile reads a local pickle or MLflow folder; download an S3 model first', 2);
   const fetched = await fetchModel(where);
-  const compiled = compileModel(fetched.bytes);
-  const text = new TextEncoder().encode(formatCompiledModel(compiled));
-  const checked = checkCompiledModel(fetched.bytes, text);
+  const { bytes: text, model: compiled, checked } = compileSidecar(fetched.bytes);
   const output = options.output ?? `${fetched.uri}${COMPILED_MODEL_SUFFIX}`;
   const partial = `${output}.partial`;
   try {

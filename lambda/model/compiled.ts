@@ -188,6 +188,27 @@ export function checkCompiledModel(pickle: Uint8Array, sidecar: Uint8Array): Com
   return read;
 }
 
+/** A sidecar ready to be written beside its pickle. */
+export interface CompiledSidecar {
+  /** The file's bytes ({@link formatCompiledModel}). */
+  readonly bytes: Uint8Array;
+  readonly model: CompiledModel;
+  /** The sidecar as the loader reads it, checked against the pickle. */
+  readonly checked: CompiledMatch;
+}
+
+/**
+ * {@link compileModel}, {@link formatCompiledModel} and {@link checkCompiledModel} in one: what
+ * `ride-duration compile`, the stack and the local services write beside a pickle.
+ *
+ * @throws as those do: {@link UnsupportedModelError} for a model that does not compile
+ */
+export function compileSidecar(pickle: Uint8Array): CompiledSidecar {
+  const model = compileModel(pickle);
+  const bytes = new TextEncoder().encode(formatCompiledModel(model));
+  return { bytes, model, checked: checkCompiledModel(pickle, bytes) };
+}
+
 /** True when JSON model bytes are a sidecar rather than a model of their own. */
 export function isCompiledModel(json: unknown): boolean {
   return typeof json === 'object' && json !== null && (json as { format?: unknown }).format === COMPILED_MODEL_FORMAT;

@@ -36,8 +36,8 @@ export {
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
 export { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
 export type { FetchedModel, FetchedSidecar, ModelLocationParts, ModelSource, S3ObjectReader, S3ObjectResponse } from './locate.js';
-export { COMPILED_MODEL_FORMAT, checkCompiledModel, compileModel, formatCompiledModel } from './compiled.js';
-export type { CompiledModel, CompiledModelSource } from './compiled.js';
+export { COMPILED_MODEL_FORMAT, checkCompiledModel, compileModel, compileSidecar, formatCompiledModel } from './compiled.js';
+export type { CompiledModel, CompiledModelSource, CompiledSidecar } from './compiled.js';
 export { parseMlmodel } from './mlmodel.js';
 export type { MlflowModelInfo } from './mlmodel.js';
 export { NATIVE_MODEL_FORMAT } from './native-format.js';
