@@ -5,9 +5,9 @@
  * throttling as Kinesis does, and its SigV4 signature recomputed by the SDK's own signer from the
  * request as it arrived.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { recordingPeer } from '../support/peer.js';
 import { Sha256 } from '../support/sha256.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedKinesisWriter } from '../../lambda/signed-kinesis-writer.js';
@@ -33,20 +33,9 @@ afterAll(async () => {
 });
 
 /** A local HTTP peer: records each request (path, headers, body) and answers with `answer`. */
-async function peer(answer: (body: Record<string, unknown>, response: ServerResponse) => void) {
-  const seen: Array<{ path: string; headers: IncomingMessage['headers']; body: string }> = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      seen.push({ path: request.url ?? '', headers: request.headers, body });
-      answer(JSON.parse(body) as Record<string, unknown>, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+/** A local HTTP peer recording each request and answering its parsed JSON body with `answer`. */
+function peer(answer: (body: Record<string, unknown>, response: ServerResponse) => void) {
+  return recordingPeer((request, response) => answer(JSON.parse(request.text) as Record<string, unknown>, response));
 }
 
 function json(response: ServerResponse, status: number, value: unknown): void {
@@ -100,9 +89,9 @@ describe('SignedKinesisWriter', () => {
       const client = new SignedKinesisWriter({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: server.endpoint });
       const report = await putRecordsReliably(client, 'out', records(3), unbounded);
       expect(report).toMatchObject({ failures: [], calls: 3, retriedEntries: 2 });
-      const keys = server.seen.map((request) => (JSON.parse(request.body) as { Records: Array<{ PartitionKey: string; Data: string }> }).Records.map((r) => r.PartitionKey));
+      const keys = server.seen.map((request) => (JSON.parse(request.text) as { Records: Array<{ PartitionKey: string; Data: string }> }).Records.map((r) => r.PartitionKey));
       expect(keys).toEqual([['0', '1', '2'], ['1'], ['1']]);
-      const first = JSON.parse(server.seen[0]?.body ?? '{}') as { StreamName: string; Records: Array<{ Data: string }> };
+      const first = JSON.parse(server.seen[0]?.text ?? '{}') as { StreamName: string; Records: Array<{ Data: string }> };
       expect(first.StreamName).toBe('out');
       expect(Buffer.from(first.Records[0]?.Data ?? '', 'base64').toString('utf8')).toBe('{"ride_id":0,"é":"ü"}');
       expect(server.seen[0]?.headers['x-amz-target']).toBe('Kinesis_20131202.PutRecords');
@@ -160,7 +149,7 @@ describe('SignedKinesisWriter', () => {
       const resigned = await signer.sign(
         {
           method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: received.path, query: {},
-          headers: Object.fromEntries(signedHeaders.map((h) => [h, headers[h] ?? ''])), body: received.body,
+          headers: Object.fromEntries(signedHeaders.map((h) => [h, headers[h] ?? ''])), body: received.text,
         },
         { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
       );

@@ -5,8 +5,7 @@
  * against a real s3rver are in dead-letter.test.ts, with both writers.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_ATTEMPTS, SignedS3Client } from '../../lambda/signed-s3-client.js';
@@ -14,6 +13,7 @@ import { DEAD_LETTER_CONTENT_TYPE, deadLetterKey, deadLettersToJsonLines, MAX_WR
 import type { DeadLetter } from '../../lambda/sinks/types.js';
 import { sequenceNumber, TEST_SHARD_ID, TEST_STREAM_ARN } from '../support/events.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../support/services.js';
+import { recordingPeer } from '../support/peer.js';
 import { Sha256 } from '../support/sha256.js';
 
 const letters = (): DeadLetter[] => [
@@ -29,49 +29,13 @@ const letters = (): DeadLetter[] => [
   },
 ];
 
-interface Received {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Record<string, string>;
-  readonly body: Buffer;
-}
-
-/** A local HTTP peer: records each request (method, path, headers, body) and answers with `answer`. */
-async function peer(answer: (request: Received, response: ServerResponse) => void) {
-  const seen: Received[] = [];
-  const server = createServer((request: IncomingMessage, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const received = {
-        method: request.method ?? '',
-        path: request.url ?? '',
-        headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
-        body: Buffer.concat(chunks),
-      };
-      seen.push(received);
-      answer(received, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    seen,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 function s3Error(response: ServerResponse, status: number, code: string): void {
   response.writeHead(status, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code} says S3</Message><RequestId>r</RequestId></Error>`);
 }
 
 /** A peer answering the queued `status code` pairs in turn, then 200. */
 async function queuedPeer(answers: string[]) {
-  return peer((_request, response) => {
+  return recordingPeer((_request, response) => {
     const next = answers.shift();
     if (next === undefined) {
       response.writeHead(200, { etag: '"abc"' }).end();
@@ -90,7 +54,7 @@ afterEach(() => {
 
 describe('the signed PUT of the dead letters', () => {
   it('signs exactly what it sends: body hash, content type and length, and the SigV4 signature recomputed from the request as received', async () => {
-    const server = await peer((_request, response) => response.writeHead(200).end());
+    const server = await recordingPeer((_request, response) => response.writeHead(200).end());
     try {
       const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
       const client = new SignedS3Client({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
@@ -167,7 +131,7 @@ describe('the signed PUT of the dead letters', () => {
   });
 
   it('stops at the deadline the sink passes: a silent S3 is abandoned, and so are the retries of a throttling one', async () => {
-    const silent = await peer(() => undefined); // reads the request, never answers
+    const silent = await recordingPeer(() => undefined); // reads the request, never answers
     try {
       const client = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: silent.endpoint });
       const sink = new S3DeadLetterSink({ client, bucket: 'dlq', prefix: '' });
