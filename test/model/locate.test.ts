@@ -3,9 +3,6 @@
  * (s3rver in-process): plain objects, MLflow prefixes (course layout), missing pieces.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,7 +19,8 @@ import type { S3ObjectReader } from '../../lambda/model/index.js';
 import { sdkS3Reader } from '../../lambda/sdk-s3-reader.js';
 import { SignedS3Client } from '../../lambda/signed-s3-client.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION } from '../support/services.js';
-import { Sha256 } from '../support/sha256.js';
+import { recordingPeer, type ReceivedRequest } from '../support/peer.js';
+import { resignWithSdk } from '../support/sigv4.js';
 import type { RunningS3rver } from '../support/services.js';
 import { MODEL_CASES, repoRoot } from './support.js';
 
@@ -228,36 +226,24 @@ describe('the signed GET reader', () => {
 
   it('signs exactly what it sends: the SigV4 signature recomputed from the request as received matches', async () => {
     // s3rver does not verify v4 signatures, so the wire request is captured and signed again.
-    const received = await new Promise<{ path: string; headers: Record<string, string> }>((resolve, reject) => {
-      const server = createServer((request, response) => {
-        const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
-        response.writeHead(404).end();
-        server.close();
-        resolve({ path: request.url ?? '', headers });
-      });
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
-        const reader = new SignedS3Client({ region: 'eu-west-1', credentials, endpoint: `http://127.0.0.1:${port}` });
-        reader.getObject('bucket', 'odd keys/model (v2)+ü*!.bin').catch(() => undefined);
-      });
-      server.once('error', reject);
-    });
+    const server = await recordingPeer((_request, response) => response.writeHead(404).end());
+    let received: ReceivedRequest;
+    try {
+      const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+      const reader = new SignedS3Client({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
+      await reader.getObject('bucket', 'odd keys/model (v2)+ü*!.bin').catch(() => undefined);
+      received = server.seen[0]!;
+    } finally {
+      await server.close();
+    }
     expect(received.path).toBe('/bucket/odd%20keys/model%20%28v2%29%2B%C3%BC%2A%21.bin');
     expect(received.headers['x-amz-security-token']).toBe('token');
-    const { authorization, ...rest } = received.headers;
-    const date = received.headers['x-amz-date'] ?? '';
-    const signer = new SignatureV4({
-      service: 's3', region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
-      sha256: Sha256, uriEscapePath: false, applyChecksum: true,
-    });
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization ?? '')?.[1]?.split(';') ?? [];
-    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']));
-    const resigned = await signer.sign(
-      { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', path: received.path, query: {}, headers: Object.fromEntries(signedHeaders.map((h) => [h, rest[h] ?? ''])) },
-      { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
+    const { signedHeaders, authorization } = await resignWithSdk(
+      { method: 'GET', path: received.path, headers: received.headers },
+      { service: 's3', region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' }, s3: true },
     );
-    expect(authorization).toBe(resigned.headers.authorization);
+    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']));
+    expect(received.headers.authorization).toBe(authorization);
   });
 
   it('retries S3 5xx answers and throttling, then reads the object; gives up after its attempts with S3\'s code', async () => {
@@ -265,14 +251,14 @@ describe('the signed GET reader', () => {
     const paths: string[] = [];
     let answers = ['503 SlowDown', '500 InternalError'];
     const sidecarPaths: string[] = [];
-    const server = createServer((request, response) => {
-      if (request.url?.endsWith(COMPILED_MODEL_SUFFIX)) {
+    const server = await recordingPeer((request, response) => {
+      if (request.path.endsWith(COMPILED_MODEL_SUFFIX)) {
         // No sidecar here: S3's answer for a missing key, outside the queue of answers under test.
-        sidecarPaths.push(request.url);
+        sidecarPaths.push(request.path);
         response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>none</Message></Error>');
         return;
       }
-      paths.push(request.url ?? '');
+      paths.push(request.path);
       const next = answers.shift();
       if (next === undefined) {
         response.writeHead(200, { 'content-length': model.length, etag: '"abc"' }).end(model);
@@ -281,10 +267,8 @@ describe('the signed GET reader', () => {
       const [status, code] = next.split(' ');
       response.writeHead(Number(status), { 'content-type': 'application/xml' }).end(`<Error><Code>${code}</Code><Message>try later</Message></Error>`);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const { port } = server.address() as AddressInfo;
-      const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `http://127.0.0.1:${port}/prefix/` });
+      const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `${server.endpoint}/prefix/` });
       const { predictor, description } = await loadModel('s3://bkt/lin_reg.bin', { s3: reader });
       expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
       expect(description.s3ETag).toBe('"abc"');
@@ -296,7 +280,7 @@ describe('the signed GET reader', () => {
       await expect(loadModel('s3://bkt/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/bkt\/lin_reg\.bin: InternalError: try later/);
       expect(answers).toHaveLength(1); // MAX_ATTEMPTS = 3
     } finally {
-      server.close();
+      await server.close();
     }
   });
 
