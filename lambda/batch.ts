@@ -99,6 +99,71 @@ function errorFields(error: unknown): { errorCode: string; errorMessage: string 
     : { errorCode: 'UnknownError', errorMessage: String(error) };
 }
 
+
+/** A poison record, its place in the batch and why. */
+interface Poison {
+  readonly at: number;
+  readonly record: KinesisStreamRecord;
+  readonly why: { readonly kind: DeadLetterKind; readonly reason: string } | SchemaMismatch;
+}
+
+/** The batch's valid rides as columns: ride i came from `records[index[i]]`. */
+interface DecodedRides {
+  readonly count: number;
+  readonly index: Int32Array;
+  readonly pickups: Float64Array;
+  readonly dropoffs: Float64Array;
+  readonly distances: Float64Array;
+  readonly rideIds: RideId[];
+  /** Records that are not ride events, in input order. */
+  readonly poison: Poison[];
+}
+
+function decodeRides(records: readonly KinesisStreamRecord[]): DecodedRides {
+  const length = records.length;
+  const index = new Int32Array(length);
+  const pickups = new Float64Array(length);
+  const dropoffs = new Float64Array(length);
+  const distances = new Float64Array(length);
+  const rideIds: RideId[] = [];
+  const poison: Poison[] = [];
+  const ride = createRideSlot();
+  let count = 0;
+  for (let at = 0; at < length; at++) {
+    const record = records[at]!;
+    const rejection = decodeRideInto(record.kinesis.data, ride);
+    if (rejection !== undefined) {
+      poison.push({ at, record, why: rejection });
+      continue;
+    }
+    index[count] = at;
+    pickups[count] = ride.PULocationID;
+    dropoffs[count] = ride.DOLocationID;
+    distances[count] = ride.trip_distance;
+    rideIds.push(ride.ride_id);
+    count++;
+  }
+  return { count, index, pickups, dropoffs, distances, rideIds, poison };
+}
+
+/** Ride i's predicted duration at i: the features of `rideFeatures()`, straight from the columns. */
+function scoreRides(predictor: Predictor, rides: DecodedRides): Float64Array {
+  const { count, pickups, dropoffs, distances } = rides;
+  const scores = new Float64Array(count);
+  if (typeof predictor.predictRide === 'function') {
+    for (let i = 0; i < count; i++) scores[i] = predictor.predictRide(puDo(pickups[i]!, dropoffs[i]!), distances[i]!);
+    return scores;
+  }
+  // One row object refilled per ride: predictOne keeps no reference to it.
+  const row = { PU_DO: '', trip_distance: 0 };
+  for (let i = 0; i < count; i++) {
+    row.PU_DO = puDo(pickups[i]!, dropoffs[i]!);
+    row.trip_distance = distances[i]!;
+    scores[i] = predictor.predictOne(row);
+  }
+  return scores;
+}
+
 /**
  * Processes one batch of Kinesis records.
  *
@@ -128,40 +193,31 @@ export async function processBatch(
   const rideIds: RideId[] = [];
   const durations = new Float64Array(records.length);
   const outputs = new OutputBatch(output === undefined ? 1 : records.length);
-  // Poison in input order, made into dead letters after the pass: a schema failure is put into
-  // words by zod (ride/validation.ts), loaded only when a batch has one.
-  const poison: Array<{ readonly record: KinesisStreamRecord; readonly why: { readonly kind: DeadLetterKind; readonly reason: string } | SchemaMismatch }> = [];
   const outputSequence: string[] = [];
+  const rides = decodeRides(records);
+  // Poison in input order, made into dead letters after the passes: a schema failure is put into
+  // words by zod (ride/validation.ts), loaded only when a batch has one.
+  const poison = rides.poison;
 
-  // One pass; per valid record nothing is allocated but a numeric id's text (the partition key): the
-  // common record is decoded into `ride` without allocating (ride/fast-path.ts), the feature row is
-  // one object refilled per record with a cached PU_DO string (ride/features.ts), and its output JSON
-  // is encoded straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
-  const ride = createRideSlot();
-  const row = { PU_DO: '', trip_distance: 0 };
-  const byRide = typeof predictor.predictRide === 'function';
-  for (const record of records) {
-    const rejection = decodeRideInto(record.kinesis.data, ride);
-    if (rejection !== undefined) {
-      poison.push({ record, why: rejection });
-      continue;
-    }
-    // The features of rideFeatures(), straight from the slot; a predictor without predictRide gets
-    // them as one row object refilled per record (predictOne keeps no reference to it).
-    const pair = puDo(ride.PULocationID, ride.DOLocationID);
-    let duration: number;
-    if (byRide) {
-      duration = predictor.predictRide!(pair, ride.trip_distance);
-    } else {
-      row.PU_DO = pair;
-      row.trip_distance = ride.trip_distance;
-      duration = predictor.predictOne(row);
-    }
+  // Three tight passes over typed columns (decode above, then score, then encode) rather than one
+  // loop doing all three per record: each loop is small enough for the JIT to inline all of its
+  // callees, and it keeps fewer tables warm at a time. Measured on 10,000 course records: 29 % less
+  // time than the single loop (BENCHMARKS.md). Per valid record nothing is allocated but a numeric
+  // id's text (the partition key): the decode fills the columns without allocating
+  // (ride/fast-path.ts), PU_DO strings are cached (ride/features.ts), and the output JSON is encoded
+  // straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
+  const scores = scoreRides(predictor, rides);
+
+  let predictionPoison = false;
+  for (let i = 0; i < rides.count; i++) {
+    const duration = scores[i]!;
+    const record = records[rides.index[i]!]!;
     if (!Number.isFinite(duration)) {
-      poison.push({ record, why: { kind: 'prediction', reason: `prediction: the model returned ${duration} for this ride` } });
+      poison.push({ at: rides.index[i]!, record, why: { kind: 'prediction', reason: `prediction: the model returned ${duration} for this ride` } });
+      predictionPoison = true;
       continue;
     }
-    const rideId = ride.ride_id;
+    const rideId = rides.rideIds[i]!;
     durations[rideIds.length] = duration;
     rideIds.push(rideId);
     if (output !== undefined) {
@@ -169,6 +225,7 @@ export async function processBatch(
       outputSequence.push(record.kinesis.sequenceNumber);
     }
   }
+  if (predictionPoison) poison.sort((a, b) => a.at - b.at);
 
   const explain = poison.some(({ why }) => why instanceof SchemaMismatch) ? (await import('./ride/validation.js')).explainMismatch : undefined;
   const letters = poison.map(({ record, why }) =>

@@ -118,6 +118,32 @@ describe('processBatch', () => {
     expect(outcome.deadLetters.map((l) => [l.kind, l.reason])).toEqual([['prediction', 'prediction: the model returned NaN for this ride']]);
   });
 
+  it('dead-letters in input order when a ride the model cannot score sits between undecodable records', async () => {
+    // Decoding and scoring are separate passes over the batch: the letters must still come in input order.
+    const predictor: Predictor = {
+      predictOne: (row) => (row.trip_distance === 999 ? Number.POSITIVE_INFINITY : model.predictor.predictOne(row)),
+      predict: (rows) => model.predictor.predict(rows),
+    };
+    const output = new MemoryOutputSink();
+    const outcome = await processBatch(
+      [
+        kinesisRecord({ data: 'not base64!' }, 0),
+        kinesisRecord({ json: ride(1) }, 1),
+        kinesisRecord({ json: ride(2, 1, 1, 999) }, 2),
+        kinesisRecord({ json: ride(3) }, 3),
+        kinesisRecord({ text: '{"ride": ' }, 4),
+      ],
+      { predictor, version: 'v1', output, deadLetters: new MemoryDeadLetterSink() },
+    );
+    expectBalanced(outcome);
+    expect(outcome.deadLetters.map((l) => [l.sequenceNumber, l.kind])).toEqual([
+      [sequenceNumber(0), 'base64'],
+      [sequenceNumber(2), 'prediction'],
+      [sequenceNumber(4), 'json'],
+    ]);
+    expect(output.records.map((r) => r.partitionKey)).toEqual(['1', '3']);
+  });
+
   it('takes the general path for unusual but valid records', async () => {
     const records = [
       kinesisRecord({ text: '{"ride_id": "x-1", "ride": {"trip_distance": 2.5e0, "DOLocationID": 205.0, "PULocationID": 130, "vendor": "é"}, "__proto__": {"a": 1}}' }, 0),
