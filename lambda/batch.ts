@@ -193,8 +193,9 @@ export async function processBatch(
   const rideIds: RideId[] = [];
   const durations = new Float64Array(records.length);
   const outputs = new OutputBatch(output === undefined ? 1 : records.length);
-  const outputSequence: string[] = [];
   const rides = decodeRides(records);
+  // Output record i came from records[outputFrom[i]]: sequence numbers are looked up only for failures.
+  const outputFrom = new Int32Array(rides.count);
   // Poison in input order, made into dead letters after the passes: a schema failure is put into
   // words by zod (ride/validation.ts), loaded only when a batch has one.
   const poison = rides.poison;
@@ -211,9 +212,9 @@ export async function processBatch(
   let predictionPoison = false;
   for (let i = 0; i < rides.count; i++) {
     const duration = scores[i]!;
-    const record = records[rides.index[i]!]!;
+    const at = rides.index[i]!;
     if (!Number.isFinite(duration)) {
-      poison.push({ at: rides.index[i]!, record, why: { kind: 'prediction', reason: `prediction: the model returned ${duration} for this ride` } });
+      poison.push({ at, record: records[at]!, why: { kind: 'prediction', reason: `prediction: the model returned ${duration} for this ride` } });
       predictionPoison = true;
       continue;
     }
@@ -221,8 +222,8 @@ export async function processBatch(
     durations[rideIds.length] = duration;
     rideIds.push(rideId);
     if (output !== undefined) {
+      outputFrom[outputs.length] = at;
       outputs.addEncoded(encoder, rideId, duration, typeof rideId === 'number' ? String(rideId) : rideId);
-      outputSequence.push(record.kinesis.sequenceNumber);
     }
   }
   if (predictionPoison) poison.sort((a, b) => a.at - b.at);
@@ -261,7 +262,7 @@ export async function processBatch(
       if (failed.has(failure.index)) continue;
       failed.add(failure.index);
       failures.push({
-        sequenceNumber: outputSequence[failure.index]!,
+        sequenceNumber: records[outputFrom[failure.index]!]!.kinesis.sequenceNumber,
         stage: 'output',
         errorCode: failure.errorCode,
         errorMessage: failure.errorMessage,
