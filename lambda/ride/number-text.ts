@@ -106,7 +106,8 @@ function shortestDigits(x: number): number {
       a++;
       b -= 1e8;
     }
-    if (a < 1e8 || a >= 1e9 || b % 10 === 0) return -1; // not 17 significant digits: not the case derived here
+    // b < 10^8 is an integer: `| 0` makes the remainder an integer one, not a call to fmod.
+    if (a < 1e8 || a >= 1e9 || (b | 0) % 10 === 0) return -1; // not 17 significant digits: not the case derived here
     fillSmallDigits(a, 0, 9);
     fillSmallDigits(b, 9, 8);
     return 17 * 32 + e + 1;
@@ -138,11 +139,10 @@ function shortestDigits(x: number): number {
   let count = c >= POW10[n]! ? n + 1 : c >= POW10[n - 1]! ? n : n - 1;
   const integerDigits = count - (n - 1 - e);
   if (integerDigits < 1) return -1; // not reached for x ≥ 1
-  while (c % 10 === 0) {
-    c /= 10;
-    count--;
-  }
   fillDigits(c, 0, count);
+  // Trailing zeros dropped from the digits (c ≥ 1 has a nonzero one): `c % 10` on a double above
+  // 2^31 is a call to fmod per test.
+  while (digits[count - 1] === 0x30) count--;
   return count * 32 + integerDigits;
 }
 
