@@ -27,7 +27,6 @@ const NONE = -1;
 /** The arithmetic cannot settle this digit count exactly (two candidates, or one above 2^53). */
 const UNDECIDED = -2;
 
-const digits = new Uint8Array(17);
 
 /**
  * The only n-digit candidate that round-trips to `x` (10^e ≤ x < 10^(e+1)), or NONE / UNDECIDED.
@@ -49,33 +48,38 @@ function candidate(x: number, n: number, e: number): number {
   return found;
 }
 
-/** Writes the `count` decimal digits of `value` (an integer below 2^31) into `digits` from `start`. */
-function fillSmallDigits(value: number, start: number, count: number): void {
+/**
+ * Writes digits `first .. first + count - 1` of a number's text (counted from its most significant
+ * digit), the `count` decimal digits of `value` (an integer below 2^31), into `target`: digit j at
+ * `offset + j`, or one further right from `point` on, where the decimal point goes. Why straight
+ * into the output: a buffer of digits copied over after was a third of writing a duration.
+ */
+function putSmallDigits(target: Uint8Array, offset: number, value: number, first: number, count: number, point: number): void {
   let rest = value | 0;
-  for (let i = start + count - 1; i >= start; i--) {
+  for (let j = first + count - 1; j >= first; j--) {
     const quotient = (rest / 10) | 0;
-    digits[i] = 0x30 + rest - quotient * 10;
+    target[offset + j + (j >= point ? 1 : 0)] = 0x30 + rest - quotient * 10;
     rest = quotient;
   }
 }
 
-/** Writes the `count` decimal digits of the integer `value` (< 2^53) into `digits` from `start`. */
-function fillDigits(value: number, start: number, count: number): void {
+/** {@link putSmallDigits} of the integer `value` (< 2^53), digits 0 .. count - 1. */
+function putDigits(target: Uint8Array, offset: number, value: number, count: number, point: number): void {
   if (count <= 9) {
-    fillSmallDigits(value, start, count);
+    putSmallDigits(target, offset, value, 0, count, point);
     return;
   }
   // value = high·10^8 + low, both exact: value / 10^8 cannot round up to the next integer below 2^53.
   const high = Math.floor(value / 1e8);
-  fillSmallDigits(high, start, count - 8);
-  fillSmallDigits(value - high * 1e8, start + count - 8, 8);
+  putSmallDigits(target, offset, high, 0, count - 8, point);
+  putSmallDigits(target, offset, value - high * 1e8, count - 8, 8, point);
 }
 
 /**
- * Fills `digits` with the shortest round-trip digits of `x` (1 ≤ x < 10^15) and returns
- * `count * 32 + integerDigits`, or -1 when this cannot decide exactly.
+ * Writes the shortest round-trip text of `x` (1 ≤ x < 10^15) into `target` at `offset` and returns
+ * the offset after it, or -1 (having written nothing) when this cannot decide exactly.
  */
-function shortestDigits(x: number): number {
+function writeShortest(target: Uint8Array, offset: number, x: number): number {
   let e = 0; // x < 10^15: a few exact comparisons (durations: one or two) beat Math.log10 plus its correction
   while (x >= POW10[e + 1]!) e++;
 
@@ -108,9 +112,11 @@ function shortestDigits(x: number): number {
     }
     // b < 10^8 is an integer: `| 0` makes the remainder an integer one, not a call to fmod.
     if (a < 1e8 || a >= 1e9 || (b | 0) % 10 === 0) return -1; // not 17 significant digits: not the case derived here
-    fillSmallDigits(a, 0, 9);
-    fillSmallDigits(b, 9, 8);
-    return 17 * 32 + e + 1;
+    // e + 1 ≤ 15 integer digits of 17, the last one nonzero: a point and nothing to trim.
+    putSmallDigits(target, offset, a, 0, 9, e + 1);
+    putSmallDigits(target, offset, b, 9, 8, e + 1);
+    target[offset + e + 1] = 0x2e; // .
+    return offset + 18;
   }
   let n = 16;
   // Bisection for the fewest digits: `n` round-trips (candidate c), fewer than `low` do not. Most
@@ -136,14 +142,22 @@ function shortestDigits(x: number): number {
     }
   }
   // c = x·10^(n-1-e) rounded has n digits, or n + 1 when x just below a power of ten rounds up to it.
-  let count = c >= POW10[n]! ? n + 1 : c >= POW10[n - 1]! ? n : n - 1;
+  const count = c >= POW10[n]! ? n + 1 : c >= POW10[n - 1]! ? n : n - 1;
   const integerDigits = count - (n - 1 - e);
   if (integerDigits < 1) return -1; // not reached for x ≥ 1
-  fillDigits(c, 0, count);
-  // Trailing zeros dropped from the digits (c ≥ 1 has a nonzero one): `c % 10` on a double above
-  // 2^31 is a call to fmod per test.
-  while (digits[count - 1] === 0x30) count--;
-  return count * 32 + integerDigits;
+  putDigits(target, offset, c, count, integerDigits);
+  if (count <= integerDigits) {
+    // An integer: its zeros beyond c's digits, no point.
+    for (let j = count; j < integerDigits; j++) target[offset + j] = 0x30;
+    return offset + integerDigits;
+  }
+  target[offset + integerDigits] = 0x2e; // .
+  // Trailing zeros of the fraction dropped, and the point with them if nothing is left: read back
+  // from the text, since `c % 10` on a double above 2^31 is a call to fmod per test.
+  let end = offset + count + 1;
+  while (target[end - 1] === 0x30) end--;
+  if (target[end - 1] === 0x2e) end--;
+  return end;
 }
 
 /**
@@ -182,19 +196,9 @@ export function writeNumberText(target: Uint8Array, offset: number, x: number): 
   const magnitude = Math.abs(x);
   // NaN, ±Infinity, 0 and -0 fail this test and take JSON.stringify, as do the exponent forms.
   if (!(magnitude >= 1 && magnitude < 1e15)) return writeAscii(target, offset, JSON.stringify(x));
-  const shape = shortestDigits(magnitude);
-  if (shape < 0) return writeAscii(target, offset, JSON.stringify(x));
-  const count = shape >> 5;
-  const integerDigits = shape & 31;
-  let at = offset;
-  if (x < 0) target[at++] = 0x2d; // -
-  if (count <= integerDigits) {
-    for (let i = 0; i < count; i++) target[at++] = digits[i]!;
-    for (let i = count; i < integerDigits; i++) target[at++] = 0x30;
-    return at;
-  }
-  for (let i = 0; i < integerDigits; i++) target[at++] = digits[i]!;
-  target[at++] = 0x2e; // .
-  for (let i = integerDigits; i < count; i++) target[at++] = digits[i]!;
-  return at;
+  const at = x < 0 ? offset + 1 : offset;
+  const end = writeShortest(target, at, magnitude);
+  if (end < 0) return writeAscii(target, offset, JSON.stringify(x));
+  if (x < 0) target[offset] = 0x2d; // -
+  return end;
 }
