@@ -2,7 +2,8 @@
  * The configured model, loaded through the model runtime (`lambda/model`).
  */
 import { ConfigError, ENV, type HandlerConfig } from './config.js';
-import { loadFetchedModel, loadModel, parseModelLocation } from './model/index.js';
+import { loadFetchedModel, loadModel } from './model/load.js';
+import { parseModelLocation } from './model/locate.js';
 import type { FetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 

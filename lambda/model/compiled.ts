@@ -13,18 +13,11 @@
  * Only DictVectorizer + linear models compile (LinearRegression, Ridge, Lasso, ElasticNet): a tree
  * ensemble is read from its pickle.
  *
- * @example
- * ```ts
- * const compiled = compileModel(readFileSync('lin_reg.bin'));
- * writeFileSync('lin_reg.bin.compiled.json', formatCompiledModel(compiled)); // COMPILED_MODEL_SUFFIX
- * ```
+ * This file is the format and its reader, which a cold start runs; `compile.ts` writes sidecars
+ * (it runs the pickle reader, which the reader here must not load).
  */
-import { sha256Hex } from './digest.js';
-import { UnsupportedModelError } from './errors.js';
+import { LITTLE_ENDIAN_HOST } from './endian.js';
 import { linearFrom, type LinearParts } from './native.js';
-import { LITTLE_ENDIAN_HOST, unpickle } from './pickle/index.js';
-import type { PickleLimits } from './pickle/index.js';
-import { LinearModel, VectorizedPredictor, toPredictor } from './sklearn/index.js';
 
 export const COMPILED_MODEL_FORMAT = 'ride-duration-compiled/v1';
 
@@ -57,7 +50,8 @@ export interface CompiledModel {
   readonly intercept: number;
 }
 
-const NAME_SEPARATOR = '\n';
+/** Between two feature names in {@link CompiledModel.featureNames}. */
+export const NAME_SEPARATOR = '\n';
 /**
  * `text` decoded as strict base64, or undefined. Node's decoder skips characters outside the
  * alphabet (and an early "="), which always leaves fewer bytes than the text's length promises, so
@@ -72,58 +66,11 @@ function strictBase64(text: string): Buffer | undefined {
   return bytes.length === (text.length / 4) * 3 - padding ? bytes : undefined;
 }
 
-function float64Bytes(values: Float64Array): Buffer {
-  if (LITTLE_ENDIAN_HOST) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-  const out = Buffer.alloc(values.length * 8);
-  for (let i = 0; i < values.length; i++) out.writeDoubleLE(values[i] as number, i * 8);
-  return out;
-}
-
 function float64FromBytes(bytes: Uint8Array): Float64Array {
   // A copy (`Buffer#slice` would be a view, of a pooled buffer perhaps): aligned, and exactly these bytes.
   if (LITTLE_ENDIAN_HOST) return new Float64Array(new Uint8Array(bytes).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return Float64Array.from({ length: bytes.length / 8 }, (_, i) => view.getFloat64(i * 8, true));
-}
-
-/**
- * Compiles a pickled DictVectorizer + linear model. Coefficients are stored as their float64 bits,
- * so the sidecar scores bit for bit as the pickle does.
- *
- * @throws {UnsupportedModelError} when the pickle holds a model that does not compile (a tree
- *   ensemble, a feature name with a line break)
- * @throws the pickle reader's errors when the bytes are not a model at all
- */
-export function compileModel(pickle: Uint8Array, options: { readonly limits?: Partial<PickleLimits> } = {}): CompiledModel {
-  const model = toPredictor(unpickle(pickle, options.limits ? { limits: options.limits } : {}));
-  const { predictor } = model;
-  if (!(predictor instanceof VectorizedPredictor) || !(predictor.regressor instanceof LinearModel)) {
-    throw new UnsupportedModelError(`${model.regressor} does not compile: only DictVectorizer + linear models do (a tree ensemble is read from its pickle)`);
-  }
-  const { vectorizer, regressor } = predictor;
-  const names = vectorizer.featureNames();
-  if (names.some((name) => name.includes(NAME_SEPARATOR))) {
-    throw new UnsupportedModelError('a feature name holds a line break, which the compiled format cannot store; the pickle is read instead');
-  }
-  return {
-    format: COMPILED_MODEL_FORMAT,
-    source: {
-      sha256: sha256Hex(pickle),
-      bytes: pickle.length,
-      layout: model.layout,
-      ...(model.sklearnVersion !== undefined ? { sklearnVersion: model.sklearnVersion } : {}),
-    },
-    regressor: regressor.name,
-    featureNames: names.join(NAME_SEPARATOR),
-    separator: vectorizer.separator,
-    coef: float64Bytes(regressor.coef).toString('base64'),
-    intercept: regressor.intercept,
-  };
-}
-
-/** The sidecar's file contents: one line of JSON, the same bytes for the same pickle. */
-export function formatCompiledModel(model: CompiledModel): string {
-  return `${JSON.stringify(model)}\n`;
 }
 
 /** A sidecar that matched its pickle: the model, ready to score, and what the pickle said about itself. */
@@ -168,55 +115,6 @@ export function readCompiledModel(bytes: Uint8Array, pickle: { readonly sha256: 
   } catch (err) {
     return { rejected: (err as Error).message };
   }
-}
-
-/**
- * Holds a sidecar to its pickle: scores one row per feature (each one-hot feature alone, each numeric
- * feature at 1.5) and an empty row with both, and throws unless every score is bit-identical. Every
- * coefficient and the intercept enter some score, so a sidecar that passes is the pickle's model.
- *
- * @returns the sidecar's model, as the loader reads it
- * @throws {UnsupportedModelError} when the sidecar does not match its pickle or any score differs
- */
-export function checkCompiledModel(pickle: Uint8Array, sidecar: Uint8Array): CompiledMatch {
-  const expected = toPredictor(unpickle(pickle)).predictor;
-  const read = readCompiledModel(sidecar, { sha256: sha256Hex(pickle), bytes: pickle.length });
-  if ('rejected' in read) throw new UnsupportedModelError(`the compiled model does not stand in for its pickle: ${read.rejected}`);
-  if (!(expected instanceof VectorizedPredictor)) throw new UnsupportedModelError('the pickle is not a DictVectorizer model');
-  // The rows come from the pickle's own vocabulary, so a feature the sidecar lost is scored too.
-  const { separator } = expected.vectorizer;
-  const rows: Array<Record<string, string | number>> = [{}];
-  for (const name of expected.vectorizer.featureNames()) {
-    const at = name.indexOf(separator);
-    rows.push(at < 0 ? { [name]: 1.5 } : { [name.slice(0, at)]: name.slice(at + separator.length) });
-  }
-  for (const row of rows) {
-    const want = expected.predictOne(row);
-    const got = read.predictor.predictOne(row);
-    if (!Object.is(want, got)) throw new UnsupportedModelError(`the compiled model scores ${JSON.stringify(row)} as ${got}, its pickle as ${want}`);
-  }
-  return read;
-}
-
-/** A sidecar ready to be written beside its pickle. */
-export interface CompiledSidecar {
-  /** The file's bytes ({@link formatCompiledModel}). */
-  readonly bytes: Uint8Array;
-  readonly model: CompiledModel;
-  /** The sidecar as the loader reads it, checked against the pickle. */
-  readonly checked: CompiledMatch;
-}
-
-/**
- * {@link compileModel}, {@link formatCompiledModel} and {@link checkCompiledModel} in one: what
- * `ride-duration compile`, the stack and the local services write beside a pickle.
- *
- * @throws as those do: {@link UnsupportedModelError} for a model that does not compile
- */
-export function compileSidecar(pickle: Uint8Array): CompiledSidecar {
-  const model = compileModel(pickle);
-  const bytes = new TextEncoder().encode(formatCompiledModel(model));
-  return { bytes, model, checked: checkCompiledModel(pickle, bytes) };
 }
 
 /** True when JSON model bytes are a sidecar rather than a model of their own. */

@@ -12,17 +12,10 @@
  * description.version; // 'sha256:b51a38fd7db9'
  * ```
  */
-import { isCompiledModel, readCompiledModel, type CompiledMatch } from './compiled.js';
-import { sha256Hex } from './digest.js';
-import { ModelIntegrityError, ModelLoadError, UnsupportedModelError } from './errors.js';
-import { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, parseModelLocation } from './locate.js';
-import type { FetchedModel, FetchedSidecar, ModelSource, S3ObjectReader } from './locate.js';
-import type { MlflowModelInfo } from './mlmodel.js';
-import { nativeToPredictor } from './native.js';
-import { unpickle } from './pickle/index.js';
-import type { PickleLimits } from './pickle/index.js';
-import { toPredictor } from './sklearn/index.js';
-import type { LoadedModel, ModelDescription } from './types.js';
+import { ModelLoadError } from './errors.js';
+import { prepareModel, type ModelBytesMeta } from './load.js';
+import { readPickleModel } from './pickle-model.js';
+import type { LoadedModel } from './types.js';
 
 export type { FeatureDict, LoadedModel, ModelDescription, Predictor } from './types.js';
 export {
@@ -36,77 +29,22 @@ export {
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
 export { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
 export type { FetchedModel, FetchedSidecar, ModelLocationParts, ModelSource, S3ObjectReader, S3ObjectResponse } from './locate.js';
-export { COMPILED_MODEL_FORMAT, checkCompiledModel, compileModel, compileSidecar, formatCompiledModel } from './compiled.js';
-export type { CompiledModel, CompiledModelSource, CompiledSidecar } from './compiled.js';
+export { COMPILED_MODEL_FORMAT } from './compiled.js';
+export type { CompiledModel, CompiledModelSource } from './compiled.js';
+export { checkCompiledModel, compileModel, compileSidecar, formatCompiledModel } from './compile.js';
+export type { CompiledSidecar } from './compile.js';
+export { loadFetchedModel, loadModel, prepareModel } from './load.js';
+export type { LoadModelOptions, ModelBytesMeta, PickledModel, PickleReader, PreparedModel } from './load.js';
+export { readPickleModel } from './pickle-model.js';
 export { parseMlmodel } from './mlmodel.js';
 export type { MlflowModelInfo } from './mlmodel.js';
 export { NATIVE_MODEL_FORMAT } from './native-format.js';
 export type { NativeLinearModel } from './native-format.js';
 
-export interface LoadModelOptions {
-  /** Reads `s3://` sources: `sdkS3Reader(s3Client)` or the function's signed reader (`lambda/signed-s3-client.ts`). */
-  readonly s3?: S3ObjectReader;
-  /** Expected sha256 (hex) of the model bytes (`MODEL_SHA256`); a mismatch fails the load. */
-  readonly expectedSha256?: string;
-  /**
-   * Expected sha256 (hex) of the pickle's compiled sidecar (`MODEL_COMPILED_SHA256`). A sidecar with
-   * other bytes is ignored (the pickle is read instead); while `expectedSha256` pins the pickle, a
-   * sidecar is used only when this pins it too.
-   */
-  readonly expectedCompiledSha256?: string;
-  /** Overrides of the pickle reader's resource limits. */
-  readonly limits?: Partial<PickleLimits>;
-}
-
-/** What is known about model bytes besides the bytes themselves. */
-export interface ModelBytesMeta {
-  /** Path or URI the bytes came from. */
-  readonly source: string;
-  readonly mlflow?: MlflowModelInfo;
-  readonly s3VersionId?: string;
-  readonly s3ETag?: string;
-  readonly expectedSha256?: string;
-  /** The pickle's compiled sidecar, as fetched next to it. */
-  readonly compiled?: FetchedSidecar;
-  readonly expectedCompiledSha256?: string;
-  readonly limits?: Partial<PickleLimits>;
-}
-
-const PICKLE_PROTO = 0x80;
 
 /**
- * Loads a model from a local path or S3 (object, or MLflow folder/prefix).
- *
- * @throws {ModelLoadError} (a subclass naming the cause) when the model cannot be fetched, verified or read
- */
-export async function loadModel(source: ModelSource | string, options: LoadModelOptions = {}): Promise<LoadedModel> {
-  const where = typeof source === 'string' ? parseModelLocation(source) : source;
-  return loadFetchedModel(await fetchModel(where, options.s3 ? { s3: options.s3 } : {}), where, options);
-}
-
-/**
- * Reads a model that {@link fetchModel} already fetched from `where` (the handler starts the
- * download before the model runtime's own code is loaded).
- *
- * @throws {ModelLoadError} when the bytes cannot be verified or read
- */
-export function loadFetchedModel(fetched: FetchedModel, where: ModelSource, options: Omit<LoadModelOptions, 's3'> = {}): LoadedModel {
-  return loadModelFromBytes(fetched.bytes, {
-    source: fetched.mlflow ? formatModelSource(where) : fetched.uri,
-    ...(fetched.mlflow ? { mlflow: fetched.mlflow } : {}),
-    ...(fetched.s3VersionId ? { s3VersionId: fetched.s3VersionId } : {}),
-    ...(fetched.s3ETag ? { s3ETag: fetched.s3ETag } : {}),
-    ...(fetched.compiled ? { compiled: fetched.compiled } : {}),
-    ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}),
-    ...(options.expectedCompiledSha256 ? { expectedCompiledSha256: options.expectedCompiledSha256 } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
-  });
-}
-
-/**
- * Reads model bytes already in memory: a pickle (first byte 0x80, protocol 2–5) or our JSON artifact.
- * A pickle's compiled sidecar in `meta.compiled` stands in for the pickle when it was compiled from
- * exactly these bytes (see `compiled.ts`); the description says whether it did, and if not, why.
+ * Reads model bytes already in memory (see {@link prepareModel}), with the pickle reader loaded
+ * statically: for the CLI and tests, which read pickles anyway.
  *
  * @example
  * ```ts
@@ -114,83 +52,8 @@ export function loadFetchedModel(fetched: FetchedModel, where: ModelSource, opti
  * ```
  */
 export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): LoadedModel {
-  const sha256 = sha256Hex(bytes);
-  if (meta.expectedSha256 !== undefined) {
-    const expected = meta.expectedSha256.trim().toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(expected)) throw new ModelIntegrityError(`expected sha256 ${JSON.stringify(meta.expectedSha256)} is not 64 hex digits`);
-    if (expected !== sha256) throw new ModelIntegrityError(`model ${meta.source} has sha256 ${sha256}, expected ${expected}`);
-  }
-  const common = {
-    version: meta.mlflow?.runId ?? `sha256:${sha256.slice(0, 12)}`,
-    source: meta.source,
-    sha256,
-    ...(meta.s3VersionId ? { s3VersionId: meta.s3VersionId } : {}),
-    ...(meta.s3ETag ? { s3ETag: meta.s3ETag } : {}),
-  };
-  if (bytes[0] === PICKLE_PROTO) {
-    const sidecar = meta.compiled === undefined ? undefined : compiledStandIn(meta.compiled, { sha256, bytes: bytes.length }, meta);
-    const model = sidecar?.match ?? toPredictor(unpickle(bytes, meta.limits ? { limits: meta.limits } : {}));
-    const sklearnVersion = meta.mlflow?.sklearnVersion ?? model.sklearnVersion;
-    const description: ModelDescription = {
-      format: meta.mlflow ? 'mlflow' : model.layout,
-      regressor: model.regressor,
-      featureCount: model.featureCount,
-      ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
-      ...common,
-      ...(sidecar ? { compiled: sidecar.note } : {}),
-    };
-    return { predictor: model.predictor, description };
-  }
-  if (firstNonSpace(bytes) === 0x7b /* { */) {
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch (cause) {
-      throw new UnsupportedModelError(`model ${meta.source} looks like JSON but does not parse: ${(cause as Error).message}`, { cause });
-    }
-    if (isCompiledModel(json)) {
-      throw new UnsupportedModelError(
-        `model ${meta.source} is the compiled sidecar of a pickle, not a model of its own: point the location at the pickle it was compiled from (its name without ${COMPILED_MODEL_SUFFIX})`,
-      );
-    }
-    const model = nativeToPredictor(json);
-    return {
-      predictor: model.predictor,
-      description: { format: 'native', regressor: model.regressor, featureCount: model.featureCount, ...common },
-    };
-  }
-  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  throw new UnsupportedModelError(
-    `model ${meta.source} is neither a pickle of protocol >= 2 (first byte 0x80) nor our JSON artifact (starts with ${head || 'nothing'})`,
-  );
-}
-
-/** A sidecar's verdict: the model when it may stand in for the pickle, and the note for the description. */
-interface SidecarVerdict {
-  readonly match?: CompiledMatch;
-  readonly note: NonNullable<ModelDescription['compiled']>;
-}
-
-function compiledStandIn(sidecar: FetchedSidecar, pickle: { readonly sha256: string; readonly bytes: number }, meta: ModelBytesMeta): SidecarVerdict {
-  const { uri } = sidecar;
-  const ignored = (reason: string): SidecarVerdict => ({ note: { uri, used: false, reason } });
-  if (sidecar.bytes === undefined) return ignored(`unreadable: ${sidecar.problem ?? 'no bytes'}`);
-  const pin = meta.expectedCompiledSha256?.trim().toLowerCase();
-  if (pin === undefined && meta.expectedSha256 !== undefined) {
-    return ignored('MODEL_SHA256 pins the pickle, and no MODEL_COMPILED_SHA256 pins the sidecar');
-  }
-  if (pin !== undefined) {
-    const actual = sha256Hex(sidecar.bytes);
-    if (actual !== pin) return ignored(`its sha256 ${actual} is not the expected ${pin}`);
-  }
-  const read = readCompiledModel(sidecar.bytes, pickle);
-  if ('rejected' in read) return ignored(read.rejected);
-  return { match: read, note: { uri, used: true } };
-}
-
-function firstNonSpace(bytes: Uint8Array): number | undefined {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return b;
-  return undefined;
+  const prepared = prepareModel(bytes, meta);
+  return 'loaded' in prepared ? prepared.loaded : prepared.pickle(readPickleModel);
 }
 
 /** Type guard for errors of this module. */

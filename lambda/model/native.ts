@@ -5,7 +5,9 @@
 import { UnsupportedModelError } from './errors.js';
 import { NATIVE_MODEL_FORMAT } from './native-format.js';
 import type { NativeLinearModel } from './native-format.js';
-import { DictVectorizerModel, LinearModel, VectorizedPredictor } from './sklearn/index.js';
+import { DictVectorizerModel } from './sklearn/dict-vectorizer.js';
+import { LinearModel } from './sklearn/linear.js';
+import { VectorizedPredictor } from './sklearn/predictor.js';
 import type { Predictor } from './types.js';
 
 export interface NativeModel extends LinearParts {

@@ -96,7 +96,7 @@ describe('function', () => {
     });
   });
 
-  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK and zod load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
+  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK, zod and the pickle reader load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
     const fn = s.json.Resources[ids.fn as string]?.Properties as { Code: { S3Key: string }; Handler: string };
     const dir = join(s.assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(fn.Handler).toBe('index.handler');
@@ -124,6 +124,11 @@ describe('function', () => {
     // The dead letters inside Lambda are the signed PUT of our own: the handler carries no SDK command.
     expect(handlerCode).not.toContain('PutObject');
     expect(read(`chunks/${validation}`)).toContain('expected a finite number');
+    // The pickle reader too: a model with its compiled sidecar (the default) never compiles it.
+    const pickleReader = chunks.find((name) => name.startsWith('pickle-model-'));
+    expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${pickleReader}")`);
+    expect(handlerCode).not.toContain('numpy.core.multiarray');
+    expect(read(`chunks/${pickleReader}`)).toContain('numpy.core.multiarray');
     // No chunk needs a CommonJS require() (the bundle has no createRequire banner).
     const everything = [...readdirSync(dir, { recursive: true })].map(String).filter((name) => name.endsWith('.mjs'));
     for (const file of everything) expect(read(file), file).not.toMatch(/__require\b/);

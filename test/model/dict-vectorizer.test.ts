@@ -16,7 +16,8 @@ import type { FeatureDict } from '../../lambda/model/index.js';
 import { PyDict, unpickle } from '../../lambda/model/pickle/index.js';
 import type { PyInstance, PyTuple, PyValue } from '../../lambda/model/pickle/index.js';
 import { DictVectorizerModel, LinearModel, VectorizedPredictor } from '../../lambda/model/sklearn/index.js';
-import { MapVocabulary, SortedVocabulary, vocabularyFromPickle } from '../../lambda/model/sklearn/vocabulary.js';
+import { vocabularyFromPickle } from '../../lambda/model/sklearn/pickled.js';
+import { MapVocabulary, SortedVocabulary } from '../../lambda/model/sklearn/vocabulary.js';
 import { repoRoot } from './support.js';
 
 const names = ['a=x', 'b', 'c', 'z=q'];

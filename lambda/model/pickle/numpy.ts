@@ -4,6 +4,7 @@
  * raw bytes; readers decode elements by dtype (kind, size, byte order) on demand, so structured
  * records of any layout (56- or 64-byte tree nodes) are read by field name and offset.
  */
+import { LITTLE_ENDIAN_HOST } from '../endian.js';
 import { quoteFileValue } from '../errors.js';
 import { PickleError, PickleLimitError } from './errors.js';
 import type { PickleLimits } from './limits.js';
@@ -40,9 +41,9 @@ export class ArrayBudget {
   }
 }
 
+export { LITTLE_ENDIAN_HOST };
+
 type ByteOrder = '<' | '>' | '|';
-/** Whether typed arrays of this host are little-endian (every host Lambda runs on is). */
-export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NUMERIC_KINDS = new Set(['f', 'i', 'u', 'b']);
 const VALID_SIZES: Readonly<Record<string, readonly number[]>> = {
   f: [4, 8],

@@ -8,11 +8,8 @@
  * the answer (column or absent) is remembered per key and value, so steady-state scoring allocates
  * nothing and loading builds no index at all (cold start matters more than each first lookup).
  */
-import { UnsupportedModelError } from '../errors.js';
-import { DType, PyGlobal, PyInstance, describeValue } from '../pickle/index.js';
 import type { FeatureDict } from '../types.js';
-import { dictAttr } from './attrs.js';
-import { vocabularyFromNames, vocabularyFromPickle } from './vocabulary.js';
+import { vocabularyFromNames } from './vocabulary.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** The course's feature names (`lambda/ride/features.ts`). */
@@ -106,19 +103,6 @@ export class DictVectorizerModel {
   /** The feature names in column order (`vocabulary_` inverted). */
   featureNames(): readonly string[] {
     return this.vocabulary.names();
-  }
-
-  /** From an unpickled `DictVectorizer` (its `vocabulary_`, `feature_names_` and `separator`). */
-  static fromPickle(obj: PyInstance): DictVectorizerModel {
-    const separator = obj.attr('separator') ?? '=';
-    if (typeof separator !== 'string') throw new UnsupportedModelError('DictVectorizer.separator is not a str');
-    const dtype = obj.attr('dtype');
-    const isFloat64 =
-      dtype === undefined ||
-      (dtype instanceof PyGlobal && dtype.name === 'float64') ||
-      (dtype instanceof DType && dtype.kind === 'f' && dtype.itemSize === 8);
-    if (!isFloat64) throw new UnsupportedModelError(`DictVectorizer.dtype ${describeValue(dtype)} is not supported (float64 only)`);
-    return new DictVectorizerModel(vocabularyFromPickle(dictAttr(obj, 'vocabulary_'), obj.attr('feature_names_')), separator);
   }
 
   /** From feature names in column order (our native artifact). */

@@ -14,6 +14,7 @@ import { DictVectorizerModel } from './dict-vectorizer.js';
 import { forestFromPickle } from './forest.js';
 import { LINEAR_REGRESSORS, LinearModel } from './linear.js';
 import { pipelineSteps } from './pipeline.js';
+import { dictVectorizerFromPickle, linearModelFromPickle } from './pickled.js';
 import { VectorizedPredictor } from './predictor.js';
 import type { SparseRegressor } from './regressor.js';
 import { TreeEnsemble } from './tree.js';
@@ -23,6 +24,7 @@ export { LinearModel } from './linear.js';
 export { TreeEnsemble } from './tree.js';
 export { forestFromPickle } from './forest.js';
 export { pipelineSteps } from './pipeline.js';
+export { dictVectorizerFromPickle, linearModelFromPickle, vocabularyFromPickle } from './pickled.js';
 export { VectorizedPredictor } from './predictor.js';
 export type { SparseRegressor } from './regressor.js';
 
@@ -68,7 +70,7 @@ export function toPredictor(obj: PyValue): SklearnModel {
     throw new UnsupportedModelError(`the first step must be a DictVectorizer, got ${describeValue(vectorizer)}`);
   }
   if (!(regressor instanceof PyInstance)) throw new UnsupportedModelError(`the regressor is ${describeValue(regressor)}`);
-  const dv = DictVectorizerModel.fromPickle(vectorizer);
+  const dv = dictVectorizerFromPickle(vectorizer);
   const reg = regressorFrom(regressor);
   if (reg.featureCount > dv.featureCount || (reg instanceof LinearModel && reg.featureCount !== dv.featureCount)) {
     throw new UnsupportedModelError(
@@ -86,7 +88,7 @@ export function toPredictor(obj: PyValue): SklearnModel {
 }
 
 function regressorFrom(obj: PyInstance): SparseRegressor {
-  if ((LINEAR_REGRESSORS as readonly string[]).includes(obj.className)) return LinearModel.fromPickle(obj);
+  if ((LINEAR_REGRESSORS as readonly string[]).includes(obj.className)) return linearModelFromPickle(obj);
   if (obj.className === 'DecisionTreeRegressor') return TreeEnsemble.fromPickle(obj);
   if (obj.className === 'RandomForestRegressor') return forestFromPickle(obj);
   throw new UnsupportedModelError(`regressor ${obj.className} is not supported (supported: ${SUPPORTED_REGRESSORS.join(', ')})`);

@@ -5,8 +5,6 @@
  * Map built from the dict itself.
  */
 import { UnsupportedModelError, quoteFileValue } from '../errors.js';
-import { describeValue } from '../pickle/index.js';
-import type { PyDict, PyValue } from '../pickle/index.js';
 
 export interface Vocabulary {
   readonly size: number;
@@ -61,7 +59,8 @@ export class MapVocabulary implements Vocabulary {
   }
 }
 
-function isStrictlySorted(names: readonly PyValue[]): boolean {
+/** Whether `names` are all strings, in strictly ascending (JS string) order. */
+export function isStrictlySorted(names: readonly unknown[]): boolean {
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
     if (typeof name !== 'string') return false;
@@ -79,37 +78,4 @@ export function vocabularyFromNames(names: readonly string[]): Vocabulary {
     map.set(name, column);
   });
   return new MapVocabulary(map);
-}
-
-/** `vocabulary_` of an unpickled DictVectorizer, using `feature_names_` when they agree exactly. */
-export function vocabularyFromPickle(vocabulary: PyDict, featureNames: PyValue | undefined): Vocabulary {
-  const pairs = vocabulary.rawPairs();
-  if (pairs && Array.isArray(featureNames) && pairs.length === 2 * featureNames.length && isStrictlySorted(featureNames)) {
-    const seen = new Uint8Array(featureNames.length);
-    let agree = true;
-    for (let i = 0; i < pairs.length && agree; i += 2) {
-      const name = pairs[i];
-      const column = pairs[i + 1];
-      // `(column | 0) === column` is Number.isInteger within these bounds (< 2^31), inline: a cold
-      // start interprets this loop once per feature, and every call there costs.
-      agree =
-        typeof column === 'number' &&
-        column >= 0 &&
-        column < featureNames.length &&
-        (column | 0) === column &&
-        seen[column] === 0 &&
-        featureNames[column] === name;
-      if (agree) seen[column as number] = 1;
-    }
-    if (agree) return new SortedVocabulary(featureNames as string[]);
-  }
-  const map = vocabulary.map;
-  for (const [name, column] of map) {
-    if (typeof name !== 'string' || typeof column !== 'number' || !Number.isSafeInteger(column) || column < 0 || column >= map.size) {
-      throw new UnsupportedModelError(
-        `DictVectorizer.vocabulary_ entry ${describeValue(name)} → ${describeValue(column)} is not str → column in 0..${map.size - 1}`,
-      );
-    }
-  }
-  return new MapVocabulary(map as Map<unknown, unknown> as Map<string, number>);
 }
