@@ -15,6 +15,7 @@ import { UnsupportedModelError } from './errors.js';
 import { unpickle } from './pickle/index.js';
 import type { PickleLimits } from './pickle/index.js';
 import { LinearModel, VectorizedPredictor, toPredictor } from './sklearn/index.js';
+import { isStrictlySorted } from './sklearn/vocabulary.js';
 
 function float64Bytes(values: Float64Array): Buffer {
   if (LITTLE_ENDIAN_HOST) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
@@ -55,6 +56,7 @@ export function compileModel(pickle: Uint8Array, options: { readonly limits?: Pa
     separator: vectorizer.separator,
     coef: float64Bytes(regressor.coef).toString('base64'),
     intercept: regressor.intercept,
+    ...(isStrictlySorted(names) ? { sortedNames: true } : {}),
   };
 }
 
@@ -73,7 +75,9 @@ export function formatCompiledModel(model: CompiledModel): string {
  */
 export function checkCompiledModel(pickle: Uint8Array, sidecar: Uint8Array): CompiledMatch {
   const expected = toPredictor(unpickle(pickle)).predictor;
-  const read = readCompiledModel(sidecar, { sha256: sha256Hex(pickle), bytes: pickle.length });
+  // Read as a loader that has the sidecar pinned does: believing its `sortedNames`, so that a wrong
+  // claim shows as a feature the sidecar cannot find.
+  const read = readCompiledModel(sidecar, { sha256: sha256Hex(pickle), bytes: pickle.length }, { pinned: true });
   if ('rejected' in read) throw new UnsupportedModelError(`the compiled model does not stand in for its pickle: ${read.rejected}`);
   if (!(expected instanceof VectorizedPredictor)) throw new UnsupportedModelError('the pickle is not a DictVectorizer model');
   // The rows come from the pickle's own vocabulary, so a feature the sidecar lost is scored too.

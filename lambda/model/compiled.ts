@@ -48,6 +48,12 @@ export interface CompiledModel {
   /** The coefficients in column order: base64 of their float64 bits, little-endian (exact). */
   readonly coef: string;
   readonly intercept: number;
+  /**
+   * The names are strictly ascending (`DictVectorizer(sort=True)`, the default). Believed only when
+   * `MODEL_COMPILED_SHA256` pins the sidecar, whose bytes `compile` then checked in that reading;
+   * otherwise the names are compared at load.
+   */
+  readonly sortedNames?: boolean;
 }
 
 /** Between two feature names in {@link CompiledModel.featureNames}. */
@@ -83,9 +89,16 @@ export interface CompiledMatch extends LinearParts {
 /**
  * Reads a sidecar for the pickle with this sha256 and length.
  *
+ * @param options.pinned the caller checked the sidecar's bytes against `MODEL_COMPILED_SHA256`: they
+ *   are those `ride-duration compile` wrote and checked score for score in this reading, so its
+ *   `sortedNames` is believed and the names are not compared again (all other fields are checked)
  * @returns the model, or why the sidecar cannot stand in for the pickle (never throws for bad input)
  */
-export function readCompiledModel(bytes: Uint8Array, pickle: { readonly sha256: string; readonly bytes: number }): CompiledMatch | { readonly rejected: string } {
+export function readCompiledModel(
+  bytes: Uint8Array,
+  pickle: { readonly sha256: string; readonly bytes: number },
+  options: { readonly pinned?: boolean } = {},
+): CompiledMatch | { readonly rejected: string } {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -109,7 +122,17 @@ export function readCompiledModel(bytes: Uint8Array, pickle: { readonly sha256: 
   const names = featureNames === '' ? [] : featureNames.split(NAME_SEPARATOR);
   if (weights.length !== names.length * 8) return { rejected: `coef holds ${weights.length} bytes for ${names.length} features (8 each)` };
   try {
-    const linear = linearFrom({ featureNames: names, coef: float64FromBytes(weights), intercept: m.intercept, separator: m.separator, regressor: m.regressor }, 'compiled model');
+    const linear = linearFrom(
+      {
+        featureNames: names,
+        coef: float64FromBytes(weights),
+        intercept: m.intercept,
+        separator: m.separator,
+        regressor: m.regressor,
+        namesSorted: options.pinned === true && m.sortedNames === true,
+      },
+      'compiled model',
+    );
     const sklearnVersion = typeof source.sklearnVersion === 'string' ? { sklearnVersion: source.sklearnVersion } : {};
     return { ...linear, layout: source.layout, ...sklearnVersion };
   } catch (err) {

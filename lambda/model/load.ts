@@ -181,7 +181,7 @@ function compiledStandIn(sidecar: FetchedSidecar, pickle: { readonly sha256: str
     const actual = sha256Hex(sidecar.bytes);
     if (actual !== pin) return ignored(`its sha256 ${actual} is not the expected ${pin}`);
   }
-  const read = readCompiledModel(sidecar.bytes, pickle);
+  const read = readCompiledModel(sidecar.bytes, pickle, { pinned: pin !== undefined });
   if ('rejected' in read) return ignored(read.rejected);
   return { match: read, note: { uri, used: true } };
 }

@@ -13,6 +13,7 @@ import {
   COMPILED_MODEL_FORMAT,
   COMPILED_MODEL_SUFFIX,
   UnsupportedModelError,
+  checkCompiledModel,
   compileModel,
   formatCompiledModel,
   loadModel,
@@ -57,14 +58,20 @@ describe('compileModel', () => {
   it.each(LINEAR_FIXTURES.map((path) => [path.replace(`${repoRoot}/`, ''), path] as const))('%s: the sidecar scores bit for bit as the pickle', (_name, path) => {
     const pickle = readFileSync(path);
     const fromPickle = loadModelFromBytes(pickle, { source: 'm.bin' });
-    const fromSidecar = withSidecar(pickle, sidecarOf(pickle));
+    const sidecar = sidecarOf(pickle);
+    const fromSidecar = withSidecar(pickle, sidecar);
+    // Pinned, the sidecar's sortedNames is believed and its names are not compared again.
+    const pinned = withSidecar(pickle, sidecar, { expectedCompiledSha256: sha256Hex(sidecar) });
     expect(fromSidecar.description.compiled).toEqual({ uri: `m.bin${COMPILED_MODEL_SUFFIX}`, used: true });
+    expect(pinned.description.compiled).toEqual({ uri: `m.bin${COMPILED_MODEL_SUFFIX}`, used: true });
     // The same model to its users: version id, sha256, layout, regressor, width, sklearn version.
     const { compiled: _compiled, ...description } = fromSidecar.description;
     expect(description).toEqual(fromPickle.description);
     fc.assert(
       fc.property(courseRows, (row) => {
-        expect(Object.is(fromSidecar.predictor.predictOne(row), fromPickle.predictor.predictOne(row))).toBe(true);
+        const want = fromPickle.predictor.predictOne(row);
+        expect(Object.is(fromSidecar.predictor.predictOne(row), want)).toBe(true);
+        expect(Object.is(pinned.predictor.predictOne(row), want)).toBe(true);
       }),
       { numRuns: 300, seed: 20261201 },
     );
@@ -79,6 +86,18 @@ describe('compileModel', () => {
     expect(json.source).toEqual({ sha256: sha256Hex(pickle), bytes: pickle.length, layout: 'pickle-tuple', sklearnVersion: '1.0.2' });
     expect((json.featureNames as string).split('\n')).toHaveLength(13_221);
     expect(Buffer.from(json.coef as string, 'base64')).toHaveLength(13_221 * 8);
+  });
+
+  it('claims sorted names only for a sorted vocabulary, and its check refuses a false claim', () => {
+    const course = compileModel(readFileSync(COURSE));
+    expect(course.sortedNames).toBe(true);
+    const unsortedPickle = readFileSync(join(generated, 'dv-unsorted.bin'));
+    const unsorted = compileModel(unsortedPickle);
+    expect(unsorted.sortedNames).toBeUndefined();
+    // A pinned loader believes the claim; `compile` reads as it does, so the false one fails there.
+    const forged = encoder.encode(formatCompiledModel({ ...unsorted, sortedNames: true }));
+    expect(() => checkCompiledModel(unsortedPickle, forged)).toThrow(/the compiled model scores .* as .*, its pickle as/);
+    expect(checkCompiledModel(unsortedPickle, encoder.encode(formatCompiledModel(unsorted))).featureCount).toBe(unsorted.featureNames.split('\n').length);
   });
 
   it('refuses a tree ensemble with a clear error (it is read from its pickle)', () => {

@@ -106,8 +106,8 @@ export class DictVectorizerModel {
   }
 
   /** From feature names in column order (our native artifact). */
-  static fromFeatureNames(names: readonly string[], separator: string): DictVectorizerModel {
-    return new DictVectorizerModel(vocabularyFromNames(names), separator);
+  static fromFeatureNames(names: readonly string[], separator: string, sorted = false): DictVectorizerModel {
+    return new DictVectorizerModel(vocabularyFromNames(names, sorted), separator);
   }
 
   /**
