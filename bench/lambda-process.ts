@@ -48,6 +48,8 @@ export interface LambdaProcessOptions {
   readonly nodeOptions?: string;
   /** Write predictions to this stream (on kinesalite) instead of `TEST_RUN`'s returning them. */
   readonly output?: { readonly streamName: string; readonly kinesisEndpoint: string };
+  /** `MODEL_COMPILED_SHA256`: the stack pins the sidecar it deploys beside the default model. */
+  readonly compiledSha256?: string;
 }
 
 /** The function's environment, as the stack sets it, with `TEST_RUN` unless an output stream is given. */
@@ -64,6 +66,7 @@ function lambdaEnvironment(options: LambdaProcessOptions): NodeJS.ProcessEnv {
       : { [ENV.predictionsStreamName]: options.output.streamName, [ENV.kinesisEndpointUrl]: options.output.kinesisEndpoint }),
     [ENV.modelLocation]: options.modelLocation,
     [ENV.s3EndpointUrl]: options.s3Endpoint,
+    ...(options.compiledSha256 === undefined ? {} : { [ENV.modelCompiledSha256]: options.compiledSha256 }),
     [ENV.logLevel]: 'INFO',
     ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
   };

@@ -42,7 +42,8 @@ const RF_MODEL = path('../test/fixtures/models/official-rf-mlflow');
 const EVENT_RECORDS = 10_000;
 const WARMUP_RUNS = 5;
 const THROUGHPUT_RUNS = 25;
-const COLD_START_RUNS = 7;
+// Eleven: single cold starts on this host spread over ±30 % (115–195 ms in one series of seven).
+const COLD_START_RUNS = 11;
 const RSS_RUNS = 2;
 const E2E_RIDES = 3_000;
 
@@ -185,7 +186,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     },
     method: {
       handler: `createHandler (real) → processBatch on a ${EVENT_RECORDS}-record Kinesis event of real rides (course producer bytes); output sink stubbed (accepts, stores nothing); ${WARMUP_RUNS} warm-up runs, median of ${THROUGHPUT_RUNS}; also records per CPU-second (process.cpuUsage, all threads)`,
-      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model lin_reg.bin with its compiled sidecar beside it (as the stack deploys it; each run checked to have used it) from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; parent clock spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN. pickle_only: the same with lin_reg.bin alone (pickle VM). The three variants interleaved`,
+      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model lin_reg.bin with its compiled sidecar beside it, pinned by MODEL_COMPILED_SHA256 (as the stack deploys them; each run checked to have used it) from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; parent clock spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN. pickle_only: the same with lin_reg.bin alone, no pin (pickle VM). The three variants interleaved`,
       bundle: 'esbuild with the options of cdk/handler-bundle.ts (the stack\'s own): every .mjs file that deploys (entry + chunks); cold path = the entry and the chunks it imports statically; --verify-bundle compares with a CDK synth',
       rf_memory: `fresh process running the bundle with official-rf-mlflow from s3rver, one invocation of the ${EVENT_RECORDS}-record event; max of the child's VmHWM (/proc/self/status) over ${RSS_RUNS} runs (getrusage maxRSS would include the bench's own RSS, inherited across fork + exec)`,
       e2e: `runLocalPipeline({ count: ${E2E_RIDES}, batchSize: ${DEFAULT_BATCH_SIZE} }) on the bundled sample: first put → last record processed`,
