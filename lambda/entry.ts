@@ -13,7 +13,7 @@
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { inLambda, readConfig, type HandlerConfig } from './config.js';
 import type { RideHandlerResponse } from './handler.js';
-import type { FetchedModel } from './model/locate.js';
+import type { PrefetchedModel } from './model/locate.js';
 import { prefetchModel, signedS3ClientFor } from './model-prefetch.js';
 import type { SignedS3Client } from './signed-s3-client.js';
 
@@ -26,7 +26,7 @@ function configOrUndefined(): HandlerConfig | undefined {
   }
 }
 
-function startPrefetch(config: HandlerConfig, s3: SignedS3Client | undefined): Promise<FetchedModel> | undefined {
+function startPrefetch(config: HandlerConfig, s3: SignedS3Client | undefined): Promise<PrefetchedModel> | undefined {
   const prefetched = prefetchModel(config, s3);
   // Observed later by the handler's first load; until then a failure must not count as unhandled.
   prefetched?.catch(() => undefined);

@@ -21,7 +21,7 @@ import { processBatch, type BatchCounts } from './batch.js';
 import { ConfigError, DEFAULT_REGION, ENV, readConfig, type HandlerConfig } from './config.js';
 import { loadConfiguredModel } from './model-loading.js';
 import { signedS3ClientFor } from './model-prefetch.js';
-import type { FetchedModel, S3ObjectReader } from './model/locate.js';
+import type { PrefetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
@@ -207,7 +207,7 @@ export interface EnvironmentOverrides {
   readonly logger?: HandlerDependencies['logger'];
   readonly metrics?: Metrics;
   /** The model's bytes, already on their way (`entry.ts`); used by the first load only. */
-  readonly prefetchedModel?: Promise<FetchedModel> | undefined;
+  readonly prefetchedModel?: Promise<PrefetchedModel> | undefined;
   /** The signed S3 client that fetched them, reused for later loads and the dead letters (else one is made). */
   readonly signedS3?: SignedS3Client | undefined;
 }
@@ -310,7 +310,7 @@ let fromEnvironment: RideHandler | undefined;
  * @throws {ConfigError} when the environment cannot work
  */
 export function environmentHandler(
-  from: { readonly config?: HandlerConfig; readonly prefetched?: Promise<FetchedModel>; readonly signedS3?: SignedS3Client } = {},
+  from: { readonly config?: HandlerConfig; readonly prefetched?: Promise<PrefetchedModel>; readonly signedS3?: SignedS3Client } = {},
 ): RideHandler {
   fromEnvironment ??= createHandler(dependenciesFromConfig(from.config ?? readConfig(), { prefetchedModel: from.prefetched, signedS3: from.signedS3 }));
   return fromEnvironment;

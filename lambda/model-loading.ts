@@ -4,7 +4,7 @@
 import { ConfigError, ENV, type HandlerConfig } from './config.js';
 import { loadFetchedModel, loadModel } from './model/load.js';
 import { parseModelLocation } from './model/locate.js';
-import type { FetchedModel, S3ObjectReader } from './model/locate.js';
+import type { PrefetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 
 /**
@@ -16,7 +16,7 @@ import type { LoadedModel } from './model/types.js';
 export async function loadConfiguredModel(
   config: HandlerConfig,
   s3: S3ObjectReader,
-  prefetched?: Promise<FetchedModel>,
+  prefetched?: Promise<PrefetchedModel>,
 ): Promise<LoadedModel> {
   if (config.modelLocation === undefined) {
     throw new ConfigError(

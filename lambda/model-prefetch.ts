@@ -6,7 +6,7 @@
  * compile (`entry.ts`).
  */
 import { DEFAULT_REGION, type HandlerConfig } from './config.js';
-import { fetchModel, parseModelLocation, type FetchedModel } from './model/locate.js';
+import { fetchModel, fetchModelSidecarFirst, parseModelLocation, type PrefetchedModel } from './model/locate.js';
 import { SignedS3Client } from './signed-s3-client.js';
 
 /**
@@ -27,7 +27,7 @@ export function signedS3ClientFor(config: HandlerConfig): SignedS3Client | undef
  * chain). A failure rejects the returned promise, which the handler's first load then reports;
  * nothing is retried here.
  */
-export function prefetchModel(config: HandlerConfig, s3: SignedS3Client | undefined): Promise<FetchedModel> | undefined {
+export function prefetchModel(config: HandlerConfig, s3: SignedS3Client | undefined): Promise<PrefetchedModel> | undefined {
   if (config.modelLocation === undefined) return undefined;
   let where;
   try {
@@ -36,5 +36,9 @@ export function prefetchModel(config: HandlerConfig, s3: SignedS3Client | undefi
     return undefined; // the handler's own load reports the location error
   }
   if (where.kind === 'file') return fetchModel(where);
-  return s3 === undefined ? undefined : fetchModel(where, { s3 });
+  if (s3 === undefined) return undefined;
+  // A sidecar pinned without the pickle can stand in for a pickle matched by its ETag: then only
+  // the sidecar is downloaded (see fetchModelSidecarFirst); MODEL_SHA256 needs the pickle's bytes.
+  const sidecarPinnedAlone = config.modelCompiledSha256 !== undefined && config.modelSha256 === undefined;
+  return sidecarPinnedAlone ? fetchModelSidecarFirst(where, { s3 }) : fetchModel(where, { s3 });
 }

@@ -14,7 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import { AwsHttp, dnsSuffix, readBody } from './aws-http.js';
 import { AwsRequestError, EMPTY_SHA256, signV4, type SigningCredentials } from './aws-signing.js';
 import { sha256Hex } from './model/digest.js';
-import type { S3ObjectReader, S3ObjectResponse } from './model/locate.js';
+import type { S3ObjectHead, S3ObjectReader, S3ObjectResponse } from './model/locate.js';
 import type { PutObjectOptions, S3ObjectWriter } from './sinks/dead-letter.js';
 
 export { IDLE_TIMEOUT_MS } from './aws-http.js';
@@ -105,6 +105,11 @@ export class SignedS3Client implements S3ObjectReader, S3ObjectWriter {
     return this.withRetries(() => this.get(bucket, key), undefined);
   }
 
+  /** `HeadObject`: the object's length, version and ETag, without its body. */
+  headObject(bucket: string, key: string): Promise<S3ObjectHead> {
+    return this.withRetries(() => this.head(bucket, key), undefined);
+  }
+
   /**
    * `PutObject` of the whole body. An abort of `options.abortSignal` ends the call (also between
    * attempts) with the last attempt's error.
@@ -183,6 +188,21 @@ export class SignedS3Client implements S3ObjectReader, S3ObjectWriter {
       },
       discard: () => response.destroy(),
     };
+  }
+
+  private async head(bucket: string, key: string): Promise<S3ObjectHead> {
+    const { origin, path } = this.target(bucket, key);
+    const headers = this.sign('HEAD', origin, path, EMPTY_SHA256);
+    const response = await this.http.send({ origin, path, method: 'HEAD', headers });
+    const status = response.statusCode ?? 0;
+    if (status !== 200) throw await s3Error(response, status);
+    response.resume(); // a HEAD answer has no body; this frees the connection
+    const header = (name: string): string | undefined => {
+      const value = response.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const length = header('content-length');
+    return { contentLength: length === undefined ? undefined : Number(length), versionId: header('x-amz-version-id'), eTag: header('etag') };
   }
 
   private async put(bucket: string, key: string, body: string | Uint8Array, options: PutObjectOptions): Promise<void> {

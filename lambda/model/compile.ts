@@ -8,6 +8,7 @@
  * writeFileSync('lin_reg.bin.compiled.json', formatCompiledModel(compiled)); // COMPILED_MODEL_SUFFIX
  * ```
  */
+import { createHash } from 'node:crypto';
 import { COMPILED_MODEL_FORMAT, NAME_SEPARATOR, readCompiledModel, type CompiledMatch, type CompiledModel } from './compiled.js';
 import { sha256Hex } from './digest.js';
 import { LITTLE_ENDIAN_HOST } from './endian.js';
@@ -50,6 +51,7 @@ export function compileModel(pickle: Uint8Array, options: { readonly limits?: Pa
       bytes: pickle.length,
       layout: model.layout,
       ...(model.sklearnVersion !== undefined ? { sklearnVersion: model.sklearnVersion } : {}),
+      md5: createHash('md5').update(pickle).digest('hex'),
     },
     regressor: regressor.name,
     featureNames: names.join(NAME_SEPARATOR),

@@ -30,6 +30,11 @@ export interface CompiledModelSource {
   /** `pickle-tuple` or `pickle-pipeline`. */
   readonly layout: string;
   readonly sklearnVersion?: string;
+  /**
+   * MD5 (hex) of the pickle's bytes: S3's ETag of an object uploaded in one part without KMS, so
+   * that a loader with this sidecar pinned can match the pickle by a HEAD instead of downloading it.
+   */
+  readonly md5?: string;
 }
 
 /**
@@ -84,10 +89,20 @@ export interface CompiledMatch extends LinearParts {
   /** `pickle-tuple` or `pickle-pipeline`, as the pickle's own load would report it. */
   readonly layout: string;
   readonly sklearnVersion?: string;
+  /** sha256 of the pickle it was compiled from (equal to the pickle's, or matched by MD5). */
+  readonly pickleSha256: string;
 }
 
 /**
- * Reads a sidecar for the pickle with this sha256 and length.
+ * The pickle a sidecar must have been compiled from: its sha256 and length, or, for a pickle only
+ * HEADed (a pinned sidecar, see `load.ts`), the MD5 of its S3 ETag and its length.
+ */
+export type PickleIdentity =
+  | { readonly sha256: string; readonly bytes: number }
+  | { readonly md5: string; readonly bytes: number };
+
+/**
+ * Reads a sidecar for the pickle with this sha256 (or MD5) and length.
  *
  * @param options.pinned the caller checked the sidecar's bytes against `MODEL_COMPILED_SHA256`: they
  *   are those `ride-duration compile` wrote and checked score for score in this reading, so its
@@ -96,7 +111,7 @@ export interface CompiledMatch extends LinearParts {
  */
 export function readCompiledModel(
   bytes: Uint8Array,
-  pickle: { readonly sha256: string; readonly bytes: number },
+  pickle: PickleIdentity,
   options: { readonly pinned?: boolean } = {},
 ): CompiledMatch | { readonly rejected: string } {
   let json: unknown;
@@ -112,8 +127,12 @@ export function readCompiledModel(
   if (typeof source !== 'object' || source === null || typeof source.sha256 !== 'string' || typeof source.bytes !== 'number' || typeof source.layout !== 'string') {
     return { rejected: 'source must name the pickle (sha256, bytes, layout)' };
   }
-  if (source.sha256 !== pickle.sha256 || source.bytes !== pickle.bytes) {
-    return { rejected: `stale: compiled from a pickle with sha256 ${source.sha256.slice(0, 12)}…, this one has ${pickle.sha256.slice(0, 12)}…` };
+  if ('sha256' in pickle) {
+    if (source.sha256 !== pickle.sha256 || source.bytes !== pickle.bytes) {
+      return { rejected: `stale: compiled from a pickle with sha256 ${source.sha256.slice(0, 12)}…, this one has ${pickle.sha256.slice(0, 12)}…` };
+    }
+  } else if (source.md5 !== pickle.md5 || source.bytes !== pickle.bytes) {
+    return { rejected: `stale: compiled from a pickle with MD5 ${String(source.md5 ?? 'unrecorded').slice(0, 12)}…, this one's ETag is ${pickle.md5.slice(0, 12)}…` };
   }
   const { featureNames, coef } = m;
   if (typeof featureNames !== 'string') return { rejected: 'featureNames must be a string of names, one per line' };
@@ -134,7 +153,7 @@ export function readCompiledModel(
       'compiled model',
     );
     const sklearnVersion = typeof source.sklearnVersion === 'string' ? { sklearnVersion: source.sklearnVersion } : {};
-    return { ...linear, layout: source.layout, ...sklearnVersion };
+    return { ...linear, layout: source.layout, ...sklearnVersion, pickleSha256: source.sha256 };
   } catch (err) {
     return { rejected: (err as Error).message };
   }

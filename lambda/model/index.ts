@@ -27,8 +27,8 @@ export {
   UnsupportedModelError,
 } from './errors.js';
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
-export { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
-export type { FetchedModel, FetchedSidecar, ModelLocationParts, ModelSource, S3ObjectReader, S3ObjectResponse } from './locate.js';
+export { COMPILED_MODEL_SUFFIX, fetchModel, fetchModelSidecarFirst, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
+export type { FetchedModel, FetchedSidecar, HeadedModel, ModelLocationParts, ModelSource, PrefetchedModel, S3ObjectHead, S3ObjectReader, S3ObjectResponse } from './locate.js';
 export { COMPILED_MODEL_FORMAT } from './compiled.js';
 export type { CompiledModel, CompiledModelSource } from './compiled.js';
 export { checkCompiledModel, compileModel, compileSidecar, formatCompiledModel } from './compile.js';

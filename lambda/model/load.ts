@@ -8,7 +8,7 @@ import { isCompiledModel, readCompiledModel, type CompiledMatch } from './compil
 import { sha256Hex } from './digest.js';
 import { ModelIntegrityError, UnsupportedModelError } from './errors.js';
 import { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, parseModelLocation } from './locate.js';
-import type { FetchedModel, FetchedSidecar, ModelSource, S3ObjectReader } from './locate.js';
+import type { FetchedSidecar, HeadedModel, ModelSource, PrefetchedModel, S3ObjectReader } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 import { nativeToPredictor } from './native.js';
 import type { PickleLimits } from './pickle/limits.js';
@@ -77,7 +77,8 @@ export async function loadModel(source: ModelSource | string, options: LoadModel
  *
  * @throws {ModelLoadError} when the bytes cannot be verified or read
  */
-export async function loadFetchedModel(fetched: FetchedModel, where: ModelSource, options: Omit<LoadModelOptions, 's3'> = {}): Promise<LoadedModel> {
+export async function loadFetchedModel(fetched: PrefetchedModel, where: ModelSource, options: Omit<LoadModelOptions, 's3'> = {}): Promise<LoadedModel> {
+  if ('head' in fetched) return headedStandIn(fetched, options) ?? loadFetchedModel(await fetched.fetch(), where, options);
   return finishModel(prepareModel(fetched.bytes, {
     source: fetched.mlflow ? formatModelSource(where) : fetched.uri,
     ...(fetched.mlflow ? { mlflow: fetched.mlflow } : {}),
@@ -122,18 +123,7 @@ export function prepareModel(bytes: Uint8Array, meta: ModelBytesMeta): PreparedM
   };
   if (bytes[0] === PICKLE_PROTO) {
     const sidecar = meta.compiled === undefined ? undefined : compiledStandIn(meta.compiled, { sha256, bytes: bytes.length }, meta);
-    const describe = (model: PickledModel): LoadedModel => {
-      const sklearnVersion = meta.mlflow?.sklearnVersion ?? model.sklearnVersion;
-      const description: ModelDescription = {
-        format: meta.mlflow ? 'mlflow' : model.layout,
-        regressor: model.regressor,
-        featureCount: model.featureCount,
-        ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
-        ...common,
-        ...(sidecar ? { compiled: sidecar.note } : {}),
-      };
-      return { predictor: model.predictor, description };
-    };
+    const describe = (model: PickledModel): LoadedModel => describePickled(model, meta.mlflow, common, sidecar?.note);
     if (sidecar?.match !== undefined) return { loaded: describe(sidecar.match) };
     return { pickle: (readPickle) => describe(readPickle(bytes, meta.limits)) };
   }
@@ -161,6 +151,49 @@ export function prepareModel(bytes: Uint8Array, meta: ModelBytesMeta): PreparedM
   throw new UnsupportedModelError(
     `model ${meta.source} is neither a pickle of protocol >= 2 (first byte 0x80) nor our JSON artifact (starts with ${head || 'nothing'})`,
   );
+}
+
+/** A model read from a pickle (or its sidecar), described. */
+function describePickled(
+  model: PickledModel,
+  mlflow: MlflowModelInfo | undefined,
+  common: Pick<ModelDescription, 'version' | 'source' | 'sha256' | 's3VersionId' | 's3ETag'>,
+  note: ModelDescription['compiled'],
+): LoadedModel {
+  const sklearnVersion = mlflow?.sklearnVersion ?? model.sklearnVersion;
+  const description: ModelDescription = {
+    format: mlflow ? 'mlflow' : model.layout,
+    regressor: model.regressor,
+    featureCount: model.featureCount,
+    ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
+    ...common,
+    ...(note ? { compiled: note } : {}),
+  };
+  return { predictor: model.predictor, description };
+}
+
+/**
+ * The model from the sidecar of a pickle that was only HEADed, when the sidecar may stand in
+ * without the pickle's bytes: pinned by `MODEL_COMPILED_SHA256` (so its bytes are those `compile`
+ * wrote from the pickle and checked), no `MODEL_SHA256` (which asks for the pickle's own bytes to be
+ * hashed), and compiled from a pickle of the MD5 that is its ETag and of its length. Undefined
+ * otherwise: the pickle is then downloaded and read as usual, the sidecar judged again with it.
+ */
+function headedStandIn(fetched: HeadedModel, options: Omit<LoadModelOptions, 's3'>): LoadedModel | undefined {
+  const pin = options.expectedCompiledSha256?.trim().toLowerCase();
+  if (pin === undefined || options.expectedSha256 !== undefined) return undefined;
+  const { compiled, head } = fetched;
+  if (sha256Hex(compiled.bytes) !== pin) return undefined;
+  const read = readCompiledModel(compiled.bytes, { md5: head.md5, bytes: head.contentLength }, { pinned: true });
+  if ('rejected' in read) return undefined;
+  const common = {
+    version: `sha256:${read.pickleSha256.slice(0, 12)}`,
+    source: fetched.uri,
+    sha256: read.pickleSha256,
+    ...(head.versionId ? { s3VersionId: head.versionId } : {}),
+    s3ETag: head.eTag,
+  };
+  return describePickled(read, undefined, common, { uri: compiled.uri, used: true, pickle: 'etag' });
 }
 
 /** A sidecar's verdict: the model when it may stand in for the pickle, and the note for the description. */

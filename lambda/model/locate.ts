@@ -24,6 +24,18 @@ export type ModelSource =
  */
 export interface S3ObjectReader {
   getObject(bucket: string, key: string): Promise<S3ObjectResponse>;
+  /**
+   * `HeadObject`: the object's metadata without its body. Optional: without it, a pinned sidecar's
+   * pickle is downloaded as always (see {@link fetchModelSidecarFirst}).
+   */
+  headObject?(bucket: string, key: string): Promise<S3ObjectHead>;
+}
+
+/** What `HeadObject` says of an object. */
+export interface S3ObjectHead {
+  readonly contentLength?: number | undefined;
+  readonly versionId?: string | undefined;
+  readonly eTag?: string | undefined;
 }
 
 /** An object's metadata, with its body still to be read. */
@@ -63,6 +75,24 @@ export interface FetchedModel {
   readonly s3VersionId?: string;
   readonly s3ETag?: string;
 }
+
+/**
+ * A pickle on S3 known by its metadata only, beside its sidecar's bytes: what
+ * {@link fetchModelSidecarFirst} answers when the sidecar may stand in, so that the pickle need not
+ * be downloaded. The loader checks the sidecar (its pin, the pickle's MD5 and length) and calls
+ * {@link HeadedModel.fetch} when it does not stand in.
+ */
+export interface HeadedModel {
+  readonly uri: string;
+  readonly compiled: FetchedSidecar & { readonly bytes: Uint8Array };
+  /** The pickle's length, and its ETag as an MD5 (hex), which S3 gives an object uploaded in one part without KMS. */
+  readonly head: { readonly contentLength: number; readonly md5: string; readonly eTag: string; readonly versionId?: string };
+  /** Downloads the pickle after all. */
+  fetch(): Promise<FetchedModel>;
+}
+
+/** What {@link fetchModelSidecarFirst} answers: the model's bytes, or a pickle HEADed beside its sidecar. */
+export type PrefetchedModel = FetchedModel | HeadedModel;
 
 /** Extensions that mark a location as the model file itself rather than an MLflow folder. */
 export const MODEL_FILE_EXTENSIONS = ['.bin', '.pkl', '.pickle', '.json'] as const;
@@ -145,6 +175,50 @@ function isModelFileName(name: string): boolean {
  */
 export async function fetchModel(source: ModelSource, options: { s3?: S3ObjectReader } = {}): Promise<FetchedModel> {
   return source.kind === 'file' ? fetchLocal(source.path) : fetchS3(source.bucket, source.key, options.s3);
+}
+
+/** An ETag that is an MD5 (hex, lower case), or undefined (multipart uploads, SSE-KMS, SSE-C). */
+function md5OfETag(eTag: string | undefined): string | undefined {
+  const value = eTag?.replace(/^"|"$/g, '').toLowerCase();
+  return value !== undefined && /^[0-9a-f]{32}$/.test(value) ? value : undefined;
+}
+
+/**
+ * {@link fetchModel}, except that a model file on S3 whose compiled sidecar is there is only HEADed
+ * while the sidecar is downloaded: a {@link HeadedModel}, for a loader that has the sidecar pinned
+ * (`MODEL_COMPILED_SHA256`) and so can match the pickle by its ETag. Half the bytes and one fewer
+ * object to stream at cold start. Anything else (a local file, an MLflow folder, no sidecar, an
+ * ETag that is no MD5, a reader without `headObject`) is fetched as {@link fetchModel} does.
+ */
+export async function fetchModelSidecarFirst(source: ModelSource, options: { s3?: S3ObjectReader } = {}): Promise<PrefetchedModel> {
+  const { s3 } = options;
+  const headOf = s3?.headObject?.bind(s3);
+  if (s3 === undefined || headOf === undefined || source.kind !== 's3' || !isModelFileName(source.key) || !mayHaveSidecar(source.key)) return fetchModel(source, options);
+  const { bucket, key } = source;
+  const uri = `s3://${bucket}/${key}`;
+  const head = headObject(headOf, bucket, key);
+  const sidecar = s3Sidecar(s3, bucket, key);
+  let metadata: S3ObjectHead | undefined;
+  try {
+    metadata = await head;
+  } finally {
+    await sidecar; // settles without rejecting; waited for so that no request outlives the load
+  }
+  if (metadata === undefined) throw new ModelFetchError(`model not found: ${uri} does not exist`);
+  const compiled = await sidecar;
+  const md5 = md5OfETag(metadata.eTag);
+  const fetch = async (): Promise<FetchedModel> => {
+    const object = await getObject(s3, bucket, key);
+    if (!object) throw new ModelFetchError(`model not found: ${uri} does not exist`);
+    return fromS3(object, uri, undefined, compiled);
+  };
+  if (compiled?.bytes === undefined || md5 === undefined || metadata.contentLength === undefined) return fetch();
+  return {
+    uri,
+    compiled: { ...compiled, bytes: compiled.bytes },
+    head: { contentLength: metadata.contentLength, md5, eTag: metadata.eTag!, ...(metadata.versionId ? { versionId: metadata.versionId } : {}) },
+    fetch,
+  };
 }
 
 async function fetchLocal(path: string): Promise<FetchedModel> {
@@ -269,6 +343,22 @@ async function getObject(s3: S3ObjectReader, bucket: string, key: string, denied
     ...(out.versionId ? { versionId: out.versionId } : {}),
     ...(out.eTag ? { eTag: out.eTag } : {}),
   };
+}
+
+/** HEADs an object; undefined when it does not exist, ModelFetchError for any other failure (as {@link getObject}). */
+async function headObject(headOf: (bucket: string, key: string) => Promise<S3ObjectHead>, bucket: string, key: string): Promise<S3ObjectHead | undefined> {
+  const uri = `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
+  let head: S3ObjectHead;
+  try {
+    head = await headOf(bucket, key);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quoteFileValue((err as Error).message, { bare: true })}`, { cause: err });
+  }
+  if (head.contentLength !== undefined && head.contentLength > MAX_MODEL_BYTES) {
+    throw new ModelFetchError(`${uri} has ${head.contentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
+  }
+  return head;
 }
 
 /**

@@ -29,7 +29,13 @@ export interface ModelDescription {
    * The pickle's compiled sidecar, when one was found next to it: whether it stood in for the pickle
    * (`used`), and if not, why (stale, unpinned, unreadable…).
    */
-  readonly compiled?: { readonly uri: string; readonly used: boolean; readonly reason?: string };
+  readonly compiled?: {
+    readonly uri: string;
+    readonly used: boolean;
+    readonly reason?: string;
+    /** `etag`: the pickle was matched by its S3 ETag (MD5) and length, and not downloaded. */
+    readonly pickle?: 'etag';
+  };
 }
 
 /** A loaded model that scores feature rows exactly as scikit-learn would (float64). */

@@ -4,6 +4,7 @@
  * pickle is), is fetched beside the pickle from a folder or S3 (s3rver), and is ignored, with the
  * reason in the description, whenever it cannot be trusted. A bad sidecar never fails a load.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,11 @@ import {
   UnsupportedModelError,
   checkCompiledModel,
   compileModel,
+  fetchModelSidecarFirst,
   formatCompiledModel,
+  loadFetchedModel,
   loadModel,
+  parseModelLocation,
   loadModelFromBytes,
   type LoadedModel,
   type S3ObjectReader,
@@ -77,13 +81,19 @@ describe('compileModel', () => {
     );
   });
 
-  it('writes the same bytes for the same pickle, naming it by sha256 and length', () => {
+  it('writes the same bytes for the same pickle, naming it by sha256, MD5 and length', () => {
     const pickle = readFileSync(COURSE);
     const text = formatCompiledModel(compileModel(pickle));
     expect(formatCompiledModel(compileModel(pickle))).toBe(text);
     const json = JSON.parse(text) as Record<string, unknown>;
     expect(json.format).toBe(COMPILED_MODEL_FORMAT);
-    expect(json.source).toEqual({ sha256: sha256Hex(pickle), bytes: pickle.length, layout: 'pickle-tuple', sklearnVersion: '1.0.2' });
+    expect(json.source).toEqual({
+      sha256: sha256Hex(pickle),
+      bytes: pickle.length,
+      layout: 'pickle-tuple',
+      sklearnVersion: '1.0.2',
+      md5: createHash('md5').update(pickle).digest('hex'),
+    });
     expect((json.featureNames as string).split('\n')).toHaveLength(13_221);
     expect(Buffer.from(json.coef as string, 'base64')).toHaveLength(13_221 * 8);
   });
@@ -252,6 +262,87 @@ describe('fetched beside the pickle from S3 (s3rver), through the function\'s si
     const failing = await loadModel('s3://compiled/models/lin_reg.bin', { s3: denyingSidecar('InternalError', 500) });
     expect(failing.description.compiled).toMatchObject({ used: false, reason: expect.stringMatching(/^unreadable: cannot get s3:\/\/compiled\/models\/lin_reg\.bin\.compiled\.json: InternalError: refused$/) });
     expect(failing.predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
+  });
+
+  describe('with the sidecar pinned alone (the stack\'s default): the pickle matched by a HEAD', () => {
+    const location = parseModelLocation('s3://compiled/models/lin_reg.bin');
+    const pin = sha256Hex(sidecarOf(pickle));
+    /** The reader, recording each call as `METHOD key`. */
+    const recording = (inner: S3ObjectReader = reader): { reader: S3ObjectReader; calls: string[] } => {
+      const calls: string[] = [];
+      return {
+        calls,
+        reader: {
+          getObject: (bucket, key) => (calls.push(`GET ${key}`), inner.getObject(bucket, key)),
+          ...(inner.headObject ? { headObject: (bucket: string, key: string) => (calls.push(`HEAD ${key}`), inner.headObject!(bucket, key)) } : {}),
+        },
+      };
+    };
+
+    it('downloads the sidecar only, and loads the same model, named by the pickle\'s sha256', async () => {
+      const { reader: s3Reader, calls } = recording();
+      const fetched = await fetchModelSidecarFirst(location, { s3: s3Reader });
+      const model = await loadFetchedModel(fetched, location, { expectedCompiledSha256: pin });
+      expect(calls.sort()).toEqual([`GET models/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, 'HEAD models/lin_reg.bin']);
+      const fromPickle = loadModelFromBytes(pickle, { source: 's3://compiled/models/lin_reg.bin' });
+      expect(model.description).toEqual({
+        ...fromPickle.description,
+        s3ETag: `"${createHash('md5').update(pickle).digest('hex')}"`,
+        compiled: { uri: `s3://compiled/models/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, used: true, pickle: 'etag' },
+      });
+      expect(model.description.sha256).toBe(sha256Hex(pickle));
+      expect(model.predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
+    });
+
+    it('downloads the pickle after all when the sidecar is not the pinned one, or MODEL_SHA256 pins the pickle too', async () => {
+      for (const options of [{ expectedCompiledSha256: '0'.repeat(64) }, { expectedCompiledSha256: pin, expectedSha256: sha256Hex(pickle) }, {}]) {
+        const { reader: s3Reader, calls } = recording();
+        const model = await loadFetchedModel(await fetchModelSidecarFirst(location, { s3: s3Reader }), location, options);
+        expect(calls).toContain('GET models/lin_reg.bin');
+        expect(model.description.sha256).toBe(sha256Hex(pickle));
+        expect(model.description.compiled?.pickle).toBeUndefined();
+      }
+    });
+
+    it('a pickle replaced beside its old sidecar: the ETag differs, the pickle is downloaded and read, the stale sidecar ignored', async () => {
+      const other = readFileSync(join(modelFixtures, 'lasso-sklearn-1.5.0.bin'));
+      await putObject(s3.client, 'compiled', 'replaced/lin_reg.bin', other);
+      await putObject(s3.client, 'compiled', `replaced/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, sidecarOf(pickle));
+      const where = parseModelLocation('s3://compiled/replaced/lin_reg.bin');
+      const { reader: s3Reader, calls } = recording();
+      const model = await loadFetchedModel(await fetchModelSidecarFirst(where, { s3: s3Reader }), where, { expectedCompiledSha256: pin });
+      expect(calls).toContain('GET replaced/lin_reg.bin');
+      expect(model.description.sha256).toBe(sha256Hex(other));
+      expect(model.description.compiled).toMatchObject({ used: false, reason: expect.stringMatching(/^stale: compiled from a pickle with sha256/) });
+      expect(model.predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(loadModelFromBytes(other, { source: 'x' }).predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 }));
+    });
+
+    it('an ETag that is no MD5 (a multipart upload, KMS), a reader without HEAD, or no sidecar: the pickle is downloaded', async () => {
+      const multipart: S3ObjectReader = {
+        getObject: (bucket, key) => reader.getObject(bucket, key),
+        headObject: async (bucket, key) => ({ ...(await reader.headObject(bucket, key)), eTag: '"0123456789abcdef0123456789abcdef-2"' }),
+      };
+      const noHead: S3ObjectReader = { getObject: (bucket, key) => reader.getObject(bucket, key) };
+      for (const inner of [multipart, noHead]) {
+        const { reader: s3Reader, calls } = recording(inner);
+        const fetched = await fetchModelSidecarFirst(location, { s3: s3Reader });
+        expect('head' in fetched).toBe(false);
+        expect(calls).toContain('GET models/lin_reg.bin');
+        expect((await loadFetchedModel(fetched, location, { expectedCompiledSha256: pin })).description.compiled).toEqual({ uri: `s3://compiled/models/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, used: true });
+      }
+      const bare = parseModelLocation('s3://compiled/bare/lin_reg.bin');
+      const { reader: s3Reader, calls } = recording();
+      const model = await loadFetchedModel(await fetchModelSidecarFirst(bare, { s3: s3Reader }), bare, { expectedCompiledSha256: pin });
+      expect(calls.sort()).toEqual(['GET bare/lin_reg.bin', `GET bare/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, 'HEAD bare/lin_reg.bin']);
+      expect(model.description.compiled).toBeUndefined();
+    });
+
+    it('a missing pickle fails the load even when its sidecar is there', async () => {
+      await putObject(s3.client, 'compiled', `orphan-head/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, sidecarOf(pickle));
+      await expect(fetchModelSidecarFirst(parseModelLocation('s3://compiled/orphan-head/lin_reg.bin'), { s3: reader })).rejects.toThrow(
+        /model not found: s3:\/\/compiled\/orphan-head\/lin_reg\.bin does not exist/,
+      );
+    });
   });
 
   it('a missing pickle fails the load even when its sidecar is there', async () => {
