@@ -163,10 +163,11 @@ export class SignedS3Client implements S3ObjectReader, S3ObjectWriter {
     });
   }
 
-  private async get(bucket: string, key: string): Promise<S3ObjectResponse> {
+  /** A signed GET or HEAD that S3 answered 200, and the object's metadata from its headers. */
+  private async read(method: 'GET' | 'HEAD', bucket: string, key: string): Promise<{ readonly response: IncomingMessage; readonly head: S3ObjectHead }> {
     const { origin, path } = this.target(bucket, key);
-    const headers = this.sign('GET', origin, path, EMPTY_SHA256);
-    const response = await this.http.send({ origin, path, method: 'GET', headers });
+    const headers = this.sign(method, origin, path, EMPTY_SHA256);
+    const response = await this.http.send({ origin, path, method, headers });
     const status = response.statusCode ?? 0;
     if (status !== 200) throw await s3Error(response, status);
     const header = (name: string): string | undefined => {
@@ -174,11 +175,17 @@ export class SignedS3Client implements S3ObjectReader, S3ObjectWriter {
       return typeof value === 'string' ? value : undefined;
     };
     const length = header('content-length');
-    const contentLength = length === undefined ? undefined : Number(length);
     return {
-      contentLength,
-      versionId: header('x-amz-version-id'),
-      eTag: header('etag'),
+      response,
+      head: { contentLength: length === undefined ? undefined : Number(length), versionId: header('x-amz-version-id'), eTag: header('etag') },
+    };
+  }
+
+  private async get(bucket: string, key: string): Promise<S3ObjectResponse> {
+    const { response, head } = await this.read('GET', bucket, key);
+    const { contentLength } = head;
+    return {
+      ...head,
       readBody: async () => {
         const body = await readBody(response, contentLength ?? Number.MAX_SAFE_INTEGER);
         if (contentLength !== undefined && body.length !== contentLength) {
@@ -191,18 +198,9 @@ export class SignedS3Client implements S3ObjectReader, S3ObjectWriter {
   }
 
   private async head(bucket: string, key: string): Promise<S3ObjectHead> {
-    const { origin, path } = this.target(bucket, key);
-    const headers = this.sign('HEAD', origin, path, EMPTY_SHA256);
-    const response = await this.http.send({ origin, path, method: 'HEAD', headers });
-    const status = response.statusCode ?? 0;
-    if (status !== 200) throw await s3Error(response, status);
+    const { response, head } = await this.read('HEAD', bucket, key);
     response.resume(); // a HEAD answer has no body; this frees the connection
-    const header = (name: string): string | undefined => {
-      const value = response.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
-    const length = header('content-length');
-    return { contentLength: length === undefined ? undefined : Number(length), versionId: header('x-amz-version-id'), eTag: header('etag') };
+    return head;
   }
 
   private async put(bucket: string, key: string, body: string | Uint8Array, options: PutObjectOptions): Promise<void> {
