@@ -99,7 +99,6 @@ function errorFields(error: unknown): { errorCode: string; errorMessage: string 
     : { errorCode: 'UnknownError', errorMessage: String(error) };
 }
 
-
 /** A poison record, its place in the batch and why. */
 interface Poison {
   readonly at: number;
@@ -202,7 +201,7 @@ export async function processBatch(
 
   // Three tight passes over typed columns (decode above, then score, then encode) rather than one
   // loop doing all three per record: each loop is small enough for the JIT to inline all of its
-  // callees, and it keeps fewer tables warm at a time. Measured on 10,000 course records: 29 % less
+  // callees, and it keeps fewer tables warm at a time. Measured on 10,000 course records: 23–27 % less
   // time than the single loop (BENCHMARKS.md). Per valid record nothing is allocated but a numeric
   // id's text (the partition key): the decode fills the columns without allocating
   // (ride/fast-path.ts), PU_DO strings are cached (ride/features.ts), and the output JSON is encoded
