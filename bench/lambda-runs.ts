@@ -8,8 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { sha256Hex } from '../lambda/model/digest.js';
-import { compileSidecar } from '../lambda/model/index.js';
 import { startLocalServices } from '../local/services.js';
 import { runBaselineProcess, runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
 import { median } from './stats.js';
@@ -101,23 +99,20 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
     const firstEvent = await writeEventFile(directory, 'first.json', options.firstEvent);
     const bigEvent = await writeEventFile(directory, 'big.json', options.bigEvent);
     const rfLocation = await uploadFolder(services, options.rfModel, 'official-rf-mlflow');
-    const linregBytes = await readFile(options.linregModel);
+    const base = { bundleFile: options.bundleFile, s3Endpoint: services.s3Endpoint };
+    // The sidecar the local services uploaded beside the model, pinned as the stack pins the one it deploys.
     const linreg: LambdaProcessOptions = {
-      bundleFile: options.bundleFile,
+      ...base,
       modelLocation: services.modelLocation!,
-      s3Endpoint: services.s3Endpoint,
-      // The sidecar the local services uploaded beside the model (the same bytes: compiling is
-      // deterministic), pinned as the stack pins the one it deploys.
-      compiledSha256: sha256Hex(compileSidecar(linregBytes).bytes),
+      ...(services.modelCompiledSha256 === undefined ? {} : { compiledSha256: services.modelCompiledSha256 }),
     };
     const withOutput: LambdaProcessOptions = {
       ...linreg,
       output: { streamName: services.outputStream.name, kinesisEndpoint: services.kinesisEndpoint },
     };
     const pickleKey = 'pickle-only/lin_reg.bin';
-    await services.s3.send(new PutObjectCommand({ Bucket: services.modelBucket, Key: pickleKey, Body: linregBytes }));
-    const { compiledSha256: _pinOfTheSidecar, ...unpinned } = linreg;
-    const pickleOnly: LambdaProcessOptions = { ...unpinned, modelLocation: `s3://${services.modelBucket}/${pickleKey}` };
+    await services.s3.send(new PutObjectCommand({ Bucket: services.modelBucket, Key: pickleKey, Body: await readFile(options.linregModel) }));
+    const pickleOnly: LambdaProcessOptions = { ...base, modelLocation: `s3://${services.modelBucket}/${pickleKey}` };
 
     // One untimed run: the bundle and Node itself in the page cache, as on a warm Lambda host.
     await runLambdaProcess(linreg, firstEvent);

@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../lambda/aws-clients.js';
-import { COMPILED_MODEL_SUFFIX, ModelLoadError, compileSidecar } from '../lambda/model/index.js';
+import { COMPILED_MODEL_SUFFIX, compileSidecar, isModelLoadError } from '../lambda/model/index.js';
+import { sha256Hex } from '../lambda/model/digest.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LocalServicesError } from './errors.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './constants.js';
@@ -95,6 +96,8 @@ export interface LocalServices {
   readonly deadLetterBucket: string;
   /** `s3://bucket/key` (file) or `s3://bucket/prefix/` (MLflow folder) of the uploaded model. */
   readonly modelLocation: string | undefined;
+  /** sha256 of the compiled sidecar uploaded beside the model, when one was (`MODEL_COMPILED_SHA256`). */
+  readonly modelCompiledSha256: string | undefined;
   /** Temporary directory that holds s3rver's objects (removed by stop()). */
   readonly s3Directory: string;
   /** Stops both servers, removes the temporary directory; safe to call more than once. */
@@ -185,13 +188,13 @@ function compiledSidecar(bytes: Uint8Array): Uint8Array | undefined {
   try {
     return compileSidecar(bytes).bytes;
   } catch (err) {
-    if (err instanceof ModelLoadError) return undefined;
+    if (isModelLoadError(err)) return undefined;
     throw err;
   }
 }
 
-/** Uploads a model file (with its compiled sidecar when asked) or MLflow folder; returns its MODEL_LOCATION. */
-async function uploadModel(s3: S3Client, bucket: string, modelPath: string, compile: boolean): Promise<string> {
+/** Uploads a model file (with its compiled sidecar when asked) or MLflow folder; returns its MODEL_LOCATION and the sidecar's sha256. */
+async function uploadModel(s3: S3Client, bucket: string, modelPath: string, compile: boolean): Promise<{ location: string; compiledSha256?: string }> {
   const info = await stat(modelPath).catch(() => {
     throw new LocalServicesError(`model not found: ${modelPath}`);
   });
@@ -200,8 +203,9 @@ async function uploadModel(s3: S3Client, bucket: string, modelPath: string, comp
     const bytes = await readFile(modelPath);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
     const sidecar = compile ? compiledSidecar(bytes) : undefined;
-    if (sidecar !== undefined) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}${COMPILED_MODEL_SUFFIX}`, Body: sidecar }));
-    return `s3://${bucket}/${key}`;
+    if (sidecar === undefined) return { location: `s3://${bucket}/${key}` };
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}${COMPILED_MODEL_SUFFIX}`, Body: sidecar }));
+    return { location: `s3://${bucket}/${key}`, compiledSha256: sha256Hex(sidecar) };
   }
   const prefix = `${basename(modelPath)}/`;
   const files = await listFiles(modelPath);
@@ -210,7 +214,7 @@ async function uploadModel(s3: S3Client, bucket: string, modelPath: string, comp
     const key = prefix + relative(modelPath, file).split(sep).join('/');
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(file) }));
   }
-  return `s3://${bucket}/${prefix}`;
+  return { location: `s3://${bucket}/${prefix}` };
 }
 
 /**
@@ -281,7 +285,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     for (const bucket of new Set([modelBucket, deadLetterBucket])) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     }
-    const modelLocation = options.modelPath ? await uploadModel(s3, modelBucket, options.modelPath, options.compileModel ?? true) : undefined;
+    const model = options.modelPath ? await uploadModel(s3, modelBucket, options.modelPath, options.compileModel ?? true) : undefined;
 
     return {
       region: LOCAL_REGION,
@@ -293,7 +297,8 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       outputStream,
       modelBucket,
       deadLetterBucket,
-      modelLocation,
+      modelLocation: model?.location,
+      modelCompiledSha256: model?.compiledSha256,
       s3Directory,
       stop,
     };
