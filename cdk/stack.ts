@@ -16,7 +16,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, ENV } from '../lambda/config.js';
-import { COMPILED_MODEL_SUFFIX, compileSidecar } from '../lambda/model/index.js';
+import { COMPILED_MODEL_SUFFIX, compileSidecar, formatCompiledModel } from '../lambda/model/index.js';
 import { sha256Hex } from '../lambda/model/digest.js';
 import {
   ACCESS_LOG_RETENTION,
@@ -110,6 +110,17 @@ export interface RideDurationStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** The function's entry file (exports `handler`). @default lambda/entry.ts */
   readonly handlerEntry?: string;
+}
+
+/** The default model's sidecar, compiled once per process: every stack of a synth (or a test) deploys the same. */
+let defaultSidecar: { readonly file: string; readonly text: string; readonly sha256: string } | undefined;
+
+function defaultModelSidecar(file: string): { readonly text: string; readonly sha256: string } {
+  if (defaultSidecar?.file !== file) {
+    const { bytes, model } = compileSidecar(readFileSync(file));
+    defaultSidecar = { file, text: formatCompiledModel(model), sha256: sha256Hex(bytes) };
+  }
+  return defaultSidecar;
 }
 
 /**
@@ -352,7 +363,6 @@ export class RideDurationStack extends Stack {
     }
   }
 
-  /** Uploads the repository's default model to `models/lin_reg.bin`. */
   /**
    * Uploads the default model and its compiled sidecar. The sidecar is compiled here, at synth, and
    * checked against the pickle feature by feature, so a deployment can only carry one that stands in
@@ -361,12 +371,11 @@ export class RideDurationStack extends Stack {
   private deployDefaultModel(bucket: IBucket): { deployment: BucketDeployment; compiledSha256: string } {
     const file = join(REPO_ROOT, DEFAULT_MODEL_FILE);
     const name = posix.basename(DEFAULT_MODEL_FILE);
-    const pickle = readFileSync(file);
-    const compiled = compileSidecar(pickle).bytes;
+    const compiled = defaultModelSidecar(file);
     const deployment = new BucketDeployment(this, 'DefaultModel', {
       sources: [
         Source.asset(dirname(file), { exclude: ['*', `!${name}`] }),
-        Source.data(`${name}${COMPILED_MODEL_SUFFIX}`, new TextDecoder().decode(compiled)),
+        Source.data(`${name}${COMPILED_MODEL_SUFFIX}`, compiled.text),
       ],
       destinationBucket: bucket,
       destinationKeyPrefix: `${posix.dirname(DEFAULT_MODEL_KEY)}/`,
@@ -375,7 +384,7 @@ export class RideDurationStack extends Stack {
       retainOnDelete: true,
     });
     this.acknowledgeBucketDeploymentProvider();
-    return { deployment, compiledSha256: sha256Hex(compiled) };
+    return { deployment, compiledSha256: compiled.sha256 };
   }
 
   /**
