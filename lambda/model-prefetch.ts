@@ -6,7 +6,7 @@
  * compile (`entry.ts`).
  */
 import { DEFAULT_REGION, type HandlerConfig } from './config.js';
-import { fetchModel, fetchModelSidecarFirst, parseModelLocation, type PrefetchedModel } from './model/locate.js';
+import { fetchModel, fetchModelSidecarFirst, parseModelLocation, sidecarPinnedAlone, type PrefetchedModel } from './model/locate.js';
 import { SignedS3Client } from './signed-s3-client.js';
 
 /**
@@ -37,8 +37,7 @@ export function prefetchModel(config: HandlerConfig, s3: SignedS3Client | undefi
   }
   if (where.kind === 'file') return fetchModel(where);
   if (s3 === undefined) return undefined;
-  // A sidecar pinned without the pickle can stand in for a pickle matched by its ETag: then only
-  // the sidecar is downloaded (see fetchModelSidecarFirst); MODEL_SHA256 needs the pickle's bytes.
-  const sidecarPinnedAlone = config.modelCompiledSha256 !== undefined && config.modelSha256 === undefined;
-  return sidecarPinnedAlone ? fetchModelSidecarFirst(where, { s3 }) : fetchModel(where, { s3 });
+  // Then only the sidecar is downloaded, the pickle matched by its ETag (see fetchModelSidecarFirst).
+  const pinnedAlone = sidecarPinnedAlone({ expectedSha256: config.modelSha256, expectedCompiledSha256: config.modelCompiledSha256 });
+  return pinnedAlone ? fetchModelSidecarFirst(where, { s3 }) : fetchModel(where, { s3 });
 }

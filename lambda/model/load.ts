@@ -4,10 +4,10 @@
  * only then (`pickle-model.ts`). The handler loads models through this file; `index.ts` adds the
  * synchronous `loadModelFromBytes` for callers that have the reader loaded anyway.
  */
-import { isCompiledModel, readCompiledModel, type CompiledMatch } from './compiled.js';
+import { isCompiledModel, readCompiledModel, type CompiledMatch, type PickleIdentity } from './compiled.js';
 import { sha256Hex } from './digest.js';
 import { ModelIntegrityError, UnsupportedModelError } from './errors.js';
-import { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, parseModelLocation } from './locate.js';
+import { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, parseModelLocation, sidecarPinnedAlone } from './locate.js';
 import type { FetchedSidecar, HeadedModel, ModelSource, PrefetchedModel, S3ObjectReader } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 import { nativeToPredictor } from './native.js';
@@ -180,12 +180,10 @@ function describePickled(
  * otherwise: the pickle is then downloaded and read as usual, the sidecar judged again with it.
  */
 function headedStandIn(fetched: HeadedModel, options: Omit<LoadModelOptions, 's3'>): LoadedModel | undefined {
-  const pin = options.expectedCompiledSha256?.trim().toLowerCase();
-  if (pin === undefined || options.expectedSha256 !== undefined) return undefined;
+  if (!sidecarPinnedAlone(options)) return undefined;
   const { compiled, head } = fetched;
-  if (sha256Hex(compiled.bytes) !== pin) return undefined;
-  const read = readCompiledModel(compiled.bytes, { md5: head.md5, bytes: head.contentLength }, { pinned: true });
-  if ('rejected' in read) return undefined;
+  const read = compiledStandIn(compiled, { md5: head.md5, bytes: head.contentLength }, options).match;
+  if (read === undefined) return undefined;
   const common = {
     version: `sha256:${read.pickleSha256.slice(0, 12)}`,
     source: fetched.uri,
@@ -202,7 +200,11 @@ interface SidecarVerdict {
   readonly note: NonNullable<ModelDescription['compiled']>;
 }
 
-function compiledStandIn(sidecar: FetchedSidecar, pickle: { readonly sha256: string; readonly bytes: number }, meta: ModelBytesMeta): SidecarVerdict {
+function compiledStandIn(
+  sidecar: FetchedSidecar,
+  pickle: PickleIdentity,
+  meta: Pick<ModelBytesMeta, 'expectedSha256' | 'expectedCompiledSha256'>,
+): SidecarVerdict {
   const { uri } = sidecar;
   const ignored = (reason: string): SidecarVerdict => ({ note: { uri, used: false, reason } });
   if (sidecar.bytes === undefined) return ignored(`unreadable: ${sidecar.problem ?? 'no bytes'}`);

@@ -177,6 +177,14 @@ export async function fetchModel(source: ModelSource, options: { s3?: S3ObjectRe
   return source.kind === 'file' ? fetchLocal(source.path) : fetchS3(source.bucket, source.key, options.s3);
 }
 
+/**
+ * Whether a sidecar may stand in for a pickle known only by a HEAD (`fetchModelSidecarFirst`):
+ * `MODEL_COMPILED_SHA256` pins the sidecar and no `MODEL_SHA256` asks for the pickle's own bytes.
+ */
+export function sidecarPinnedAlone(pins: { readonly expectedSha256?: string | undefined; readonly expectedCompiledSha256?: string | undefined }): boolean {
+  return pins.expectedCompiledSha256 !== undefined && pins.expectedSha256 === undefined;
+}
+
 /** An ETag that is an MD5 (hex, lower case), or undefined (multipart uploads, SSE-KMS, SSE-C). */
 function md5OfETag(eTag: string | undefined): string | undefined {
   const value = eTag?.replace(/^"|"$/g, '').toLowerCase();
