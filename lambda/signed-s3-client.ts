@@ -17,9 +17,6 @@ import { sha256Hex } from './model/digest.js';
 import type { S3ObjectHead, S3ObjectReader, S3ObjectResponse } from './model/locate.js';
 import type { PutObjectOptions, S3ObjectWriter } from './sinks/dead-letter.js';
 
-export { IDLE_TIMEOUT_MS } from './aws-http.js';
-export type { SigningCredentials } from './aws-signing.js';
-
 /** Calls per object at most; network errors, 5xx and throttling are tried again. */
 export const MAX_ATTEMPTS = 3;
 /** First backoff cap; attempt n waits `random() * BASE_DELAY_MS * 2^n`. */

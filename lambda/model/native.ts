@@ -66,7 +66,7 @@ export function linearFrom(fields: LinearFields, what: string): LinearParts {
  *
  * @throws {UnsupportedModelError} naming the first field that is wrong
  */
-export function linearPredictor(m: Readonly<Record<string, unknown>>, what: string): LinearParts {
+function linearPredictor(m: Readonly<Record<string, unknown>>, what: string): LinearParts {
   const { featureNames, coef } = m;
   if (!Array.isArray(featureNames) || !featureNames.every((name) => typeof name === 'string')) {
     throw new UnsupportedModelError(`${what}: featureNames must be an array of strings`);

@@ -50,7 +50,7 @@ let pos = 0;
  * changes nothing about which texts are accepted.
  */
 const chars = new Uint8Array(MAX_FAST_BASE64);
-const textEncoder = new TextEncoder();
+const encoder = new TextEncoder();
 
 /**
  * Copies `data` into {@link chars}; false unless it is all ASCII and fits. Every ASCII character
@@ -60,7 +60,7 @@ const textEncoder = new TextEncoder();
 function readChars(data: string): boolean {
   const length = data.length;
   if (length === 0 || length % 4 !== 0 || length > MAX_FAST_BASE64) return false;
-  const { read, written } = textEncoder.encodeInto(data, chars);
+  const { read, written } = encoder.encodeInto(data, chars);
   return read === length && written === length;
 }
 
@@ -118,7 +118,6 @@ const KEY_RIDE_ID = 2;
 const KEY_PU = 3;
 const KEY_DO = 4;
 const KEY_DISTANCE = 5;
-const encoder = new TextEncoder();
 /** Known keys by length (the five have distinct lengths except the two location ids). */
 const KEYS_BY_LENGTH: ReadonlyArray<ReadonlyArray<readonly [number, Uint8Array]>> = (() => {
   const table: Array<Array<readonly [number, Uint8Array]>> = Array.from({ length: 14 }, () => []);

@@ -9,7 +9,7 @@ export type { PickleLimits } from './limits.js';
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './errors.js';
 export { ALLOWED_GLOBALS, allowedGlobalNames, lookupGlobal } from './globals.js';
 export type { GlobalEntry } from './globals.js';
-export { DType, LITTLE_ENDIAN_HOST, NdArray } from './numpy.js';
+export { DType, NdArray } from './numpy.js';
 export { PyDict, PyGlobal, PyInstance, PySet, PyTuple, describeValue } from './values.js';
 export type { PyKey, PyValue } from './values.js';
 export { OP, opcodeName } from './opcodes.js';

@@ -41,8 +41,6 @@ export class ArrayBudget {
   }
 }
 
-export { LITTLE_ENDIAN_HOST };
-
 type ByteOrder = '<' | '>' | '|';
 const NUMERIC_KINDS = new Set(['f', 'i', 'u', 'b']);
 const VALID_SIZES: Readonly<Record<string, readonly number[]>> = {

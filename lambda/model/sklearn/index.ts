@@ -24,7 +24,6 @@ export { LinearModel } from './linear.js';
 export { TreeEnsemble } from './tree.js';
 export { forestFromPickle } from './forest.js';
 export { pipelineSteps } from './pipeline.js';
-export { dictVectorizerFromPickle, linearModelFromPickle, vocabularyFromPickle } from './pickled.js';
 export { VectorizedPredictor } from './predictor.js';
 export type { SparseRegressor } from './regressor.js';
 
