@@ -15,7 +15,8 @@ import { LITTLE_ENDIAN_HOST } from './endian.js';
 import { UnsupportedModelError } from './errors.js';
 import { unpickle } from './pickle/index.js';
 import type { PickleLimits } from './pickle/index.js';
-import { LinearModel, VectorizedPredictor, toPredictor } from './sklearn/index.js';
+import { LinearModel, VectorizedPredictor, toPredictor, type SklearnModel } from './sklearn/index.js';
+import type { Predictor } from './types.js';
 import { isStrictlySorted } from './sklearn/vocabulary.js';
 
 function float64Bytes(values: Float64Array): Buffer {
@@ -34,7 +35,11 @@ function float64Bytes(values: Float64Array): Buffer {
  * @throws the pickle reader's errors when the bytes are not a model at all
  */
 export function compileModel(pickle: Uint8Array, options: { readonly limits?: Partial<PickleLimits> } = {}): CompiledModel {
-  const model = toPredictor(unpickle(pickle, options.limits ? { limits: options.limits } : {}));
+  return compileRead(pickle, sha256Hex(pickle), toPredictor(unpickle(pickle, options.limits ? { limits: options.limits } : {})));
+}
+
+/** {@link compileModel} of a pickle already read (`model`) and hashed (`sha256`). */
+function compileRead(pickle: Uint8Array, sha256: string, model: SklearnModel): CompiledModel {
   const { predictor } = model;
   if (!(predictor instanceof VectorizedPredictor) || !(predictor.regressor instanceof LinearModel)) {
     throw new UnsupportedModelError(`${model.regressor} does not compile: only DictVectorizer + linear models do (a tree ensemble is read from its pickle)`);
@@ -47,7 +52,7 @@ export function compileModel(pickle: Uint8Array, options: { readonly limits?: Pa
   return {
     format: COMPILED_MODEL_FORMAT,
     source: {
-      sha256: sha256Hex(pickle),
+      sha256,
       bytes: pickle.length,
       layout: model.layout,
       ...(model.sklearnVersion !== undefined ? { sklearnVersion: model.sklearnVersion } : {}),
@@ -76,10 +81,14 @@ export function formatCompiledModel(model: CompiledModel): string {
  * @throws {UnsupportedModelError} when the sidecar does not match its pickle or any score differs
  */
 export function checkCompiledModel(pickle: Uint8Array, sidecar: Uint8Array): CompiledMatch {
-  const expected = toPredictor(unpickle(pickle)).predictor;
+  return checkRead({ sha256: sha256Hex(pickle), bytes: pickle.length }, toPredictor(unpickle(pickle)).predictor, sidecar);
+}
+
+/** {@link checkCompiledModel} against the pickle's model already read (`expected`). */
+function checkRead(pickle: { readonly sha256: string; readonly bytes: number }, expected: Predictor, sidecar: Uint8Array): CompiledMatch {
   // Read as a loader that has the sidecar pinned does: believing its `sortedNames`, so that a wrong
   // claim shows as a feature the sidecar cannot find.
-  const read = readCompiledModel(sidecar, { sha256: sha256Hex(pickle), bytes: pickle.length }, { pinned: true });
+  const read = readCompiledModel(sidecar, pickle, { pinned: true });
   if ('rejected' in read) throw new UnsupportedModelError(`the compiled model does not stand in for its pickle: ${read.rejected}`);
   if (!(expected instanceof VectorizedPredictor)) throw new UnsupportedModelError('the pickle is not a DictVectorizer model');
   // The rows come from the pickle's own vocabulary, so a feature the sidecar lost is scored too.
@@ -113,7 +122,10 @@ export interface CompiledSidecar {
  * @throws as those do: {@link UnsupportedModelError} for a model that does not compile
  */
 export function compileSidecar(pickle: Uint8Array): CompiledSidecar {
-  const model = compileModel(pickle);
+  // The pickle read and hashed once, for both steps.
+  const sha256 = sha256Hex(pickle);
+  const read = toPredictor(unpickle(pickle));
+  const model = compileRead(pickle, sha256, read);
   const bytes = new TextEncoder().encode(formatCompiledModel(model));
-  return { bytes, model, checked: checkCompiledModel(pickle, bytes) };
+  return { bytes, model, checked: checkRead({ sha256, bytes: pickle.length }, read.predictor, bytes) };
 }
