@@ -188,13 +188,8 @@ export async function processBatch(
   const remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
   const encoder = predictionEncoder(version);
 
-  // Each predicted ride as (id, duration); the event objects are built only if read (see BatchOutcome).
-  const rideIds: RideId[] = [];
-  const durations = new Float64Array(records.length);
   const outputs = new OutputBatch(output === undefined ? 1 : records.length);
   const rides = decodeRides(records);
-  // Output record i came from records[outputFrom[i]]: sequence numbers are looked up only for failures.
-  const outputFrom = new Int32Array(rides.count);
   // Poison in input order, made into dead letters after the passes: a schema failure is put into
   // words by zod (ride/validation.ts), loaded only when a batch has one.
   const poison = rides.poison;
@@ -208,24 +203,30 @@ export async function processBatch(
   // straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
   const scores = scoreRides(predictor, rides);
 
-  let predictionPoison = false;
+  // The rides with a finite duration, compacted in place in the columns (k ≤ i: nothing is
+  // overwritten before it is read): predicted ride k is (rideIds[k], durations[k]) from
+  // records[from[k]], and so is output record k. Sequence numbers are looked up only for failed
+  // writes, the event objects built only if read (see BatchOutcome).
+  const { rideIds, index: from } = rides;
+  const durations = scores;
+  const poisonBefore = poison.length;
+  let predicted = 0;
   for (let i = 0; i < rides.count; i++) {
     const duration = scores[i]!;
-    const at = rides.index[i]!;
+    const at = from[i]!;
     if (!Number.isFinite(duration)) {
       poison.push({ at, record: records[at]!, why: { kind: 'prediction', reason: `prediction: the model returned ${duration} for this ride` } });
-      predictionPoison = true;
       continue;
     }
-    const rideId = rides.rideIds[i]!;
-    durations[rideIds.length] = duration;
-    rideIds.push(rideId);
-    if (output !== undefined) {
-      outputFrom[outputs.length] = at;
-      outputs.addEncoded(encoder, rideId, duration, typeof rideId === 'number' ? String(rideId) : rideId);
-    }
+    const rideId = rideIds[i]!;
+    durations[predicted] = duration;
+    rideIds[predicted] = rideId;
+    from[predicted] = at;
+    predicted++;
+    if (output !== undefined) outputs.addEncoded(encoder, rideId, duration, typeof rideId === 'number' ? String(rideId) : rideId);
   }
-  if (predictionPoison) poison.sort((a, b) => a.at - b.at);
+  rideIds.length = predicted;
+  if (poison.length > poisonBefore) poison.sort((a, b) => a.at - b.at);
 
   const explain = poison.some(({ why }) => why instanceof SchemaMismatch) ? (await import('./ride/validation.js')).explainMismatch : undefined;
   const letters = poison.map(({ record, why }) =>
@@ -261,7 +262,7 @@ export async function processBatch(
       if (failed.has(failure.index)) continue;
       failed.add(failure.index);
       failures.push({
-        sequenceNumber: records[outputFrom[failure.index]!]!.kinesis.sequenceNumber,
+        sequenceNumber: records[from[failure.index]!]!.kinesis.sequenceNumber,
         stage: 'output',
         errorCode: failure.errorCode,
         errorMessage: failure.errorMessage,
