@@ -5,7 +5,7 @@
  * first invocation fails the batch, the next one fetches again. Own process: fresh module state.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride } from '../support/events.js';
 import { COURSE_ANCHOR, COURSE_MODEL_PATH } from '../support/model.js';
 import {
@@ -29,8 +29,12 @@ beforeAll(async () => {
   await createStream(kinesis.client, 'entry_predictions');
 });
 
-afterAll(async () => {
+// Each test sets its own environment: the pins of one must not carry over into the next.
+afterEach(() => {
   vi.unstubAllEnvs();
+});
+
+afterAll(async () => {
   await s3?.dispose();
   await kinesis?.stop();
 });

@@ -337,7 +337,7 @@ describe('fetched beside the pickle from S3 (s3rver), through the function\'s si
       expect(model.description.compiled).toBeUndefined();
     });
 
-    it('a missing pickle fails the load even when its sidecar is there', async () => {
+    it('a missing pickle fails the HEAD route too, even when its sidecar is there', async () => {
       await putObject(s3.client, 'compiled', `orphan-head/lin_reg.bin${COMPILED_MODEL_SUFFIX}`, sidecarOf(pickle));
       await expect(fetchModelSidecarFirst(parseModelLocation('s3://compiled/orphan-head/lin_reg.bin'), { s3: reader })).rejects.toThrow(
         /model not found: s3:\/\/compiled\/orphan-head\/lin_reg\.bin does not exist/,

@@ -31,7 +31,6 @@ afterAll(async () => {
   await kinesis?.stop();
 });
 
-/** A local HTTP peer: records each request (path, headers, body) and answers with `answer`. */
 /** A local HTTP peer recording each request and answering its parsed JSON body with `answer`. */
 function peer(answer: (body: Record<string, unknown>, response: ServerResponse) => void) {
   return recordingPeer((request, response) => answer(JSON.parse(request.text) as Record<string, unknown>, response));
