@@ -4,6 +4,7 @@
  * of unpickling, as long as it was compiled from exactly that pickle.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Command } from 'commander';
 
 import { COMPILED_MODEL_SUFFIX, compileSidecar, fetchModel, parseModelLocation } from '../../lambda/model/index.js';
@@ -53,13 +54,9 @@ export async function runCompile(options: CompileOptions, io: CliIO): Promise<Co
     compiledSha256: sha256Hex(text),
   };
   note(io, `compiled ${summary.pickle} (${summary.regressor}, ${summary.featureCount} features) → ${output}, ${text.length} bytes, every coefficient checked`);
-  note(io, `upload it next to the pickle as ${posixName(fetched.uri)}${COMPILED_MODEL_SUFFIX}; with MODEL_SHA256 set, also set MODEL_COMPILED_SHA256=${summary.compiledSha256}`);
+  note(io, `upload it next to the pickle as ${basename(fetched.uri)}${COMPILED_MODEL_SUFFIX}; with MODEL_SHA256 set, also set MODEL_COMPILED_SHA256=${summary.compiledSha256}`);
   io.stdout.write(`${JSON.stringify(summary)}\n`);
   return summary;
-}
-
-function posixName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 export function compileCommand(io: CliIO = processIO): Command {
