@@ -215,11 +215,7 @@ export async function fetchModelSidecarFirst(source: ModelSource, options: { s3?
   if (metadata === undefined) throw new ModelFetchError(`model not found: ${uri} does not exist`);
   const compiled = await sidecar;
   const md5 = md5OfETag(metadata.eTag);
-  const fetch = async (): Promise<FetchedModel> => {
-    const object = await getObject(s3, bucket, key);
-    if (!object) throw new ModelFetchError(`model not found: ${uri} does not exist`);
-    return fromS3(object, uri, undefined, compiled);
-  };
+  const fetch = async (): Promise<FetchedModel> => modelFile(await getObject(s3, bucket, key), uri, compiled);
   if (compiled?.bytes === undefined || md5 === undefined || metadata.contentLength === undefined) return fetch();
   return {
     uri,
@@ -327,18 +323,13 @@ function isNotFound(err: unknown): boolean {
  * bucket, so a probe for an optional `MLmodel` treats a denial as "not there".
  */
 async function getObject(s3: S3ObjectReader, bucket: string, key: string, deniedMeansAbsent = false): Promise<S3Object | undefined> {
-  // The key may end in a name read from an MLmodel file: messages quote it capped.
-  const uri = `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
-  let out: S3ObjectResponse;
-  try {
-    out = await s3.getObject(bucket, key);
-  } catch (err) {
-    if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
-    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quoteFileValue((err as Error).message, { bare: true })}`, { cause: err });
-  }
-  if (out.contentLength !== undefined && out.contentLength > MAX_MODEL_BYTES) {
+  const uri = objectUri(bucket, key);
+  const out = await askS3(uri, () => s3.getObject(bucket, key), deniedMeansAbsent);
+  if (out === undefined) return undefined;
+  const tooLarge = sizeError(uri, out.contentLength);
+  if (tooLarge !== undefined) {
     out.discard();
-    throw new ModelFetchError(`${uri} has ${out.contentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
+    throw tooLarge;
   }
   let bytes: Uint8Array;
   try {
@@ -355,18 +346,42 @@ async function getObject(s3: S3ObjectReader, bucket: string, key: string, denied
 
 /** HEADs an object; undefined when it does not exist, ModelFetchError for any other failure (as {@link getObject}). */
 async function headObject(headOf: (bucket: string, key: string) => Promise<S3ObjectHead>, bucket: string, key: string): Promise<S3ObjectHead | undefined> {
-  const uri = `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
-  let head: S3ObjectHead;
+  const uri = objectUri(bucket, key);
+  const head = await askS3(uri, () => headOf(bucket, key));
+  const tooLarge = sizeError(uri, head?.contentLength);
+  if (tooLarge !== undefined) throw tooLarge;
+  return head;
+}
+
+/** An object's URI for messages: the key may end in a name read from an MLmodel file, so it is quoted capped. */
+function objectUri(bucket: string, key: string): string {
+  return `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
+}
+
+/**
+ * S3's answer to `call`; undefined when the object does not exist (or, with `deniedMeansAbsent`,
+ * may not be read), a ModelFetchError naming `uri` for any other failure.
+ */
+async function askS3<T>(uri: string, call: () => Promise<T>, deniedMeansAbsent = false): Promise<T | undefined> {
   try {
-    head = await headOf(bucket, key);
+    return await call();
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
     throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quoteFileValue((err as Error).message, { bare: true })}`, { cause: err });
   }
-  if (head.contentLength !== undefined && head.contentLength > MAX_MODEL_BYTES) {
-    throw new ModelFetchError(`${uri} has ${head.contentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
-  }
-  return head;
+}
+
+/** The error for an object longer than {@link MAX_MODEL_BYTES}, else undefined. */
+function sizeError(uri: string, contentLength: number | undefined): ModelFetchError | undefined {
+  return contentLength !== undefined && contentLength > MAX_MODEL_BYTES
+    ? new ModelFetchError(`${uri} has ${contentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`)
+    : undefined;
+}
+
+/** The model file fetched from `uri`, or the error that it does not exist. */
+function modelFile(object: S3Object | undefined, uri: string, compiled: FetchedSidecar | undefined): FetchedModel {
+  if (!object) throw new ModelFetchError(`model not found: ${uri} does not exist`);
+  return fromS3(object, uri, undefined, compiled);
 }
 
 /**
@@ -376,7 +391,7 @@ async function headObject(headOf: (bucket: string, key: string) => Promise<S3Obj
 async function s3Sidecar(s3: S3ObjectReader, bucket: string, key: string): Promise<FetchedSidecar | undefined> {
   if (!mayHaveSidecar(key)) return undefined;
   const sidecarKey = `${key}${COMPILED_MODEL_SUFFIX}`;
-  const uri = `s3://${bucket}/${quoteFileValue(sidecarKey, { bare: true })}`;
+  const uri = objectUri(bucket, sidecarKey);
   try {
     const object = await getObject(s3, bucket, sidecarKey, true);
     return object === undefined ? undefined : { uri, bytes: object.bytes };
@@ -413,8 +428,7 @@ async function fetchS3(bucket: string, key: string, s3: S3ObjectReader | undefin
   const uri = `s3://${bucket}/${key}`;
   if (isModelFileName(key)) {
     const [object, compiled] = await getWithSidecar(s3, bucket, key);
-    if (!object) throw new ModelFetchError(`model not found: ${uri} does not exist`);
-    return fromS3(object, uri, undefined, compiled);
+    return modelFile(object, uri, compiled);
   }
   const prefix = key.endsWith(MLMODEL) ? key.slice(0, -MLMODEL.length) : key.endsWith('/') ? key : `${key}/`;
   const mlmodelKey = `${prefix}${MLMODEL}`;
