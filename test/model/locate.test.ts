@@ -19,7 +19,7 @@ import type { S3ObjectReader } from '../../lambda/model/index.js';
 import { sdkS3Reader } from '../../lambda/sdk-s3-reader.js';
 import { SignedS3Client } from '../../lambda/signed-s3-client.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION } from '../support/services.js';
-import { recordingPeer, type ReceivedRequest } from '../support/peer.js';
+import { usePeer, type ReceivedRequest } from '../support/peer.js';
 import { resignWithSdk } from '../support/sigv4.js';
 import type { RunningS3rver } from '../support/services.js';
 import { MODEL_CASES, repoRoot } from './support.js';
@@ -226,16 +226,12 @@ describe('the signed GET reader', () => {
 
   it('signs exactly what it sends: the SigV4 signature recomputed from the request as received matches', async () => {
     // s3rver does not verify v4 signatures, so the wire request is captured and signed again.
-    const server = await recordingPeer((_request, response) => response.writeHead(404).end());
+    const server = await usePeer((_request, response) => response.writeHead(404).end());
     let received: ReceivedRequest;
-    try {
-      const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
-      const reader = new SignedS3Client({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
-      await reader.getObject('bucket', 'odd keys/model (v2)+ü*!.bin').catch(() => undefined);
-      received = server.seen[0]!;
-    } finally {
-      await server.close();
-    }
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+    const reader = new SignedS3Client({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
+    await reader.getObject('bucket', 'odd keys/model (v2)+ü*!.bin').catch(() => undefined);
+    received = server.seen[0]!;
     expect(received.path).toBe('/bucket/odd%20keys/model%20%28v2%29%2B%C3%BC%2A%21.bin');
     expect(received.headers['x-amz-security-token']).toBe('token');
     const { signedHeaders, authorization } = await resignWithSdk(
@@ -251,7 +247,7 @@ describe('the signed GET reader', () => {
     const paths: string[] = [];
     let answers = ['503 SlowDown', '500 InternalError'];
     const sidecarPaths: string[] = [];
-    const server = await recordingPeer((request, response) => {
+    const server = await usePeer((request, response) => {
       if (request.path.endsWith(COMPILED_MODEL_SUFFIX)) {
         // No sidecar here: S3's answer for a missing key, outside the queue of answers under test.
         sidecarPaths.push(request.path);
@@ -267,21 +263,17 @@ describe('the signed GET reader', () => {
       const [status, code] = next.split(' ');
       response.writeHead(Number(status), { 'content-type': 'application/xml' }).end(`<Error><Code>${code}</Code><Message>try later</Message></Error>`);
     });
-    try {
-      const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `${server.endpoint}/prefix/` });
-      const { predictor, description } = await loadModel('s3://bkt/lin_reg.bin', { s3: reader });
-      expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
-      expect(description.s3ETag).toBe('"abc"');
-      // Path-style under the endpoint's own path, three attempts.
-      expect(paths).toEqual(['/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin']);
-      expect(sidecarPaths).toEqual([`/prefix/bkt/lin_reg.bin${COMPILED_MODEL_SUFFIX}`]); // asked once, beside the model
-      expect(description.compiled).toBeUndefined();
-      answers = ['500 InternalError', '500 InternalError', '500 InternalError', '500 InternalError'];
-      await expect(loadModel('s3://bkt/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/bkt\/lin_reg\.bin: InternalError: try later/);
-      expect(answers).toHaveLength(1); // MAX_ATTEMPTS = 3
-    } finally {
-      await server.close();
-    }
+    const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `${server.endpoint}/prefix/` });
+    const { predictor, description } = await loadModel('s3://bkt/lin_reg.bin', { s3: reader });
+    expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
+    expect(description.s3ETag).toBe('"abc"');
+    // Path-style under the endpoint's own path, three attempts.
+    expect(paths).toEqual(['/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin']);
+    expect(sidecarPaths).toEqual([`/prefix/bkt/lin_reg.bin${COMPILED_MODEL_SUFFIX}`]); // asked once, beside the model
+    expect(description.compiled).toBeUndefined();
+    answers = ['500 InternalError', '500 InternalError', '500 InternalError', '500 InternalError'];
+    await expect(loadModel('s3://bkt/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/bkt\/lin_reg\.bin: InternalError: try later/);
+    expect(answers).toHaveLength(1); // MAX_ATTEMPTS = 3
   });
 
   it('gives up on an endpoint that refuses connections after its retries, with the network error', async () => {

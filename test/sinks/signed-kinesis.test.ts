@@ -6,7 +6,7 @@
  * request as it arrived.
  */
 import type { ServerResponse } from 'node:http';
-import { recordingPeer } from '../support/peer.js';
+import { usePeer } from '../support/peer.js';
 import { resignWithSdk } from '../support/sigv4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedKinesisWriter } from '../../lambda/signed-kinesis-writer.js';
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 /** A local HTTP peer recording each request and answering its parsed JSON body with `answer`. */
 function peer(answer: (body: Record<string, unknown>, response: ServerResponse) => void) {
-  return recordingPeer((request, response) => answer(JSON.parse(request.text) as Record<string, unknown>, response));
+  return usePeer((request, response) => answer(JSON.parse(request.text) as Record<string, unknown>, response));
 }
 
 function json(response: ServerResponse, status: number, value: unknown): void {
@@ -83,20 +83,16 @@ describe('SignedKinesisWriter', () => {
         json(response, 200, { FailedRecordCount: 0, Records: entries.map((_, i) => ({ SequenceNumber: `${i}`, ShardId: 'shardId-0' })) });
       }
     });
-    try {
-      const client = new SignedKinesisWriter({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: server.endpoint });
-      const report = await putRecordsReliably(client, 'out', records(3), unbounded);
-      expect(report).toMatchObject({ failures: [], calls: 3, retriedEntries: 2 });
-      const keys = server.seen.map((request) => (JSON.parse(request.text) as { Records: Array<{ PartitionKey: string; Data: string }> }).Records.map((r) => r.PartitionKey));
-      expect(keys).toEqual([['0', '1', '2'], ['1'], ['1']]);
-      const first = JSON.parse(server.seen[0]?.text ?? '{}') as { StreamName: string; Records: Array<{ Data: string }> };
-      expect(first.StreamName).toBe('out');
-      expect(Buffer.from(first.Records[0]?.Data ?? '', 'base64').toString('utf8')).toBe('{"ride_id":0,"é":"ü"}');
-      expect(server.seen[0]?.headers['x-amz-target']).toBe('Kinesis_20131202.PutRecords');
-      expect(server.seen[0]?.headers['content-type']).toBe('application/x-amz-json-1.1');
-    } finally {
-      await server.close();
-    }
+    const client = new SignedKinesisWriter({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: server.endpoint });
+    const report = await putRecordsReliably(client, 'out', records(3), unbounded);
+    expect(report).toMatchObject({ failures: [], calls: 3, retriedEntries: 2 });
+    const keys = server.seen.map((request) => (JSON.parse(request.text) as { Records: Array<{ PartitionKey: string; Data: string }> }).Records.map((r) => r.PartitionKey));
+    expect(keys).toEqual([['0', '1', '2'], ['1'], ['1']]);
+    const first = JSON.parse(server.seen[0]?.text ?? '{}') as { StreamName: string; Records: Array<{ Data: string }> };
+    expect(first.StreamName).toBe('out');
+    expect(Buffer.from(first.Records[0]?.Data ?? '', 'base64').toString('utf8')).toBe('{"ride_id":0,"é":"ü"}');
+    expect(server.seen[0]?.headers['x-amz-target']).toBe('Kinesis_20131202.PutRecords');
+    expect(server.seen[0]?.headers['content-type']).toBe('application/x-amz-json-1.1');
   });
 
   it('a 5xx without a body is InternalFailure and retried; a 4xx validation error is not', async () => {
@@ -106,14 +102,10 @@ describe('SignedKinesisWriter', () => {
       if (call === 1) response.writeHead(503).end();
       else json(response, 400, { __type: 'ValidationException', message: 'bad request' });
     });
-    try {
-      const client = new SignedKinesisWriter({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: server.endpoint });
-      const report = await putRecordsReliably(client, 'out', records(2), unbounded);
-      expect(report.calls).toBe(2);
-      expect(report.failures.map((f) => f.errorCode)).toEqual(['ValidationException', 'ValidationException']);
-    } finally {
-      await server.close();
-    }
+    const client = new SignedKinesisWriter({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: server.endpoint });
+    const report = await putRecordsReliably(client, 'out', records(2), unbounded);
+    expect(report.calls).toBe(2);
+    expect(report.failures.map((f) => f.errorCode)).toEqual(['ValidationException', 'ValidationException']);
   });
 
   it('a Kinesis that never answers: the call is aborted at the deadline and every record reported failed, none lost', async () => {
@@ -133,18 +125,14 @@ describe('SignedKinesisWriter', () => {
 
   it('signs exactly what it sends: the SigV4 signature recomputed by the SDK signer from the request as received matches', async () => {
     const server = await peer((_body, response) => json(response, 200, { FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 'shardId-0' }] }));
-    try {
-      const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
-      const client = new SignedKinesisWriter({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
-      await client.putRecords({ StreamName: 'out', Records: [{ Data: encoder.encode('x'), PartitionKey: 'k' }] }, { abortSignal: AbortSignal.timeout(5_000) });
-      const received = server.seen[0]!;
-      // S3's rules off: Kinesis takes the payload hash from the body; x-amz-content-sha256 is S3's.
-      const { signedHeaders, authorization } = await resignWithSdk(received, { service: 'kinesis', region: 'eu-west-1', credentials, s3: false });
-      expect(signedHeaders).toEqual(['content-type', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-target']);
-      expect(received.headers.authorization).toBe(authorization);
-    } finally {
-      await server.close();
-    }
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+    const client = new SignedKinesisWriter({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
+    await client.putRecords({ StreamName: 'out', Records: [{ Data: encoder.encode('x'), PartitionKey: 'k' }] }, { abortSignal: AbortSignal.timeout(5_000) });
+    const received = server.seen[0]!;
+    // S3's rules off: Kinesis takes the payload hash from the body; x-amz-content-sha256 is S3's.
+    const { signedHeaders, authorization } = await resignWithSdk(received, { service: 'kinesis', region: 'eu-west-1', credentials, s3: false });
+    expect(signedHeaders).toEqual(['content-type', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-target']);
+    expect(received.headers.authorization).toBe(authorization);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onTestFinished } from 'vitest';
 import { LOOPBACK } from './services.js';
 
 export interface ReceivedRequest {
@@ -50,4 +51,11 @@ export async function recordingPeer(answer: (request: ReceivedRequest, response:
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** {@link recordingPeer}, closed when the current test finishes, passed or failed. */
+export async function usePeer(answer: (request: ReceivedRequest, response: ServerResponse) => void): Promise<RecordingPeer> {
+  const peer = await recordingPeer(answer);
+  onTestFinished(() => peer.close());
+  return peer;
 }
