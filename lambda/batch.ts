@@ -17,7 +17,7 @@ import type { Predictor } from './model/types.js';
 import { silentLog, type LogSink } from './observability.js';
 import { decodeRideInto, SchemaMismatch } from './ride/decode.js';
 import { createRideSlot } from './ride/fast-path.js';
-import { puDo } from './ride/features.js';
+import { PairHandles, puDo } from './ride/features.js';
 import { predictionEncoder, predictionEvent, type PredictionEvent } from './ride/prediction.js';
 import { OutputBatch } from './sinks/output-batch.js';
 import type { RideId } from './ride/schema.js';
@@ -145,12 +145,32 @@ function decodeRides(records: readonly KinesisStreamRecord[]): DecodedRides {
   return { count, index, pickups, dropoffs, distances, rideIds, poison };
 }
 
+/** A predictor with the course rows' two-step scoring. */
+type RidePredictor = Predictor & Required<Pick<Predictor, 'rideHandle' | 'predictRide'>>;
+
+function scoresRides(predictor: Predictor): predictor is RidePredictor {
+  return typeof predictor.rideHandle === 'function' && typeof predictor.predictRide === 'function';
+}
+
+/** Each predictor's handles of the pairs it has met, kept across batches (and gone with it). */
+const pairHandles = new WeakMap<Predictor, PairHandles>();
+
+function pairHandlesOf(predictor: RidePredictor): PairHandles {
+  let handles = pairHandles.get(predictor);
+  if (handles === undefined) {
+    handles = new PairHandles((text) => predictor.rideHandle(text));
+    pairHandles.set(predictor, handles);
+  }
+  return handles;
+}
+
 /** Ride i's predicted duration at i: the features of `rideFeatures()`, straight from the columns. */
 function scoreRides(predictor: Predictor, rides: DecodedRides): Float64Array {
   const { count, pickups, dropoffs, distances } = rides;
   const scores = new Float64Array(count);
-  if (typeof predictor.predictRide === 'function') {
-    for (let i = 0; i < count; i++) scores[i] = predictor.predictRide(puDo(pickups[i]!, dropoffs[i]!), distances[i]!);
+  if (scoresRides(predictor)) {
+    const handles = pairHandlesOf(predictor);
+    for (let i = 0; i < count; i++) scores[i] = predictor.predictRide(handles.get(pickups[i]!, dropoffs[i]!), distances[i]!);
     return scores;
   }
   // One row object refilled per ride: predictOne keeps no reference to it.

@@ -43,10 +43,19 @@ export interface Predictor {
   /** Scores one row. */
   predictOne(row: FeatureDict): number;
   /**
-   * Scores the course's row `{"PU_DO": puDo, "trip_distance": tripDistance}` without building it:
-   * the same number as `predictOne` of that row. Optional: callers fall back to `predictOne`.
+   * The course's rows `{"PU_DO": puDo, "trip_distance": tripDistance}` without building them, in
+   * two steps for a caller that meets the same `puDo` many times: `rideHandle(puDo)` once per
+   * distinct value (an opaque number the caller keeps), then `predictRide(handle, tripDistance)`
+   * per row, the same number as `predictOne` of the row. Optional: callers fall back to `predictOne`.
+   *
+   * @example
+   * ```ts
+   * const handle = predictor.rideHandle!('130_205');
+   * predictor.predictRide!(handle, 3.66); // === predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })
+   * ```
    */
-  predictRide?(puDo: string, tripDistance: number): number;
+  rideHandle?(puDo: string): number;
+  predictRide?(handle: number, tripDistance: number): number;
   /** Scores a batch; element i belongs to rows[i]. */
   predict(rows: readonly FeatureDict[]): Float64Array;
 }

@@ -23,9 +23,14 @@ export function rideFeatures(ride: Ride): RideFeatures {
 
 /** Location ids below 2^14 (NYC has 265 zones) are cached; any other value is formatted each time. */
 const CACHED_LOCATION_MASK = 0x3fff;
-/** Most `PU_DO` strings kept; the cache starts over past this (265² = 70,225 pairs exist). */
+/** Most pairs a cache keeps; it starts over past this (265² = 70,225 pairs exist). */
 const MAX_CACHED_PAIRS = 80_000;
 let pairTexts = new Map<number, string>();
+
+/** The cache slot of a pair: true only for integers in [0, 2^14) (and -0, whose text is "0" too). */
+function cacheable(pickup: number, dropoff: number): boolean {
+  return pickup === (pickup & CACHED_LOCATION_MASK) && dropoff === (dropoff & CACHED_LOCATION_MASK);
+}
 
 /**
  * `"<PU>_<DO>"`, the same string object for the same pair while it is cached: no number-to-text
@@ -37,8 +42,7 @@ let pairTexts = new Map<number, string>();
  * ```
  */
 export function puDo(pickup: number, dropoff: number): string {
-  // True only for integers in [0, 2^14) (and -0, whose text is "0" too): one slot per pair.
-  if (pickup === (pickup & CACHED_LOCATION_MASK) && dropoff === (dropoff & CACHED_LOCATION_MASK)) {
+  if (cacheable(pickup, dropoff)) {
     const slot = (pickup << 14) | dropoff;
     let text = pairTexts.get(slot);
     if (text === undefined) {
@@ -49,4 +53,34 @@ export function puDo(pickup: number, dropoff: number): string {
     return text;
   }
   return `${pickup}_${dropoff}`;
+}
+
+/**
+ * A predictor's answer about each pair's `PU_DO`, asked once per pair: `handleOf(puDo(pickup,
+ * dropoff))` (the predictor's `rideHandle`). Why: on the hot path a ride then costs one lookup by
+ * an integer instead of the PU_DO string's two (its text, then its column); measured in
+ * BENCHMARKS.md.
+ *
+ * @example
+ * ```ts
+ * const handles = new PairHandles((text) => predictor.rideHandle!(text));
+ * predictor.predictRide!(handles.get(130, 205), 3.66);
+ * ```
+ */
+export class PairHandles {
+  private handles = new Map<number, number>();
+
+  constructor(private readonly handleOf: (puDo: string) => number) {}
+
+  get(pickup: number, dropoff: number): number {
+    if (!cacheable(pickup, dropoff)) return this.handleOf(puDo(pickup, dropoff));
+    const slot = (pickup << 14) | dropoff;
+    let handle = this.handles.get(slot);
+    if (handle === undefined) {
+      handle = this.handleOf(puDo(pickup, dropoff));
+      if (this.handles.size >= MAX_CACHED_PAIRS) this.handles = new Map();
+      this.handles.set(slot, handle);
+    }
+    return handle;
+  }
 }

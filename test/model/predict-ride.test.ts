@@ -1,5 +1,5 @@
 /**
- * `predictRide(puDo, distance)`, the hot path's scoring without a row object, is `predictOne` of
+ * `predictRide(rideHandle(puDo), distance)`, the hot path's scoring without a row object, is `predictOne` of
  * the course row `{PU_DO, trip_distance}`, bit for bit, for every model the fixtures hold (linear,
  * trees, forest, pipelines, unusual vectorizers): known and unseen pick-up/drop-off pairs, zero,
  * tiny, huge and negative-zero distances.
@@ -46,11 +46,12 @@ describe('predictRide equals predictOne of the course row', () => {
     loaded++;
     const { predictor } = model;
     expect(typeof predictor.predictRide).toBe('function');
+    expect(typeof predictor.rideHandle).toBe('function');
     fc.assert(
       fc.property(location, location, distance, (pickup, dropoff, tripDistance) => {
         const puDo = `${pickup}_${dropoff}`;
         const viaRow = predictor.predictOne({ PU_DO: puDo, trip_distance: tripDistance });
-        expect(Object.is(predictor.predictRide!(puDo, tripDistance), viaRow)).toBe(true);
+        expect(Object.is(predictor.predictRide!(predictor.rideHandle!(puDo), tripDistance), viaRow)).toBe(true);
       }),
       { numRuns: 400, seed: 20261201 },
     );

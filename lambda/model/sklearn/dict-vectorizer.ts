@@ -155,12 +155,16 @@ export class DictVectorizerModel {
     return n + 1;
   }
 
+  /** Column of the one-hot feature `PU_DO=<puDo>`, or -1: the first argument of {@link vectorizeRide}. */
+  puDoColumn(puDo: string): number {
+    return this.oneHotColumn(PU_DO, puDo, this.featuresOf(PU_DO, 0));
+  }
+
   /**
-   * {@link vectorize} of `{PU_DO: puDo, trip_distance: tripDistance}` without the row object: the
-   * same entries in the same (column) order, for the hot path.
+   * {@link vectorize} of `{PU_DO: puDo, trip_distance: tripDistance}` without the row object, given
+   * `puDoColumn(puDo)`: the same entries in the same (column) order, for the hot path.
    */
-  vectorizeRide(puDo: string, tripDistance: number): number {
-    const pickup = this.oneHotColumn(PU_DO, puDo, this.featuresOf(PU_DO, 0));
+  vectorizeRide(pickup: number, tripDistance: number): number {
     const distance = this.numericColumn(TRIP_DISTANCE, this.featuresOf(TRIP_DISTANCE, 1));
     let n = 0;
     if (pickup >= 0) n = this.place(n, pickup, 1);

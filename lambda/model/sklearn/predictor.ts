@@ -14,8 +14,12 @@ export class VectorizedPredictor implements Predictor {
     return this.regressor.score(this.vectorizer.cols, this.vectorizer.vals, n);
   }
 
-  predictRide(puDo: string, tripDistance: number): number {
-    const n = this.vectorizer.vectorizeRide(puDo, tripDistance);
+  rideHandle(puDo: string): number {
+    return this.vectorizer.puDoColumn(puDo);
+  }
+
+  predictRide(handle: number, tripDistance: number): number {
+    const n = this.vectorizer.vectorizeRide(handle, tripDistance);
     return this.regressor.score(this.vectorizer.cols, this.vectorizer.vals, n);
   }
 
