@@ -275,6 +275,8 @@ export async function processBatch(
     }
   };
   const [outputFailures, deadLetterError] = await Promise.all([writeOutput(), writeDeadLetters()]);
+  // Both writes have settled (neither throws): nothing reads the output bytes any more.
+  outputs.release();
 
   const failed = new Set<number>();
   if (outputFailures.length > 0) {
