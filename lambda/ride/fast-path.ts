@@ -283,8 +283,8 @@ const COURSE_RIDE_ID_KEY = fixedText('}, "ride_id": ');
  * byte by byte was the largest part of its decode (measured: BENCHMARKS.md).
  *
  * Eight bytes are compared as one float64, which is exact here: two doubles compare equal only if
- * their bits are equal, except NaN (never equal) and ±0 (equal), and eight ASCII bytes of 0x20–0x7E
- * are neither (their top byte rules out NaN's exponent, and they are not all zero). So bytes that
+ * their bits are equal, except NaN (never equal) and ±0 (equal), and eight ASCII bytes without NUL
+ * are neither (a top byte below 0x80 rules out NaN's exponent, and they are not all zero). So bytes that
  * read as NaN or -0 never match the text, and any other bytes match only if they are the text.
  */
 interface FixedText {
@@ -299,7 +299,10 @@ interface FixedText {
 function fixedText(text: string): FixedText {
   const source = encoder.encode(text);
   const length = source.length;
-  if (length < 2 || length !== text.length) throw new Error(`fixedText: ${JSON.stringify(text)} is not ASCII of two or more bytes`);
+  // ASCII without NUL: what makes the float64 compare exact (see above).
+  if (length < 2 || length !== text.length || source.includes(0)) {
+    throw new Error(`fixedText: ${JSON.stringify(text)} is not ASCII of two or more bytes without NUL`);
+  }
   const width = length >= 8 ? 8 : length >= 4 ? 4 : 2;
   const starts: number[] = [];
   for (let at = 0; at + width <= length; at += width) starts.push(at);
