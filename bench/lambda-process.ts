@@ -2,7 +2,7 @@
  * Runs the deployable bundle in fresh Node processes (bench/lambda-child.mjs) against a local S3:
  * the cold start, and the peak memory of a big batch.
  */
-import { spawn } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { ENV } from '../lambda/config.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/constants.js';
 
 const CHILD = fileURLToPath(new URL('./lambda-child.mjs', import.meta.url));
+const LAUNCHER = fileURLToPath(new URL('./launcher.mjs', import.meta.url));
 
 /** What the child reports on fd 3. */
 export interface ChildReport {
@@ -31,7 +32,7 @@ export interface ChildReport {
 }
 
 export interface ChildRun extends ChildReport {
-  /** Parent's clock: spawn → report received. */
+  /** Launcher's clock: spawn → report received. */
   readonly wallMs: number;
   /** `ModelLoadMs` of the handler's own EMF metric (S3 fetch + unpickle + predictor). */
   readonly modelLoadMs: number | undefined;
@@ -97,19 +98,71 @@ function compiledUsedFromLog(stdout: string): boolean {
   return model?.compiled?.used === true;
 }
 
-/** Spawn → report of a child that loads nothing: Node's own start-up on this machine. */
-export function runBaselineProcess(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    let received: number | undefined;
-    const child = spawn(process.execPath, [CHILD, '--baseline'], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', () => (received ??= performance.now()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0 || received === undefined) reject(new Error(`baseline child exited with ${code}`));
-      else resolve(received - started);
+/** What the launcher (bench/launcher.mjs) answers for one spawned process. */
+interface LaunchResult {
+  readonly id: number;
+  readonly code: number | null;
+  /** Launcher's clock: spawn → first byte on fd 3; null if nothing came. */
+  readonly wallMs: number | null;
+  readonly report: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error?: string;
+}
+
+/**
+ * Spawns the bench's fresh processes from a small process of its own (bench/launcher.mjs), so that
+ * their spawn does not pay for the bench's memory (see there). One per measurement series.
+ *
+ * @example
+ * ```ts
+ * const launcher = await Launcher.start();
+ * try { await runBaselineProcess(launcher); } finally { launcher.close(); }
+ * ```
+ */
+export class Launcher {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (result: LaunchResult) => void; reject: (error: Error) => void }>();
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (message: LaunchResult) => {
+      this.waiting.get(message.id)?.resolve(message);
+      this.waiting.delete(message.id);
     });
-  });
+    child.once('exit', (code) => {
+      for (const { reject } of this.waiting.values()) reject(new Error(`bench launcher exited with ${code}`));
+      this.waiting.clear();
+    });
+  }
+
+  static async start(): Promise<Launcher> {
+    const child = fork(LAUNCHER, [], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return new Launcher(child);
+  }
+
+  /** Spawns `node <args>` with exactly `env`, and waits for it to exit. */
+  run(args: readonly string[], env: NodeJS.ProcessEnv, output: boolean): Promise<LaunchResult> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send({ id, args, env, output });
+    });
+  }
+
+  close(): void {
+    this.child.disconnect();
+  }
+}
+
+/** Spawn → report of a child that loads nothing: Node's own start-up on this machine. */
+export async function runBaselineProcess(launcher: Launcher): Promise<number> {
+  const result = await launcher.run([CHILD, '--baseline'], { PATH: process.env.PATH }, false);
+  if (result.code !== 0 || result.wallMs === null) throw new Error(`baseline child exited with ${result.code}${result.error ? `: ${result.error}` : ''}`);
+  return result.wallMs;
 }
 
 /** Writes `event` as the JSON file a child reads. */
@@ -120,36 +173,21 @@ export async function writeEventFile(directory: string, name: string, event: Kin
 }
 
 /**
- * Spawns one fresh `node` on the bundle and invokes its handler once with the event in `eventFile`.
+ * Spawns one fresh `node` on the bundle (from `launcher`) and invokes its handler once with the
+ * event in `eventFile`.
  *
  * @throws when the child fails or does not report.
  */
-export function runLambdaProcess(options: LambdaProcessOptions, eventFile: string): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    let received: number | undefined;
-    let report = '';
-    let stdout = '';
-    let stderr = '';
-    const child = spawn(process.execPath, [CHILD, options.bundleFile, eventFile], {
-      env: lambdaEnvironment(options),
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const channel = child.stdio[3] as NodeJS.ReadableStream;
-    channel.on('data', (chunk: Buffer) => {
-      received ??= performance.now();
-      report += chunk.toString('utf8');
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0 || received === undefined) {
-        reject(new Error(`bench child exited with ${code}: ${stderr.slice(-2000)}`));
-        return;
-      }
-      const parsed = JSON.parse(report) as ChildReport;
-      resolve({ ...parsed, wallMs: received - started, modelLoadMs: modelLoadMsFromEmf(stdout), compiledUsed: compiledUsedFromLog(stdout) });
-    });
-  });
+export async function runLambdaProcess(launcher: Launcher, options: LambdaProcessOptions, eventFile: string): Promise<ChildRun> {
+  const result = await launcher.run([CHILD, options.bundleFile, eventFile], lambdaEnvironment(options), true);
+  if (result.code !== 0 || result.wallMs === null) {
+    throw new Error(`bench child exited with ${result.code}: ${result.error ?? result.stderr.slice(-2000)}`);
+  }
+  const parsed = JSON.parse(result.report) as ChildReport;
+  return {
+    ...parsed,
+    wallMs: result.wallMs,
+    modelLoadMs: modelLoadMsFromEmf(result.stdout),
+    compiledUsed: compiledUsedFromLog(result.stdout),
+  };
 }

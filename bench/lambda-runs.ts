@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { startLocalServices } from '../local/services.js';
-import { runBaselineProcess, runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
+import { Launcher, runBaselineProcess, runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
 import { median } from './stats.js';
 
 export interface LambdaRunsOptions {
@@ -95,6 +95,7 @@ function medianOf(runs: readonly ChildRun[], pick: (run: ChildRun) => number | u
 export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<LambdaRunsResult> {
   const directory = await mkdtemp(join(tmpdir(), 'ride-bench-events-'));
   const services = await startLocalServices({ modelPath: options.linregModel });
+  const launcher = await Launcher.start();
   try {
     const firstEvent = await writeEventFile(directory, 'first.json', options.firstEvent);
     const bigEvent = await writeEventFile(directory, 'big.json', options.bigEvent);
@@ -115,38 +116,39 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
     const pickleOnly: LambdaProcessOptions = { ...base, modelLocation: `s3://${services.modelBucket}/${pickleKey}` };
 
     // One untimed run: the bundle and Node itself in the page cache, as on a warm Lambda host.
-    await runLambdaProcess(linreg, firstEvent);
+    await runLambdaProcess(launcher, linreg, firstEvent);
     const cold: ChildRun[] = [];
     const withOutputMs: number[] = [];
     const pickled: ChildRun[] = [];
     const baseline: number[] = [];
     // Interleaved, so that each variant sees the same host phases.
     for (let i = 0; i < options.coldStartRuns; i += 1) {
-      baseline.push(await runBaselineProcess());
-      const run = await runLambdaProcess(linreg, firstEvent);
+      baseline.push(await runBaselineProcess(launcher));
+      const run = await runLambdaProcess(launcher, linreg, firstEvent);
       if (run.predictions !== 1) throw new Error(`cold start run predicted ${run.predictions} of 1 record`);
       if (!run.compiledUsed) throw new Error('cold start run did not use the compiled sidecar uploaded beside the model');
       cold.push(run);
-      const written = await runLambdaProcess(withOutput, firstEvent);
+      const written = await runLambdaProcess(launcher, withOutput, firstEvent);
       if (written.failures !== 0) throw new Error(`cold start with output reported ${written.failures} failed records`);
       withOutputMs.push(written.wallMs);
-      const fromPickle = await runLambdaProcess(pickleOnly, firstEvent);
+      const fromPickle = await runLambdaProcess(launcher, pickleOnly, firstEvent);
       if (fromPickle.predictions !== 1 || fromPickle.compiledUsed) throw new Error('pickle-only cold start run did not predict from the pickle');
       pickled.push(fromPickle);
     }
 
     const rf: ChildRun[] = [];
     for (let i = 0; i < options.rssRuns; i += 1) {
-      rf.push(await runLambdaProcess({ ...linreg, modelLocation: rfLocation }, bigEvent));
+      rf.push(await runLambdaProcess(launcher, { ...linreg, modelLocation: rfLocation }, bigEvent));
     }
     const records = options.bigEvent.Records.length;
     for (const run of rf) {
       if (run.predictions !== records) throw new Error(`RandomForest run predicted ${run.predictions} of ${records} records`);
     }
-    // VmHWM, not getrusage's maxRSS: Linux carries the maxRSS of the forked copy of *this* process
-    // across exec into the child, so maxRSS reads at least the bench's own RSS at spawn (an empty
-    // `node -e` child of a 343 MiB parent: maxRSS 304 MiB, VmHWM 40 MiB; after `--verify-bundle`
-    // loaded the CDK this read 157-163 MiB instead of ~98). maxRSS only where there is no /proc.
+    // VmHWM, not getrusage's maxRSS: Linux carries the maxRSS of the forked copy of the spawning
+    // process across exec into the child, so maxRSS reads at least the spawner's RSS (an empty
+    // `node -e` child of a 343 MiB parent: maxRSS 304 MiB, VmHWM 40 MiB; when the bench itself still
+    // spawned the children, after `--verify-bundle` loaded the CDK, this read 157-163 MiB instead of
+    // ~98). The launcher is small, but maxRSS is still only the fallback where there is no /proc.
     const rssMb = rf.map((run) => (run.vmHwmKb ?? run.maxRssKb) / MB);
 
     return {
@@ -174,6 +176,7 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
       },
     };
   } finally {
+    launcher.close();
     await services.stop();
     await rm(directory, { recursive: true, force: true });
   }

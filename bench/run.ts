@@ -12,7 +12,8 @@
  *   processBatch) on a 10,000-record event of real February 2021 rides, output sink stubbed.
  * - cold_start_ms: a fresh `node` importing the deployable bundle, fetching lin_reg.bin and its
  *   compiled sidecar (as the stack deploys them) from a local S3 (s3rver) and returning the first
- *   prediction; parent's clock, spawn → response. cold_start_pickle_only_ms: the pickle alone.
+ *   prediction; spawned by bench/launcher.mjs (a small process, so that the spawn does not pay for
+ *   the bench's memory), its clock, spawn → response. cold_start_pickle_only_ms: the pickle alone.
  *   cold_start_in_process_ms: the same runs measured inside the child, from the start of the
  *   bundle's import to the first response (Node's own boot, ~60–140 ms on this VM, excluded).
  * - bundle_bytes: the esbuild bundle the stack deploys (index.mjs, without its source map).
@@ -186,7 +187,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     },
     method: {
       handler: `createHandler (real) → processBatch on a ${EVENT_RECORDS}-record Kinesis event of real rides (course producer bytes); output sink stubbed (accepts, stores nothing); ${WARMUP_RUNS} warm-up runs, median of ${THROUGHPUT_RUNS}; also records per CPU-second (process.cpuUsage, all threads)`,
-      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model lin_reg.bin with its compiled sidecar beside it, pinned by MODEL_COMPILED_SHA256 (as the stack deploys them; each run checked to have used it) from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; parent clock spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN. pickle_only: the same with lin_reg.bin alone, no pin (pickle VM). The three variants interleaved`,
+      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model lin_reg.bin with its compiled sidecar beside it, pinned by MODEL_COMPILED_SHA256 (as the stack deploys them; each run checked to have used it) from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; each process spawned by bench/launcher.mjs, a small process of its own (a spawn from the bench, which then holds 200+ MB, took about 6 ms longer), whose clock times spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN. pickle_only: the same with lin_reg.bin alone, no pin (pickle VM). The three variants interleaved`,
       bundle: 'esbuild with the options of cdk/handler-bundle.ts (the stack\'s own): every .mjs file that deploys (entry + chunks); cold path = the entry and the chunks it imports statically; --verify-bundle compares with a CDK synth',
       rf_memory: `fresh process running the bundle with official-rf-mlflow from s3rver, one invocation of the ${EVENT_RECORDS}-record event; max of the child's VmHWM (/proc/self/status) over ${RSS_RUNS} runs (getrusage maxRSS would include the bench's own RSS, inherited across fork + exec)`,
       e2e: `runLocalPipeline({ count: ${E2E_RIDES}, batchSize: ${DEFAULT_BATCH_SIZE} }) on the bundled sample: first put → last record processed`,
