@@ -284,8 +284,8 @@ const COURSE_RIDE_ID_KEY = fixedText('}, "ride_id": ');
  *
  * Eight bytes are compared as one float64, which is exact here: two doubles compare equal only if
  * their bits are equal, except NaN (never equal) and ±0 (equal), and eight ASCII bytes without NUL
- * are neither (a top byte below 0x80 rules out NaN's exponent, and they are not all zero). So bytes that
- * read as NaN or -0 never match the text, and any other bytes match only if they are the text.
+ * are neither (a top byte below 0x80 rules out NaN's exponent, and they are not all zero). So
+ * bytes that read as NaN or -0 never match the text, and any others match only if they are it.
  */
 interface FixedText {
   readonly length: number;

@@ -27,9 +27,13 @@ const CACHED_LOCATION_MASK = 0x3fff;
 const MAX_CACHED_PAIRS = 80_000;
 let pairTexts = new Map<number, string>();
 
-/** The cache slot of a pair: true only for integers in [0, 2^14) (and -0, whose text is "0" too). */
-function cacheable(pickup: number, dropoff: number): boolean {
-  return pickup === (pickup & CACHED_LOCATION_MASK) && dropoff === (dropoff & CACHED_LOCATION_MASK);
+/**
+ * The pair's slot in a cache, or -1 for a pair not cached: only integers in [0, 2^14) have one
+ * (and -0, whose text is "0" too, shares 0's).
+ */
+function slotOf(pickup: number, dropoff: number): number {
+  const cached = pickup === (pickup & CACHED_LOCATION_MASK) && dropoff === (dropoff & CACHED_LOCATION_MASK);
+  return cached ? (pickup << 14) | dropoff : -1;
 }
 
 /**
@@ -42,8 +46,8 @@ function cacheable(pickup: number, dropoff: number): boolean {
  * ```
  */
 export function puDo(pickup: number, dropoff: number): string {
-  if (cacheable(pickup, dropoff)) {
-    const slot = (pickup << 14) | dropoff;
+  const slot = slotOf(pickup, dropoff);
+  if (slot >= 0) {
     let text = pairTexts.get(slot);
     if (text === undefined) {
       text = `${pickup}_${dropoff}`;
@@ -73,8 +77,8 @@ export class PairHandles {
   constructor(private readonly handleOf: (puDo: string) => number) {}
 
   get(pickup: number, dropoff: number): number {
-    if (!cacheable(pickup, dropoff)) return this.handleOf(puDo(pickup, dropoff));
-    const slot = (pickup << 14) | dropoff;
+    const slot = slotOf(pickup, dropoff);
+    if (slot < 0) return this.handleOf(puDo(pickup, dropoff));
     let handle = this.handles.get(slot);
     if (handle === undefined) {
       handle = this.handleOf(puDo(pickup, dropoff));
