@@ -148,7 +148,7 @@ function decodeRides(records: readonly KinesisStreamRecord[]): DecodedRides {
 /** A predictor with the course rows' two-step scoring. */
 type RidePredictor = Predictor & Required<Pick<Predictor, 'rideHandle' | 'predictRide'>>;
 
-function scoresRides(predictor: Predictor): predictor is RidePredictor {
+function hasRideScoring(predictor: Predictor): predictor is RidePredictor {
   return typeof predictor.rideHandle === 'function' && typeof predictor.predictRide === 'function';
 }
 
@@ -168,7 +168,7 @@ function pairHandlesOf(predictor: RidePredictor): PairHandles {
 function scoreRides(predictor: Predictor, rides: DecodedRides): Float64Array {
   const { count, pickups, dropoffs, distances } = rides;
   const scores = new Float64Array(count);
-  if (scoresRides(predictor)) {
+  if (hasRideScoring(predictor)) {
     const handles = pairHandlesOf(predictor);
     for (let i = 0; i < count; i++) scores[i] = predictor.predictRide(handles.get(pickups[i]!, dropoffs[i]!), distances[i]!);
     return scores;
@@ -219,20 +219,20 @@ export async function processBatch(
   // callees, and it keeps fewer tables warm at a time. Measured on 10,000 course records: 23–27 % less
   // time than the single loop (BENCHMARKS.md). Per valid record nothing is allocated but a numeric
   // id's text (the partition key): the decode fills the columns without allocating
-  // (ride/fast-path.ts), PU_DO strings are cached (ride/features.ts), and the output JSON is encoded
-  // straight into one buffer for the batch (ride/prediction.ts, sinks/output-batch.ts).
-  const scores = scoreRides(predictor, rides);
+  // (ride/fast-path.ts), each pick-up/drop-off pair's features are looked up once (`PairHandles`,
+  // ride/features.ts), and the output JSON is encoded straight into one buffer, reused from batch to
+  // batch (ride/prediction.ts, sinks/output-batch.ts).
+  const durations = scoreRides(predictor, rides);
 
   // The rides with a finite duration, compacted in place in the columns (k ≤ i: nothing is
   // overwritten before it is read): predicted ride k is (rideIds[k], durations[k]) from
   // records[from[k]], and so is output record k. Sequence numbers are looked up only for failed
   // writes, the event objects built only if read (see BatchOutcome).
   const { rideIds, index: from } = rides;
-  const durations = scores;
   const poisonBefore = poison.length;
   let predicted = 0;
   for (let i = 0; i < rides.count; i++) {
-    const duration = scores[i]!;
+    const duration = durations[i]!;
     const at = from[i]!;
     if (!Number.isFinite(duration)) {
       poison.push({ at, record: records[at]!, why: { kind: 'prediction', reason: `prediction: the model returned ${duration} for this ride` } });
