@@ -4,6 +4,7 @@
 import { ConfigError, ENV, type HandlerConfig } from './config.js';
 import { loadFetchedModel, loadModel } from './model/load.js';
 import { parseModelLocation } from './model/locate.js';
+import { modelPins } from './model-prefetch.js';
 import type { PrefetchedModel, S3ObjectReader } from './model/locate.js';
 import type { LoadedModel } from './model/types.js';
 
@@ -24,10 +25,7 @@ export async function loadConfiguredModel(
     );
   }
   const where = parseModelLocation(config.modelLocation);
-  const verify = {
-    ...(config.modelSha256 !== undefined ? { expectedSha256: config.modelSha256 } : {}),
-    ...(config.modelCompiledSha256 !== undefined ? { expectedCompiledSha256: config.modelCompiledSha256 } : {}),
-  };
+  const verify = modelPins(config);
   if (prefetched !== undefined) return loadFetchedModel(await prefetched, where, verify);
   return loadModel(where, { s3, ...verify });
 }

@@ -20,6 +20,14 @@ export function signedS3ClientFor(config: HandlerConfig): SignedS3Client | undef
   return new SignedS3Client({ region: config.region ?? DEFAULT_REGION, credentials, endpoint: config.s3EndpointUrl });
 }
 
+/** The configuration's pins of the model's bytes, as the loader takes them (`MODEL_SHA256`, `MODEL_COMPILED_SHA256`). */
+export function modelPins(config: HandlerConfig): { readonly expectedSha256?: string; readonly expectedCompiledSha256?: string } {
+  return {
+    ...(config.modelSha256 !== undefined ? { expectedSha256: config.modelSha256 } : {}),
+    ...(config.modelCompiledSha256 !== undefined ? { expectedCompiledSha256: config.modelCompiledSha256 } : {}),
+  };
+}
+
 /**
  * Starts fetching the configured model's bytes through `s3` ({@link signedS3ClientFor}), or returns
  * `undefined` when there is nothing to start here: no model configured, or an S3 model and no signed
@@ -38,6 +46,5 @@ export function prefetchModel(config: HandlerConfig, s3: SignedS3Client | undefi
   if (where.kind === 'file') return fetchModel(where);
   if (s3 === undefined) return undefined;
   // Then only the sidecar is downloaded, the pickle matched by its ETag (see fetchModelSidecarFirst).
-  const pinnedAlone = sidecarPinnedAlone({ expectedSha256: config.modelSha256, expectedCompiledSha256: config.modelCompiledSha256 });
-  return pinnedAlone ? fetchModelSidecarFirst(where, { s3 }) : fetchModel(where, { s3 });
+  return sidecarPinnedAlone(modelPins(config)) ? fetchModelSidecarFirst(where, { s3 }) : fetchModel(where, { s3 });
 }
