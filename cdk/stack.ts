@@ -16,7 +16,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, ENV } from '../lambda/config.js';
-import { COMPILED_MODEL_SUFFIX, compileSidecar, formatCompiledModel } from '../lambda/model/index.js';
+import { COMPILED_MODEL_SUFFIX, compileSidecar } from '../lambda/model/index.js';
 import { sha256Hex } from '../lambda/model/digest.js';
 import {
   ACCESS_LOG_RETENTION,
@@ -117,8 +117,8 @@ let defaultSidecar: { readonly file: string; readonly text: string; readonly sha
 
 function defaultModelSidecar(file: string): { readonly text: string; readonly sha256: string } {
   if (defaultSidecar?.file !== file) {
-    const { bytes, model } = compileSidecar(readFileSync(file));
-    defaultSidecar = { file, text: formatCompiledModel(model), sha256: sha256Hex(bytes) };
+    const { text, bytes } = compileSidecar(readFileSync(file));
+    defaultSidecar = { file, text, sha256: sha256Hex(bytes) };
   }
   return defaultSidecar;
 }

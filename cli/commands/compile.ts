@@ -35,11 +35,11 @@ export async function runCompile(options: CompileOptions, io: CliIO): Promise<Co
   const where = parseModelLocation(resolveModelLocation(options.model));
   if (where.kind !== 'file') throw new CliError('compile reads a local pickle or MLflow folder; download an S3 model first', 2);
   const fetched = await fetchModel(where);
-  const { bytes: text, model: compiled, checked } = compileSidecar(fetched.bytes);
+  const { bytes, model: compiled, checked } = compileSidecar(fetched.bytes);
   const output = options.output ?? `${fetched.uri}${COMPILED_MODEL_SUFFIX}`;
   const partial = `${output}.partial`;
   try {
-    await writeFile(partial, text);
+    await writeFile(partial, bytes);
     await rename(partial, output);
   } catch (cause) {
     await rm(partial, { force: true });
@@ -51,9 +51,9 @@ export async function runCompile(options: CompileOptions, io: CliIO): Promise<Co
     regressor: compiled.regressor,
     featureCount: checked.featureCount,
     pickleSha256: compiled.source.sha256,
-    compiledSha256: sha256Hex(text),
+    compiledSha256: sha256Hex(bytes),
   };
-  note(io, `compiled ${summary.pickle} (${summary.regressor}, ${summary.featureCount} features) → ${output}, ${text.length} bytes, every coefficient checked`);
+  note(io, `compiled ${summary.pickle} (${summary.regressor}, ${summary.featureCount} features) → ${output}, ${bytes.length} bytes, every coefficient checked`);
   note(io, `upload it next to the pickle as ${basename(fetched.uri)}${COMPILED_MODEL_SUFFIX}; with MODEL_SHA256 set, also set MODEL_COMPILED_SHA256=${summary.compiledSha256}`);
   io.stdout.write(`${JSON.stringify(summary)}\n`);
   return summary;

@@ -108,7 +108,9 @@ function checkRead(pickle: { readonly sha256: string; readonly bytes: number }, 
 
 /** A sidecar ready to be written beside its pickle. */
 export interface CompiledSidecar {
-  /** The file's bytes ({@link formatCompiledModel}). */
+  /** The file's text ({@link formatCompiledModel}). */
+  readonly text: string;
+  /** The same, as UTF-8: the bytes that are written, uploaded and pinned. */
   readonly bytes: Uint8Array;
   readonly model: CompiledModel;
   /** The sidecar as the loader reads it, checked against the pickle. */
@@ -126,6 +128,7 @@ export function compileSidecar(pickle: Uint8Array): CompiledSidecar {
   const sha256 = sha256Hex(pickle);
   const read = toPredictor(unpickle(pickle));
   const model = compileRead(pickle, sha256, read);
-  const bytes = new TextEncoder().encode(formatCompiledModel(model));
-  return { bytes, model, checked: checkRead({ sha256, bytes: pickle.length }, read.predictor, bytes) };
+  const text = formatCompiledModel(model);
+  const bytes = new TextEncoder().encode(text);
+  return { text, bytes, model, checked: checkRead({ sha256, bytes: pickle.length }, read.predictor, bytes) };
 }
