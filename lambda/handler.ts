@@ -17,7 +17,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { processBatch, type BatchCounts } from './batch.js';
+import { processBatch, type BatchOutcome } from './batch.js';
 import { ConfigError, DEFAULT_REGION, ENV, readConfig, type HandlerConfig } from './config.js';
 import { loadConfiguredModel } from './model-loading.js';
 import { signedS3ClientFor } from './model-prefetch.js';
@@ -62,6 +62,8 @@ export interface HandlerDependencies {
    * while the model download waits on the network.
    */
   readonly prepare?: () => Promise<unknown>;
+  /** Sees every batch's outcome (the local pipeline's summary counts drift with it). */
+  readonly onOutcome?: (outcome: BatchOutcome) => void;
 }
 
 /** The Lambda response; under `TEST_RUN` (no output sink) also the predictions and dead letters. */
@@ -85,12 +87,15 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function publishMetrics(metrics: Metrics, counts: BatchCounts, modelLoadMs: number | undefined): void {
+function publishMetrics(metrics: Metrics, { counts, unseen }: BatchOutcome, modelLoadMs: number | undefined): void {
   metrics.addMetric(METRIC.recordsIn, MetricUnit.Count, counts.in);
   metrics.addMetric(METRIC.recordsPredicted, MetricUnit.Count, counts.predicted);
   metrics.addMetric(METRIC.recordsDeadLettered, MetricUnit.Count, counts.deadLettered);
   metrics.addMetric(METRIC.outputWriteFailures, MetricUnit.Count, counts.outputFailed);
   metrics.addMetric(METRIC.deadLetterWriteFailures, MetricUnit.Count, counts.deadLetterFailed);
+  metrics.addMetric(METRIC.unseenFeatureValues, MetricUnit.Count, unseen.rides);
+  const scored = counts.predicted + counts.outputFailed;
+  if (scored > 0) metrics.addMetric(METRIC.unseenFeatureShare, MetricUnit.Percent, (100 * unseen.rides) / scored);
   if (modelLoadMs !== undefined) metrics.addMetric(METRIC.modelLoadMs, MetricUnit.Milliseconds, modelLoadMs);
   metrics.publishStoredMetrics();
 }
@@ -121,7 +126,7 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
         (loaded) => {
           const loadMs = Math.round((performance.now() - started) * 10) / 10;
           pendingLoadMs = loadMs;
-          log.info('Model loaded', { model: { ...loaded.description }, loadMs });
+          log.info('Model loaded', { model: { ...loaded.description }, contract: loaded.contract.summary, loadMs });
           return loaded;
         },
         (error: unknown) => {
@@ -151,7 +156,7 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
     const outcome = await processBatch(
       event.Records,
       {
-        predictor: loaded.predictor,
+        model: loaded,
         version: deps.runId ?? loaded.description.version,
         output: deps.output,
         deadLetters: deps.deadLetters,
@@ -166,11 +171,12 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
       },
     );
 
-    log.info('Batch processed', { counts: outcome.counts, modelVersion: loaded.description.version });
+    log.info('Batch processed', { counts: outcome.counts, unseenFeatureRides: outcome.unseen.rides, modelVersion: loaded.description.version });
+    deps.onOutcome?.(outcome);
     if (deps.metrics !== undefined) {
       const loadMs = pendingLoadMs;
       pendingLoadMs = undefined;
-      publishMetrics(deps.metrics, outcome.counts, loadMs);
+      publishMetrics(deps.metrics, outcome, loadMs);
     }
 
     if (deps.output === undefined) {

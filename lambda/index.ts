@@ -17,16 +17,31 @@ export {
   type RideHandler,
   type RideHandlerResponse,
 } from './handler.js';
-export { processBatch, type BatchCounts, type BatchDependencies, type BatchOptions, type BatchOutcome, type RecordFailure } from './batch.js';
+export {
+  processBatch,
+  type BatchCounts,
+  type BatchDependencies,
+  type BatchOptions,
+  type BatchOutcome,
+  type RecordFailure,
+  type ServableModel,
+  type UnseenValues,
+} from './batch.js';
 export { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
 export { createKinesisClient, createS3Client, type ClientOptions } from './aws-clients.js';
 export { SignedKinesisWriter, type SignedKinesisWriterOptions } from './signed-kinesis-writer.js';
 export { SignedS3Client, type SignedS3ClientOptions } from './signed-s3-client.js';
 export { sdkS3Reader } from './sdk-s3-reader.js';
 export { METRIC, createLogger, createMetrics, silentLog, type LogSink } from './observability.js';
-export { RideRejection, SchemaMismatch, MAX_JSON_DEPTH, MAX_RECORD_BYTES, type RejectionKind } from './ride/decode.js';
-export { decodeRide, explainRideEvent, rideEventSchema, rideSchema } from './ride/validation.js';
-export { rideFeatures, type RideFeatures } from './ride/features.js';
+export {
+  checkRideEvent,
+  decodeRide,
+  parseRecordData,
+  RideRejection,
+  MAX_JSON_DEPTH,
+  MAX_RECORD_BYTES,
+  type RejectionKind,
+} from './ride/decode.js';
 export { MODEL_NAME, predictionEvent, type PredictionEvent } from './ride/prediction.js';
-export type { Ride, RideEvent, RideId } from './ride/schema.js';
+export { MAX_RIDE_ID_LENGTH, rideIdProblem, type RideEvent, type RideId } from './ride/schema.js';
 export * from './sinks/index.js';

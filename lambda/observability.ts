@@ -17,6 +17,10 @@ export const METRIC = {
   /** Poison records whose dead-letter write failed (reported in `batchItemFailures`). */
   deadLetterWriteFailures: 'DeadLetterWriteFailures',
   modelLoadMs: 'ModelLoadMs',
+  /** Predicted rides with a one-hot value the model never saw (drift; see `UnseenValues` in batch.ts). */
+  unseenFeatureValues: 'UnseenFeatureValues',
+  /** The same as a percentage of the batch's predicted rides. */
+  unseenFeatureShare: 'UnseenFeatureShare',
 } as const;
 
 export { MetricUnit };

@@ -11,6 +11,7 @@
  *   models[(s3://models)] -->|cold start| handler
  * ```
  */
+import type { ContractSummary, RideContract } from '../lambda/model/contract/index.js';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
@@ -90,6 +91,10 @@ export interface PipelineSummary extends Accounting {
   readonly input: string;
   readonly modelLocation: string;
   readonly model: ModelDescription | undefined;
+  /** What the model reads from a ride. */
+  readonly contract: ContractSummary | undefined;
+  /** Predicted rides with a one-hot value the model never saw, and a few of those values. */
+  readonly unseen: { readonly rides: number; readonly sample: readonly string[] };
   readonly modelLoadMs: number | undefined;
   readonly shards: number;
   readonly batchSize: number;
@@ -103,6 +108,19 @@ export interface PipelineSummary extends Accounting {
   /** Records processed end to end per second: first put → last record processed. */
   readonly throughput: number;
   readonly durationMs: number;
+}
+
+/** Unseen values kept for the summary. */
+const UNSEEN_SAMPLE = 5;
+
+/** What the pipeline learns of the model the handler loaded, and of the drift it meets. */
+interface LoadedModelState {
+  description?: ModelDescription;
+  contract?: RideContract;
+  loadMs?: number;
+  error?: unknown;
+  unseenRides: number;
+  unseenSample: string[];
 }
 
 /** Where the running services are, for `--keep-running` and the CLI. */
@@ -148,7 +166,7 @@ export class LocalPipeline {
     readonly handler: RideHandler,
     readonly mapping: LocalEventSourceMapping,
     private readonly reader: PredictionReader,
-    private readonly model: { description?: ModelDescription; loadMs?: number },
+    private readonly model: LoadedModelState,
     private readonly release: () => void,
   ) {}
 
@@ -181,15 +199,20 @@ export class LocalPipeline {
       const kinesis = createKinesisClient({ endpoint: config.kinesisEndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
       const s3 = createS3Client({ endpoint: config.s3EndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
       const { metrics, ...deps } = dependenciesFromConfig(config, { kinesis, s3 });
-      const model: { description?: ModelDescription; loadMs?: number; error?: unknown } = {};
+      const model: LoadedModelState = { unseenRides: 0, unseenSample: [] };
       const handler = createHandler({
         ...deps,
         ...(options.metrics ? { metrics } : {}),
+        onOutcome: ({ unseen }) => {
+          model.unseenRides += unseen.rides;
+          for (const value of unseen.sample) if (model.unseenSample.length < UNSEEN_SAMPLE && !model.unseenSample.includes(value)) model.unseenSample.push(value);
+        },
         loadModel: async () => {
           const started = performance.now();
           try {
             const loaded = await deps.loadModel();
             model.description = loaded.description;
+            model.contract = loaded.contract;
             model.loadMs = Math.round(performance.now() - started);
             return loaded;
           } catch (error) {
@@ -201,7 +224,7 @@ export class LocalPipeline {
       // Lambda's init phase: load the model before the first batch arrives. Lambda would keep
       // retrying a model that cannot load; locally it is more useful to say so and stop.
       await handler.warmUp();
-      if (model.description === undefined) {
+      if (model.description === undefined || model.contract === undefined) {
         const reason = model.error instanceof Error ? `${model.error.name}: ${model.error.message}` : String(model.error);
         throw new LocalPipelineError(`the handler cannot load the model ${modelLocation}: ${reason}`, { cause: model.error });
       }
@@ -249,6 +272,7 @@ export class LocalPipeline {
     const started = Date.now();
     const input = options.input ?? path(DEFAULT_SAMPLE);
     const records = await loadReplay(input, {
+      contract: this.model.contract!,
       ...(options.count === undefined ? {} : { count: options.count }),
       poisonFraction: options.poison ?? 0,
       seed: options.seed ?? 1,
@@ -312,6 +336,8 @@ export class LocalPipeline {
       input,
       modelLocation: this.endpoints.modelLocation,
       model: this.model.description,
+      contract: this.model.contract?.summary,
+      unseen: { rides: this.model.unseenRides, sample: [...this.model.unseenSample] },
       modelLoadMs: this.model.loadMs,
       shards: this.services.inputStream.shardIds.length,
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,

@@ -6,8 +6,8 @@
 import { Buffer } from 'node:buffer';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { encodeRideEvent, PoisonMixer, type PoisonKind, readRides, rideEvent, WIRE_POISON_KINDS } from '../io/index.js';
-import { RideRejection } from '../lambda/ride/decode.js';
-import { decodeRide } from '../lambda/ride/validation.js';
+import type { RideContract } from '../lambda/model/contract/index.js';
+import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../lambda/sinks/kinesis.js';
 import { sdkPutRecords } from '../lambda/sinks/kinesis-sdk.js';
 import type { OutputFailure } from '../lambda/sinks/types.js';
@@ -36,6 +36,8 @@ export interface ReplayOptions {
   readonly poisonFraction?: number;
   /** Seed of the poison placement (default 1). */
   readonly seed?: number;
+  /** The model's contract, which decides which rides it can score. */
+  readonly contract: RideContract;
 }
 
 /**
@@ -43,10 +45,10 @@ export interface ReplayOptions {
  *
  * @example
  * ```ts
- * const records = await loadReplay('local/data/green_tripdata_2021-02.sample.csv', { count: 2000, poisonFraction: 0.02 });
+ * const records = await loadReplay('local/data/green_tripdata_2021-02.sample.csv', { count: 2000, poisonFraction: 0.02, contract });
  * ```
  */
-export async function loadReplay(path: string, options: ReplayOptions = {}): Promise<ReplayRecord[]> {
+export async function loadReplay(path: string, options: ReplayOptions): Promise<ReplayRecord[]> {
   const mixer = new PoisonMixer({
     fraction: options.poisonFraction ?? 0,
     seed: options.seed ?? 1,
@@ -61,7 +63,7 @@ export async function loadReplay(path: string, options: ReplayOptions = {}): Pro
     }
     const event = rideEvent(row, row.rideId ?? row.rowIndex);
     const data = encodeRideEvent(event);
-    const verdict = decodeRide(Buffer.from(data).toString('base64'));
+    const verdict = decodeRide(Buffer.from(data).toString('base64'), options.contract);
     records.push({
       key: String(event.ride_id),
       data,

@@ -31,6 +31,9 @@ export function formatSummary(summary: PipelineSummary): string {
           `${model.compiled === undefined ? '' : model.compiled.used ? ' from its compiled sidecar' : ` (compiled sidecar ignored: ${model.compiled.reason ?? 'unknown'})`}`
       : `${summary.modelLocation} (not loaded)`,
   );
+  if (summary.contract !== undefined) {
+    row('contract', summary.contract.inputs.map((input) => `${input.key} (${input.kind}) ← ${input.from}`).join('; '));
+  }
   row('mapping', `${summary.shards} shard(s), batch size ${summary.batchSize}, ${n(summary.mapping.invocations)} invocations`);
   lines.push('');
   const width = Math.max(...[summary.produced, summary.predicted, summary.deadLettered].map((v) => n(v).length));
@@ -44,6 +47,13 @@ export function formatSummary(summary: PipelineSummary): string {
     .join(', ');
   const expectedLetters = summary.producedPoison + summary.invalidRides;
   row('dead-lettered', `${count(summary.deadLettered)}  of ${n(expectedLetters)} poison${kinds ? ` (${kinds})` : ''}`);
+  const { unseen } = summary;
+  row(
+    'unseen values',
+    `${count(unseen.rides)}  rides scored with a value the model never saw` +
+      `${summary.predicted > 0 ? ` (${((100 * unseen.rides) / summary.predicted).toFixed(1)} %)` : ''}` +
+      `${unseen.sample.length > 0 ? `, e.g. ${unseen.sample.join(', ')}` : ''}`,
+  );
   row('duplicates', `${count(summary.duplicates)}  (at-least-once re-deliveries)`);
   row('missing', count(summary.missing));
   if (summary.misrouted > 0) row('misrouted', count(summary.misrouted));

@@ -8,5 +8,5 @@
 export { startPredictionService, predictionHandler, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_SHUTDOWN_GRACE_MS } from './server.js';
 export type { PredictionServiceOptions, PredictResponse, RunningService } from './server.js';
 export { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body.js';
-export { parseRide } from './ride.js';
+export { predictBody } from './ride.js';
 export { HttpError } from './errors.js';

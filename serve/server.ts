@@ -1,15 +1,15 @@
 /**
  * The course's Flask web service (`04-deployment/web-service`) on Node's `http`: `POST /predict`
- * with a ride → `{"duration", "model_version"}`, plus `GET /health`. The model is loaded once by
- * the caller and shared by every request.
+ * with a ride → `{"duration", "model_version"}`, plus `GET /health` and `GET /model` (the model and
+ * its contract: the fields a ride must carry). The model is loaded once by the caller and shared by
+ * every request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadedModel } from '../lambda/model/types.js';
-import { rideFeatures } from '../lambda/ride/features.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { HttpError } from './errors.js';
-import { parseRide } from './ride.js';
+import { predictBody } from './ride.js';
 
 export const DEFAULT_PORT = 9696;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -48,14 +48,14 @@ export function predictionHandler(
   /** While `draining`, responses say `Connection: close` so keep-alive sockets end with them. */
   lifecycle: { readonly draining: boolean } = { draining: false },
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { predictor, description } = options.model;
+  const { model } = options;
+  const { description } = model;
   const version = options.modelVersion ?? description.version;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const routes: Record<string, Record<string, Route>> = {
     '/predict': {
       POST: async (req): Promise<PredictResponse> => {
-        const ride = parseRide(await readJsonBody(req, maxBodyBytes));
-        return { duration: predictor.predictOne(rideFeatures(ride)), model_version: version };
+        return { duration: predictBody(await readJsonBody(req, maxBodyBytes), model), model_version: version };
       },
     },
     '/health': {
@@ -64,6 +64,9 @@ export function predictionHandler(
         model: { version, regressor: description.regressor, format: description.format, featureCount: description.featureCount, source: description.source },
       }),
     },
+    '/model': {
+      GET: async () => ({ version, description, contract: model.contract.summary }),
+    },
   };
 
   return (req, res) => {
@@ -71,7 +74,7 @@ export function predictionHandler(
     const methods = routes[path];
     const route = methods?.[req.method ?? ''];
     const run = async (): Promise<unknown> => {
-      if (methods === undefined) throw new HttpError(404, `no route ${path}; try POST /predict or GET /health`);
+      if (methods === undefined) throw new HttpError(404, `no route ${path}; try POST /predict, GET /health or GET /model`);
       if (route === undefined) {
         throw new HttpError(405, `${req.method} not allowed on ${path}`, { allow: Object.keys(methods).join(', ') });
       }

@@ -13,7 +13,6 @@ import cliProgress from 'cli-progress';
 import { CsvWriter, csvInt, isComplete, readRides, rideFileInfo } from '../../io/index.js';
 import type { CsvInteger, CsvValue, RideRow } from '../../io/index.js';
 import type { LoadedModel, ModelDescription } from '../../lambda/model/types.js';
-import { rideFeatures, type RideFeatures } from '../../lambda/ride/features.js';
 import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
@@ -129,7 +128,8 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
   }
   const started = performance.now();
   const info = await rideFileInfo(options.input);
-  const { predictor, description } = await (deps.loadModel ?? loadCliModel)(options.model);
+  const { predictor, description, contract } = await (deps.loadModel ?? loadCliModel)(options.model);
+  const encoder = contract.encoder();
   const run = layout.start({ model: description, input: options.input });
 
   const total = info.rows === undefined ? undefined : Math.min(info.rows, options.limit ?? Number.POSITIVE_INFINITY);
@@ -150,14 +150,11 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
 
   const flush = async (all: RideRow[]): Promise<void> => {
     const batch = run.keep ? all.filter((ride) => run.keep?.(ride) === true) : all;
-    const features: RideFeatures[] = [];
-    for (const ride of batch) if (isComplete(ride)) features.push(rideFeatures(ride));
-    const predictions = features.length > 0 ? predictor.predict(features) : new Float64Array(0);
-    let next = 0;
     for (const ride of batch) {
       let prediction: number | null = null;
-      if (isComplete(ride)) {
-        prediction = predictions[next++] ?? null;
+      const fields = { PULocationID: ride.PULocationID, DOLocationID: ride.DOLocationID, trip_distance: ride.trip_distance };
+      if (isComplete(ride) && contract.check(fields) === undefined) {
+        prediction = predictor.score(encoder.cols, encoder.vals, encoder.encode(fields));
         predicted++;
       } else {
         missing++;

@@ -26,6 +26,12 @@ export class ModelIntegrityError extends ModelLoadError {}
 /** The file was read, but its object graph is not a model this runtime can score. */
 export class UnsupportedModelError extends ModelLoadError {}
 
+/**
+ * The model reads a key that no ride can provide, reads a key in a way the function cannot feed, or
+ * its recipe is wrong: serving it would give wrong predictions, so it is refused at load.
+ */
+export class ModelContractError extends ModelLoadError {}
+
 /** Longest file-provided value an error message quotes; a longer one is cut and its length given. */
 export const MAX_QUOTED_CHARS = 200;
 

@@ -10,6 +10,7 @@ import { ModelIntegrityError, UnsupportedModelError } from './errors.js';
 import { COMPILED_MODEL_SUFFIX, fetchModel, formatModelSource, parseModelLocation, sidecarPinnedAlone } from './locate.js';
 import type { FetchedSidecar, HeadedModel, ModelSource, PrefetchedModel, S3ObjectReader } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
+import { deriveContract, parseRecipe } from './contract/index.js';
 import { nativeToPredictor } from './native.js';
 import type { PickleLimits } from './pickle/limits.js';
 import type { LoadedModel, ModelDescription, Predictor } from './types.js';
@@ -140,10 +141,12 @@ export function prepareModel(bytes: Uint8Array, meta: ModelBytesMeta): PreparedM
       );
     }
     const model = nativeToPredictor(json);
+    const { recipe } = json as { recipe?: unknown };
     return {
       loaded: {
         predictor: model.predictor,
         description: { format: 'native', regressor: model.regressor, featureCount: model.featureCount, ...common },
+        contract: deriveContract(model.predictor.features, recipe === undefined ? undefined : parseRecipe(recipe, `in ${meta.source}`)),
       },
     };
   }
@@ -169,7 +172,7 @@ function describePickled(
     ...common,
     ...(note ? { compiled: note } : {}),
   };
-  return { predictor: model.predictor, description };
+  return { predictor: model.predictor, description, contract: deriveContract(model.predictor.features) };
 }
 
 /**

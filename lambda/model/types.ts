@@ -3,6 +3,8 @@
  * or our own trained artifact all become a {@link Predictor}.
  */
 
+import type { RideContract } from './contract/contract.js';
+
 /** One row of features, as sklearn's `DictVectorizer` takes it: strings one-hot, numbers as values. */
 export type FeatureDict = Readonly<Record<string, string | number>>;
 
@@ -38,24 +40,38 @@ export interface ModelDescription {
   };
 }
 
+/**
+ * The columns a model's DictVectorizer produces: what the model reads, by name. The ride layer
+ * derives the model's contract from it (`lambda/ride/contract.ts`).
+ */
+export interface FeatureSpace {
+  /** `DictVectorizer.separator`: a one-hot feature is named `key + separator + value`. */
+  readonly separator: string;
+  /** Number of columns. */
+  readonly featureCount: number;
+  /** The feature names in column order. */
+  featureNames(): readonly string[];
+  /** Column of a feature name, or -1 when the vectorizer never saw it. */
+  column(name: string): number;
+}
+
 /** A loaded model that scores feature rows exactly as scikit-learn would (float64). */
 export interface Predictor {
-  /** Scores one row. */
+  /** What the model reads. */
+  readonly features: FeatureSpace;
+  /** Scores one row, as `DictVectorizer.transform` then `predict` would. */
   predictOne(row: FeatureDict): number;
   /**
-   * The course's rows `{"PU_DO": puDo, "trip_distance": tripDistance}` without building them, in
-   * two steps for a caller that meets the same `puDo` many times: `rideHandle(puDo)` once per
-   * distinct value (an opaque number the caller keeps), then `predictRide(handle, tripDistance)`
-   * per row, the same number as `predictOne` of the row. Optional: callers fall back to `predictOne`.
+   * Scores a row already vectorized: `n` present columns in ascending order with their values (the
+   * CSR row `DictVectorizer.transform` gives). The ride layer encodes rides this way.
    *
    * @example
    * ```ts
-   * const handle = predictor.rideHandle!('130_205');
-   * predictor.predictRide!(handle, 3.66); // === predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })
+   * const column = predictor.features.column('PU_DO=130_205');
+   * predictor.score(Int32Array.of(column), Float64Array.of(1), 1);
    * ```
    */
-  rideHandle?(puDo: string): number;
-  predictRide?(handle: number, tripDistance: number): number;
+  score(cols: Int32Array, vals: Float64Array, n: number): number;
   /** Scores a batch; element i belongs to rows[i]. */
   predict(rows: readonly FeatureDict[]): Float64Array;
 }
@@ -63,4 +79,6 @@ export interface Predictor {
 export interface LoadedModel {
   readonly predictor: Predictor;
   readonly description: ModelDescription;
+  /** What the model reads from a ride, checked at load (`contract/`). */
+  readonly contract: RideContract;
 }

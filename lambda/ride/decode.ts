@@ -1,19 +1,14 @@
 /**
- * One Kinesis record's data → a validated ride event, or a {@link RideRejection} saying why not.
- *
- * Steps, each with its own rejection kind: size → base64 (strict alphabet and padding; Node's own
- * decoder silently skips bad characters) → UTF-8 (invalid sequences rejected, not replaced) →
- * `JSON.parse` (never evaluates anything; a `__proto__` key becomes a plain own property, nothing is
- * merged; nesting deeper than {@link MAX_JSON_DEPTH} is refused first) → schema.
- *
- * This file decides every record but does not put a schema failure into words: that takes zod,
- * which only `validation.ts` loads, so that the function's cold start (which meets no poison) never
- * compiles it. A schema failure is a {@link SchemaMismatch} here; `decodeRide` in `validation.ts`
- * is the complete decoder that explains everything.
+ * One Kinesis record's data → a ride event the model can score, or a {@link RideRejection} saying
+ * why not. The one decode path of the function, the CLI and the local tools:
+ * size → base64 (strict alphabet and padding; Node's own decoder silently skips bad characters) →
+ * UTF-8 (invalid sequences rejected, not replaced) → `JSON.parse` (never evaluates anything; a
+ * `__proto__` key becomes a plain own property; nesting deeper than {@link MAX_JSON_DEPTH} is
+ * refused first) → the envelope (`schema.ts`) → the model's contract (its fields and their types).
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import { decodeRideFast, type RideSlot } from './fast-path.js';
-import { matchRideEvent, type RideEvent } from './schema.js';
+import type { RideContract } from '../model/contract/index.js';
+import { rideIdProblem, type RideEvent, type RideId } from './schema.js';
 
 /** Kinesis' own record limit: no genuine record is larger, so anything bigger is rejected unread. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -32,7 +27,7 @@ export type RejectionKind = 'too-large' | 'base64' | 'utf8' | 'json' | 'too-deep
 export class RideRejection {
   constructor(
     readonly kind: RejectionKind,
-    /** Human-readable and specific, e.g. `schema: ride.trip_distance: expected a finite number`. */
+    /** Human-readable and specific, e.g. `schema: ride.trip_distance: expected a finite number >= 0`. */
     readonly reason: string,
   ) {}
 }
@@ -73,55 +68,65 @@ function jsonProblem(error: unknown): string {
 }
 
 /**
- * A record whose JSON parsed but does not match the ride event schema; `explainMismatch` in
- * `validation.ts` turns it into the {@link RideRejection} saying why.
+ * A record's base64 data → its parsed JSON, or the rejection of its bytes.
+ *
+ * @example
+ * ```ts
+ * parseRecordData('not base64!'); // RideRejection { kind: 'base64', reason: 'invalid base64: length 11 is not a multiple of 4' }
+ * ```
  */
-export class SchemaMismatch {
-  readonly kind = 'schema';
-  constructor(
-    /** The parsed JSON. */
-    readonly value: unknown,
-  ) {}
-}
-
-/**
- * The hot-path form of `decodeRide`: fills `slot` and returns `undefined` for a valid ride, else
- * the rejection (a schema failure unexplained). Allocates nothing for a common valid record.
- */
-export function decodeRideInto(data: string, slot: RideSlot): RideRejection | SchemaMismatch | undefined {
-  if (decodeRideFast(data, slot)) return undefined;
-  const decoded = checkRideGeneral(data);
-  if (decoded instanceof RideRejection || decoded instanceof SchemaMismatch) return decoded;
-  slot.PULocationID = decoded.ride.PULocationID;
-  slot.DOLocationID = decoded.ride.DOLocationID;
-  slot.trip_distance = decoded.ride.trip_distance;
-  slot.ride_id = decoded.ride_id;
-  return undefined;
-}
-
-/**
- * The general path: strict base64, fatal UTF-8, `JSON.parse`, schema. Decides every input and
- * explains every rejection but a schema mismatch; the decoders only come here when the fast path
- * cannot decide.
- */
-export function checkRideGeneral(data: string): RideEvent | RideRejection | SchemaMismatch {
+export function parseRecordData(data: string): unknown {
   if (data.length > MAX_BASE64_LENGTH) {
     return new RideRejection('too-large', `too large: ${data.length} base64 characters, more than a ${MAX_RECORD_BYTES}-byte Kinesis record`);
   }
-  if (data.length % 4 !== 0 || !BASE64.test(data)) {
-    return new RideRejection('base64', `invalid base64: ${base64Problem(data)}`);
-  }
+  if (data.length % 4 !== 0 || !BASE64.test(data)) return new RideRejection('base64', `invalid base64: ${base64Problem(data)}`);
   const bytes = Buffer.from(data, 'base64');
   if (!isUtf8(bytes)) return new RideRejection('utf8', 'invalid UTF-8 in the decoded data');
   const text = bytes.toString('utf8');
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-    return new RideRejection('too-deep', `too deep: JSON nested more than ${MAX_JSON_DEPTH} levels`);
-  }
-  let value: unknown;
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return new RideRejection('too-deep', `too deep: JSON nested more than ${MAX_JSON_DEPTH} levels`);
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     return new RideRejection('json', `invalid JSON: ${jsonProblem(error)}`);
   }
-  return matchRideEvent(value) ?? new SchemaMismatch(value);
+}
+
+function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A parsed event → the ride event, or a `schema` rejection naming each problem's field
+ * (`ride_id`, `ride`, `ride.<field>`). Own properties only.
+ */
+export function checkRideEvent(value: unknown, contract: RideContract): RideEvent | RideRejection {
+  const schema = (problem: string): RideRejection => new RideRejection('schema', `schema: ${problem}`);
+  if (!isObject(value)) return schema('(root): expected an object');
+  const ride = Object.hasOwn(value, 'ride') ? value.ride : undefined;
+  const rideId = Object.hasOwn(value, 'ride_id') ? value.ride_id : undefined;
+  const problems: string[] = [];
+  if (!isObject(ride)) problems.push(ride === undefined ? 'ride: missing' : 'ride: expected an object');
+  const idProblem = rideId === undefined ? 'missing' : rideIdProblem(rideId);
+  if (idProblem !== undefined) problems.push(`ride_id: ${idProblem}`);
+  if (isObject(ride)) {
+    const fields = contract.check(ride);
+    if (fields !== undefined) problems.push(fields);
+  }
+  return problems.length > 0 ? schema(problems.join('; ')) : { ride: ride as RideEvent['ride'], ride_id: rideId as RideId };
+}
+
+/**
+ * Decodes and checks a record's base64 `data` for the model whose contract is given.
+ *
+ * @returns the ride event (the parsed object's parts; extra fields are left in place and ignored)
+ *   or a {@link RideRejection}
+ * @example
+ * ```ts
+ * const data = Buffer.from('{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}').toString('base64');
+ * decodeRide(data, model.contract); // { ride: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 }, ride_id: 256 }
+ * ```
+ */
+export function decodeRide(data: string, contract: RideContract): RideEvent | RideRejection {
+  const value = parseRecordData(data);
+  return value instanceof RideRejection ? value : checkRideEvent(value, contract);
 }

@@ -34,9 +34,7 @@ export interface WriteOptions {
 export interface OutputSink {
   /**
    * Writes the records and reports the ones that still failed after its retries.
-   * Should not throw; if it does, every record of the call counts as failed. The batch and its
-   * views are valid until the returned promise settles (the batch's buffer is then reused): copy
-   * what must outlive the call.
+   * Should not throw; if it does, every record of the call counts as failed.
    */
   write(batch: OutputBatch, options: WriteOptions): Promise<readonly OutputFailure[]>;
 }

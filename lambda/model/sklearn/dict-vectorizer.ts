@@ -8,13 +8,9 @@
  * the answer (column or absent) is remembered per key and value, so steady-state scoring allocates
  * nothing and loading builds no index at all (cold start matters more than each first lookup).
  */
-import type { FeatureDict } from '../types.js';
+import type { FeatureDict, FeatureSpace } from '../types.js';
 import { vocabularyFromNames } from './vocabulary.js';
 import type { Vocabulary } from './vocabulary.js';
-
-/** The course's feature names (`lambda/ride/features.ts`). */
-const PU_DO = 'PU_DO';
-const TRIP_DISTANCE = 'trip_distance';
 
 /** What the vectorizer remembers about one key: its numeric feature's column and its one-hot columns. */
 interface KeyFeatures {
@@ -26,7 +22,7 @@ interface KeyFeatures {
 
 const UNKNOWN = -2;
 
-export class DictVectorizerModel {
+export class DictVectorizerModel implements FeatureSpace {
   /** Columns of the last {@link vectorize} call (first `n` entries valid). */
   cols = new Int32Array(8);
   /** Values of the last {@link vectorize} call (first `n` entries valid). */
@@ -100,6 +96,11 @@ export class DictVectorizerModel {
     return column;
   }
 
+  /** Column of a feature name, or -1. */
+  column(name: string): number {
+    return this.vocabulary.column(name);
+  }
+
   /** The feature names in column order (`vocabulary_` inverted). */
   featureNames(): readonly string[] {
     return this.vocabulary.names();
@@ -153,23 +154,6 @@ export class DictVectorizerModel {
     this.cols[i] = column;
     this.vals[i] = x;
     return n + 1;
-  }
-
-  /** Column of the one-hot feature `PU_DO=<puDo>`, or -1: the first argument of {@link vectorizeRide}. */
-  puDoColumn(puDo: string): number {
-    return this.oneHotColumn(PU_DO, puDo, this.featuresOf(PU_DO, 0));
-  }
-
-  /**
-   * {@link vectorize} of `{PU_DO: puDo, trip_distance: tripDistance}` without the row object, given
-   * `puDoColumn(puDo)`: the same entries in the same (column) order, for the hot path.
-   */
-  vectorizeRide(pickup: number, tripDistance: number): number {
-    const distance = this.numericColumn(TRIP_DISTANCE, this.featuresOf(TRIP_DISTANCE, 1));
-    let n = 0;
-    if (pickup >= 0) n = this.place(n, pickup, 1);
-    if (distance >= 0) n = this.place(n, distance, tripDistance);
-    return n;
   }
 
   private grow(): void {

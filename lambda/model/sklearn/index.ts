@@ -12,7 +12,7 @@ import type { Predictor } from '../types.js';
 import { instanceOf, sklearnVersionOf } from './attrs.js';
 import { DictVectorizerModel } from './dict-vectorizer.js';
 import { forestFromPickle } from './forest.js';
-import { LINEAR_REGRESSORS, LinearModel } from './linear.js';
+import { LINEAR_REGRESSORS } from './linear.js';
 import { pipelineSteps } from './pipeline.js';
 import { dictVectorizerFromPickle, linearModelFromPickle } from './pickled.js';
 import { VectorizedPredictor } from './predictor.js';
@@ -71,10 +71,14 @@ export function toPredictor(obj: PyValue): SklearnModel {
   if (!(regressor instanceof PyInstance)) throw new UnsupportedModelError(`the regressor is ${describeValue(regressor)}`);
   const dv = dictVectorizerFromPickle(vectorizer);
   const reg = regressorFrom(regressor);
-  if (reg.featureCount > dv.featureCount || (reg instanceof LinearModel && reg.featureCount !== dv.featureCount)) {
-    throw new UnsupportedModelError(
-      `${reg.name} expects ${reg.featureCount} features, the DictVectorizer produces ${dv.featureCount}`,
-    );
+  // scikit-learn refuses to predict when the widths disagree ("X has N features, but … is
+  // expecting M"); so do we, at load.
+  const declared = regressor.attr('n_features_in_');
+  if (typeof declared === 'number' && declared !== dv.featureCount) {
+    throw new UnsupportedModelError(`${reg.name}.n_features_in_ is ${declared}, the DictVectorizer produces ${dv.featureCount} features`);
+  }
+  if (reg.featureCount !== dv.featureCount) {
+    throw new UnsupportedModelError(`${reg.name} reads ${reg.featureCount} features, the DictVectorizer produces ${dv.featureCount}`);
   }
   const sklearnVersion = sklearnVersionOf(regressor) ?? (versionSource && sklearnVersionOf(versionSource)) ?? sklearnVersionOf(vectorizer);
   return {

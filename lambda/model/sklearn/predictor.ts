@@ -1,5 +1,5 @@
 /** DictVectorizer → regressor, as one {@link Predictor}. */
-import type { FeatureDict, Predictor } from '../types.js';
+import type { FeatureDict, FeatureSpace, Predictor } from '../types.js';
 import type { DictVectorizerModel } from './dict-vectorizer.js';
 import type { SparseRegressor } from './regressor.js';
 
@@ -9,18 +9,17 @@ export class VectorizedPredictor implements Predictor {
     readonly regressor: SparseRegressor,
   ) {}
 
+  get features(): FeatureSpace {
+    return this.vectorizer;
+  }
+
   predictOne(row: FeatureDict): number {
     const n = this.vectorizer.vectorize(row);
     return this.regressor.score(this.vectorizer.cols, this.vectorizer.vals, n);
   }
 
-  rideHandle(puDo: string): number {
-    return this.vectorizer.puDoColumn(puDo);
-  }
-
-  predictRide(handle: number, tripDistance: number): number {
-    const n = this.vectorizer.vectorizeRide(handle, tripDistance);
-    return this.regressor.score(this.vectorizer.cols, this.vectorizer.vals, n);
+  score(cols: Int32Array, vals: Float64Array, n: number): number {
+    return this.regressor.score(cols, vals, n);
   }
 
   predict(rows: readonly FeatureDict[]): Float64Array {

@@ -43,7 +43,9 @@ export class TreeEnsemble implements SparseRegressor {
    */
   static fromEstimators(name: string, estimators: readonly PyInstance[]): TreeEnsemble {
     const trees = estimators.map((est) => readTree(est));
-    const featureCount = trees.reduce((m, t) => Math.max(m, t.nFeatures), 0);
+    const featureCount = trees[0]?.nFeatures ?? 0;
+    const odd = trees.findIndex((t) => t.nFeatures !== featureCount);
+    if (odd >= 0) throw new UnsupportedModelError(`${name}: tree ${odd} reads ${trees[odd]!.nFeatures} features, tree 0 reads ${featureCount}`);
     const total = trees.reduce((s, t) => s + t.nodes, 0);
     const roots = new Int32Array(trees.length);
     const left = new Int32Array(total);
@@ -113,6 +115,11 @@ function readTree(est: PyInstance): FlatTree {
   if (values.shape[0] !== nodeCount || values.size < nodeCount) {
     throw new UnsupportedModelError(`Tree: values ${values.describe()} do not match ${nodeCount} nodes`);
   }
+  // Leaf values must be float64, as scikit-learn's regression trees store them: anything else is a
+  // model scikit-learn would not predict with as it stands.
+  if (values.dtype.kind !== 'f' || values.dtype.itemSize !== 8) {
+    throw new UnsupportedModelError(`Tree: values have dtype ${values.dtype.kind}${values.dtype.itemSize}, expected float64`);
+  }
   const left = toInt32(nodes, 'left_child');
   const right = toInt32(nodes, 'right_child');
   const feature = toInt32(nodes, 'feature');
@@ -120,7 +127,11 @@ function readTree(est: PyInstance): FlatTree {
   const all = values.toFloat64();
   const stride = values.size / nodeCount;
   const value = new Float64Array(nodeCount);
-  for (let i = 0; i < nodeCount; i++) value[i] = all[i * stride] as number;
+  for (let i = 0; i < nodeCount; i++) {
+    value[i] = all[i * stride] as number;
+    if (!Number.isFinite(value[i]!)) throw new UnsupportedModelError(`Tree: node ${i} has value ${value[i]}, not a finite number`);
+    if (!Number.isFinite(threshold[i]!)) throw new UnsupportedModelError(`Tree: node ${i} has threshold ${threshold[i]}, not a finite number`);
+  }
   // Children always come after their parent in scikit-learn's node order; checking it proves the
   // traversal terminates and stays in bounds, whatever a corrupt file says.
   for (let i = 0; i < nodeCount; i++) {

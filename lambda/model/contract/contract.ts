@@ -1,0 +1,320 @@
+/**
+ * A model's contract: the keys its vectorizer reads, derived at load from its feature names (and its
+ * recipe), each tied to the ride field or derivation that provides it. A model reading anything the
+ * function cannot provide exactly is refused here, with one error naming every such key.
+ *
+ * The contract then does the per-ride work: it checks that a ride has every field the model needs,
+ * with the right type ({@link RideContract.check}), and encodes the ride into the model's columns,
+ * exactly as `DictVectorizer.transform` of the Python feature dict would
+ * ({@link RideEncoder.encode}), noting values the model never saw (drift).
+ */
+import { ModelContractError, quoteFileValue } from '../errors.js';
+import type { FeatureSpace } from '../types.js';
+import { fieldProblem, RIDE_START_FIELDS, wallClock } from './fields.js';
+import { DEFAULT_RECIPE } from './recipe.js';
+import type { ContractInput, ContractSummary, Derivation, FieldType, InputKind, Recipe, RideField } from './types.js';
+
+/** A ride as parsed from its event: the `ride` object. */
+export type RideObject = Readonly<Record<string, unknown>>;
+
+/** Most problems an error or a rejection lists before summarising the rest. */
+const MAX_LISTED = 5;
+/** One-hot answers remembered per key before the memo starts over (a hostile stream of new values). */
+const MAX_REMEMBERED_VALUES = 100_000;
+
+/** One key the model reads, ready to compute from a checked ride. */
+interface Input {
+  readonly summary: ContractInput;
+  readonly value: (ride: RideObject) => number | string;
+  /** Numeric keys: the key's column. */
+  readonly column: number;
+  /** One-hot keys: `key + separator`. */
+  readonly prefix: string;
+  /** The ride fields the value is computed from. */
+  readonly fields: readonly RideField[];
+}
+
+/** Python's `str()` of a checked integer or text value: an integer's digits, a text itself. */
+function pythonText(value: number | string): string {
+  return typeof value === 'number' ? String(value) : value;
+}
+
+function listed(problems: readonly string[]): string {
+  const shown = problems.slice(0, MAX_LISTED);
+  if (problems.length > MAX_LISTED) shown.push(`and ${problems.length - MAX_LISTED} more`);
+  return shown.join('; ');
+}
+
+/** Where a key's value comes from: a ride field or a derivation, its type, and the fields it needs. */
+interface Source {
+  readonly type: FieldType;
+  readonly from: string;
+  readonly fields: readonly RideField[];
+  readonly value: (ride: RideObject) => number | string;
+}
+
+/** Resolves keys to sources for one model: the ride fields, the declared fields and the derived keys. */
+class Sources {
+  readonly fields = new Map<string, RideField>();
+
+  constructor(readonly recipe: Recipe) {
+    for (const field of RIDE_START_FIELDS) this.fields.set(field.name, field);
+    for (const field of recipe.fields) this.fields.set(field.name, field);
+  }
+
+  /** Every key a ride can provide: a field name or a derived key. */
+  keys(): Set<string> {
+    return new Set([...this.fields.keys(), ...this.recipe.derived.keys()]);
+  }
+
+  /** What the function provides, for the refusal message. */
+  describe(): string {
+    const fields = [...this.fields.values()].map((field) => `${field.name} (${field.type})`);
+    return `ride fields ${fields.join(', ')}; derived keys ${[...this.recipe.derived.keys()].join(', ')}`;
+  }
+
+  /** The source of `key`, or the problem with it. */
+  resolve(key: string): Source | string {
+    const derivation = this.recipe.derived.get(key);
+    if (derivation !== undefined) return this.derived(key, derivation);
+    const field = this.fields.get(key);
+    if (field === undefined) return `${quoteFileValue(key)} is no ride field or derived key`;
+    return { type: field.type, from: `ride.${key} (${field.type})`, fields: [field], value: (ride) => ride[key] as number | string };
+  }
+
+  private field(name: string, key: string): RideField | string {
+    return this.fields.get(name) ?? `derived key ${quoteFileValue(key)} reads ${quoteFileValue(name)}, which is no ride field (declare it under "fields")`;
+  }
+
+  private derived(key: string, derivation: Derivation): Source | string {
+    if (derivation.op === 'join') {
+      const fields: RideField[] = [];
+      for (const name of derivation.fields) {
+        const field = this.field(name, key);
+        if (typeof field === 'string') return field;
+        // A float's text differs between Python (`3.0`) and JavaScript (`3`): joins take ids and texts.
+        if (field.type !== 'integer' && field.type !== 'text') return `derived key ${quoteFileValue(key)} joins ${name}, a ${field.type} field (integer or text fields only)`;
+        fields.push(field);
+      }
+      const names = derivation.fields;
+      const { separator } = derivation;
+      return {
+        type: 'text',
+        from: `join(${names.join(', ')}, ${JSON.stringify(separator)})`,
+        fields,
+        value: (ride) => names.map((name) => pythonText(ride[name] as number | string)).join(separator),
+      };
+    }
+    const field = this.field(derivation.field, key);
+    if (typeof field === 'string') return field;
+    if (derivation.op === 'field') {
+      const name = field.name;
+      return { type: field.type, from: `ride.${name} (${field.type})`, fields: [field], value: (ride) => ride[name] as number | string };
+    }
+    if (field.type !== 'timestamp') return `derived key ${quoteFileValue(key)} takes the ${derivation.op} of ${field.name}, a ${field.type} field (timestamps only)`;
+    const name = field.name;
+    const part = derivation.op;
+    return {
+      type: 'integer',
+      from: `${part}(${name})`,
+      fields: [field],
+      value: (ride) => wallClock(ride[name] as string)![part],
+    };
+  }
+}
+
+/** Why a source cannot feed a key read as `kind`, or `undefined` when it can. */
+function kindProblem(key: string, kind: InputKind, source: Source): string | undefined {
+  if (kind === 'numeric') {
+    return source.type === 'integer' || source.type === 'number'
+      ? undefined
+      : `the model reads ${quoteFileValue(key)} as a number, but ${source.from} is ${source.type}`;
+  }
+  if (source.type === 'integer' || source.type === 'text') return undefined;
+  return source.type === 'number'
+    ? `the model reads ${quoteFileValue(key)} as text (one-hot), but ${source.from} is a non-integer number, whose text Python writes differently`
+    : `the model reads ${quoteFileValue(key)} as text (one-hot), but ${source.from} is a timestamp: declare a derived key (hour, weekday)`;
+}
+
+/** A feature name's key and kind, given the keys a ride can provide (a value may hold the separator). */
+function splitFeature(name: string, separator: string, keys: ReadonlySet<string>): { key: string; kind: InputKind } {
+  if (keys.has(name)) return { key: name, kind: 'numeric' };
+  let found: string | undefined;
+  let first = -1;
+  for (let at = name.indexOf(separator); at > 0 && separator !== ''; at = name.indexOf(separator, at + 1)) {
+    if (first < 0) first = at;
+    const key = name.slice(0, at);
+    if (keys.has(key)) found = key; // the longest key that fits wins
+  }
+  if (found !== undefined) return { key: found, kind: 'one-hot' };
+  return first > 0 ? { key: name.slice(0, first), kind: 'one-hot' } : { key: name, kind: 'numeric' };
+}
+
+/**
+ * Derives the contract of a model from what its vectorizer reads.
+ *
+ * @throws {ModelContractError} naming every key the function cannot provide as the model reads it,
+ *   what the model expects and what the function provides
+ * @example
+ * ```ts
+ * const contract = deriveContract(predictor.features);
+ * contract.summary.inputs; // [{ key: 'PU_DO', kind: 'one-hot', columns: 13220, from: 'join(PULocationID, DOLocationID, "_")' }, …]
+ * ```
+ */
+export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_RECIPE): RideContract {
+  const sources = new Sources(recipe);
+  const keys = sources.keys();
+  const { separator } = features;
+  const names = features.featureNames();
+  if (names.length === 0) throw new ModelContractError('the model reads no features: its DictVectorizer has an empty vocabulary');
+
+  // Key → kind, columns, an example feature name; in the order of the model's columns.
+  const read = new Map<string, { kinds: Set<InputKind>; columns: number; example: string }>();
+  for (const name of names) {
+    const { key, kind } = splitFeature(name, separator, keys);
+    const entry = read.get(key) ?? { kinds: new Set<InputKind>(), columns: 0, example: name };
+    entry.kinds.add(kind);
+    entry.columns++;
+    read.set(key, entry);
+  }
+
+  const problems: string[] = [];
+  const inputs: Input[] = [];
+  for (const [key, { kinds, columns, example }] of read) {
+    if (kinds.size > 1) {
+      problems.push(`the model reads ${quoteFileValue(key)} both as a number and as text (one-hot), e.g. ${quoteFileValue(example)}`);
+      continue;
+    }
+    const kind = [...kinds][0]!;
+    const source = sources.resolve(key);
+    const what = `${kind}, ${columns} column${columns === 1 ? '' : 's'}${kind === 'one-hot' ? ` such as ${quoteFileValue(example)}` : ''}`;
+    if (typeof source === 'string') {
+      problems.push(`the model reads ${source.startsWith('"') ? '' : 'a key whose '}${source} (${what})`);
+      continue;
+    }
+    const problem = kindProblem(key, kind, source);
+    if (problem !== undefined) {
+      problems.push(`${problem} (${what})`);
+      continue;
+    }
+    inputs.push({
+      summary: { key, kind, columns, from: source.from },
+      value: source.value,
+      column: kind === 'numeric' ? features.column(key) : -1,
+      prefix: key + separator,
+      fields: source.fields,
+    });
+  }
+  if (problems.length > 0) {
+    throw new ModelContractError(
+      `the model cannot be served: ${listed(problems)}. The function provides ${sources.describe()}; declare other fields and derived keys in a recipe (README "Your own model")`,
+    );
+  }
+  return new RideContract(features, separator, inputs);
+}
+
+/** A model's contract: see {@link deriveContract}. */
+export class RideContract {
+  readonly summary: ContractSummary;
+  /** The fields a ride must carry, in the order of the ride-start fields, then declared ones. */
+  readonly requiredFields: readonly RideField[];
+
+  constructor(
+    readonly features: FeatureSpace,
+    readonly separator: string,
+    private readonly inputs: readonly Input[],
+  ) {
+    const required = new Map<string, RideField>();
+    for (const input of inputs) for (const field of input.fields) required.set(field.name, field);
+    this.requiredFields = [...required.values()];
+    this.summary = { separator, inputs: inputs.map((input) => input.summary), requiredFields: this.requiredFields };
+  }
+
+  /**
+   * What is wrong with a ride for this model, each problem naming its field (`ride.trip_distance:
+   * expected a finite number >= 0`), or `undefined` when the model can score it. Fields the model
+   * does not read are ignored. Own properties only: `__proto__` never stands in for a field.
+   *
+   * @param path what the problems call the ride (`ride.` in an event, nothing for a bare ride)
+   */
+  check(ride: RideObject, path = 'ride.'): string | undefined {
+    let problems: string[] | undefined;
+    for (const field of this.requiredFields) {
+      const problem = Object.hasOwn(ride, field.name) ? fieldProblem(field, ride[field.name]) : 'missing';
+      if (problem !== undefined) (problems ??= []).push(`${path}${field.name}: ${problem}`);
+    }
+    return problems === undefined ? undefined : listed(problems);
+  }
+
+  /** A new encoder of rides into this model's columns (one per caller: it holds scratch rows). */
+  encoder(): RideEncoder {
+    return new RideEncoder(this.features, this.inputs);
+  }
+
+  /** One line for logs and summaries, e.g. `PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); trip_distance numeric ← ride.trip_distance (number)`. */
+  describe(): string {
+    return this.summary.inputs.map((input) => `${input.key} ${input.kind} ← ${input.from}`).join('; ');
+  }
+}
+
+/**
+ * Encodes checked rides into a model's columns: the present (column, value) pairs in ascending
+ * column order, as `DictVectorizer.transform` lays out the CSR row of the feature dict.
+ */
+export class RideEncoder {
+  readonly cols: Int32Array;
+  readonly vals: Float64Array;
+  /** One-hot values of the last ride that the model never saw (`key<separator>value`), if any. */
+  unseen: string[] = [];
+  private readonly memo: Array<Map<string, number>>;
+
+  constructor(
+    private readonly features: FeatureSpace,
+    private readonly inputs: readonly Input[],
+  ) {
+    this.cols = new Int32Array(inputs.length);
+    this.vals = new Float64Array(inputs.length);
+    this.memo = inputs.map(() => new Map());
+  }
+
+  /** Fills {@link cols}/{@link vals} for a ride that passed `check`; returns how many are present. */
+  encode(ride: RideObject): number {
+    if (this.unseen.length > 0) this.unseen = [];
+    let n = 0;
+    for (let i = 0; i < this.inputs.length; i++) {
+      const input = this.inputs[i]!;
+      const value = input.value(ride);
+      let column: number;
+      let x: number;
+      if (input.column >= 0) {
+        column = input.column;
+        x = value as number;
+      } else {
+        const text = pythonText(value);
+        const memo = this.memo[i]!;
+        let found = memo.get(text);
+        if (found === undefined) {
+          found = this.features.column(input.prefix + text);
+          if (memo.size >= MAX_REMEMBERED_VALUES) memo.clear();
+          memo.set(text, found);
+        }
+        if (found < 0) {
+          this.unseen.push(input.prefix + text);
+          continue; // as DictVectorizer: a feature it never saw is dropped
+        }
+        column = found;
+        x = 1;
+      }
+      // Insertion into ascending column order: a ride has a handful of keys.
+      let at = n++;
+      while (at > 0 && this.cols[at - 1]! > column) {
+        this.cols[at] = this.cols[at - 1]!;
+        this.vals[at] = this.vals[at - 1]!;
+        at--;
+      }
+      this.cols[at] = column;
+      this.vals[at] = x;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * A model's recipe: the JSON a model carries next to it to declare what the function cannot infer
+ * from its vectorizer, namely ride fields beyond the ride-start fields and derived keys.
+ *
+ * ```json
+ * {
+ *   "format": "ride-duration-recipe/v1",
+ *   "fields": { "zone": "text" },
+ *   "derived": {
+ *     "PU_DO": { "join": ["PULocationID", "DOLocationID"], "separator": "_" },
+ *     "pickup_hour": { "hour": "lpep_pickup_datetime" },
+ *     "pickup_weekday": { "weekday": "lpep_pickup_datetime" },
+ *     "pickup_zone": { "field": "zone" }
+ *   }
+ * }
+ * ```
+ * Both sections are optional. README "Your own model" is the user's guide.
+ */
+import { ModelContractError, quoteFileValue } from '../errors.js';
+import type { Derivation, FieldType, Recipe, RideField } from './types.js';
+
+export const RECIPE_FORMAT = 'ride-duration-recipe/v1';
+
+/** The course's derived key, available to every model: `PU_DO = "<PULocationID>_<DOLocationID>"`. */
+export const COURSE_DERIVED: ReadonlyMap<string, Derivation> = new Map([
+  ['PU_DO', { op: 'join', fields: ['PULocationID', 'DOLocationID'], separator: '_' }],
+]);
+
+/** A model without a recipe: the ride-start fields and `PU_DO`. */
+export const DEFAULT_RECIPE: Recipe = { fields: [], derived: COURSE_DERIVED };
+
+const FIELD_TYPES: readonly FieldType[] = ['integer', 'number', 'text', 'timestamp'];
+/** Most derived keys and declared fields a recipe may hold: a recipe is written by hand. */
+const MAX_ENTRIES = 100;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function entries(value: unknown, section: string, where: string): Array<[string, unknown]> {
+  if (value === undefined) return [];
+  if (!isObject(value)) throw new ModelContractError(`recipe ${where}: "${section}" must be an object`);
+  const list = Object.entries(value);
+  if (list.length > MAX_ENTRIES) throw new ModelContractError(`recipe ${where}: "${section}" has more than ${MAX_ENTRIES} entries`);
+  return list;
+}
+
+function derivation(key: string, spec: unknown, where: string): Derivation {
+  const fail = (problem: string): never => {
+    throw new ModelContractError(`recipe ${where}: derived key ${quoteFileValue(key)} ${problem}`);
+  };
+  if (!isObject(spec)) return fail('must be an object such as {"hour": "lpep_pickup_datetime"}');
+  const ops = Object.keys(spec).filter((name) => name !== 'separator');
+  if (ops.length !== 1) return fail(`must name one of join, hour, weekday, field (got ${ops.map((op) => quoteFileValue(op)).join(', ') || 'none'})`);
+  const op = ops[0]!;
+  const argument = spec[op];
+  if (op === 'join') {
+    const separator = spec.separator ?? '_';
+    if (!Array.isArray(argument) || argument.length < 2 || !argument.every((field) => typeof field === 'string')) {
+      return fail('"join" must list two or more field names');
+    }
+    if (typeof separator !== 'string') return fail('"separator" must be a string');
+    return { op, fields: argument as string[], separator };
+  }
+  if (spec.separator !== undefined) return fail('"separator" goes with "join" only');
+  if (op !== 'hour' && op !== 'weekday' && op !== 'field') return fail(`has an unknown operation ${quoteFileValue(op)} (known: join, hour, weekday, field)`);
+  if (typeof argument !== 'string') return fail(`"${op}" must name a field`);
+  return { op, field: argument };
+}
+
+/**
+ * Reads a recipe's JSON (already parsed). Field references are checked later, against the model
+ * (`derive.ts`), because only the keys the model reads matter.
+ *
+ * @param where names the recipe in errors (its path or URI)
+ * @throws {ModelContractError} naming what is wrong
+ * @example
+ * ```ts
+ * const recipe = parseRecipe({ format: RECIPE_FORMAT, derived: { hour: { hour: 'lpep_pickup_datetime' } } }, 'model.bin.recipe.json');
+ * recipe.derived.get('hour'); // { op: 'hour', field: 'lpep_pickup_datetime' }
+ * ```
+ */
+export function parseRecipe(json: unknown, where: string): Recipe {
+  if (!isObject(json)) throw new ModelContractError(`recipe ${where}: expected a JSON object`);
+  if (json.format !== RECIPE_FORMAT) {
+    throw new ModelContractError(`recipe ${where}: "format" is ${quoteFileValue(String(json.format))}, expected "${RECIPE_FORMAT}"`);
+  }
+  const unknown = Object.keys(json).filter((name) => !['format', 'fields', 'derived'].includes(name));
+  if (unknown.length > 0) throw new ModelContractError(`recipe ${where}: unknown section ${quoteFileValue(unknown[0]!)} (known: format, fields, derived)`);
+  const fields: RideField[] = entries(json.fields, 'fields', where).map(([name, type]) => {
+    if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
+      throw new ModelContractError(`recipe ${where}: field ${quoteFileValue(name)} has type ${quoteFileValue(String(type))} (known: ${FIELD_TYPES.join(', ')})`);
+    }
+    return { name, type: type as FieldType };
+  });
+  const derived = new Map(COURSE_DERIVED);
+  for (const [key, spec] of entries(json.derived, 'derived', where)) derived.set(key, derivation(key, spec, where));
+  return { fields, derived };
+}
