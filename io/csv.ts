@@ -1,15 +1,15 @@
 /**
- * CSV ride files: a header line naming at least `PULocationID`, `DOLocationID` and
- * `trip_distance` (any order, other columns ignored unless they are pickup/dropoff times or the
- * id column), then one ride per line. Fields may be double-quoted (RFC 4180, `""` escapes);
+ * CSV ride files: a header line naming at least the fields asked for (by default `PULocationID`,
+ * `DOLocationID` and `trip_distance`; any order, other columns ignored unless they are course
+ * columns, pickup/dropoff times or the id column), then one ride per line. Fields may be double-quoted (RFC 4180, `""` escapes);
  * a quoted field cannot span lines. Read line by line, never whole.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { MissingRideColumnError, RideFileError, RideLineError } from './errors.js';
-import type { RideRow } from './types.js';
-import { firstPresent, REQUIRED_COLUMNS, RIDE_COLUMNS, toRideRow } from './values.js';
+import type { RideRange, RideRow } from './types.js';
+import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
 
 /**
  * Splits one CSV line into fields.
@@ -53,12 +53,6 @@ export function splitCsvLine(line: string): string[] {
   }
 }
 
-interface LineRange {
-  readonly offset: number;
-  readonly limit: number;
-  readonly idColumn: string | undefined;
-}
-
 /** Non-blank lines of a text file with their 1-based line numbers, streamed. */
 export async function* textLines(path: string): AsyncGenerator<{ line: string; number: number }> {
   const stream = createReadStream(path, { encoding: 'utf8' });
@@ -80,7 +74,7 @@ export async function* textLines(path: string): AsyncGenerator<{ line: string; n
 }
 
 /** Reads rides from a CSV file; see {@link readRides}. */
-export async function* readCsvRides(path: string, range: LineRange): AsyncGenerator<RideRow> {
+export async function* readCsvRides(path: string, range: RideRange): AsyncGenerator<RideRow> {
   if (range.limit <= 0) return;
   let header: Map<string, number> | undefined;
   let pick: ((fields: readonly string[]) => Parameters<typeof toRideRow>[1]) | undefined;
@@ -95,25 +89,24 @@ export async function* readCsvRides(path: string, range: LineRange): AsyncGenera
     }
     if (header === undefined || pick === undefined) {
       header = new Map(fields.map((name, i) => [name.trim(), i]));
-      const names = new Set(header.keys());
-      const wanted: string[] = [...REQUIRED_COLUMNS];
-      if (range.idColumn !== undefined) wanted.push(range.idColumn);
-      const missing = wanted.filter((name) => !names.has(name));
-      if (missing.length > 0) throw new MissingRideColumnError(path, missing);
+      const plan = plannedColumns(new Set(header.keys()), range.fields, range.idColumn);
+      if (plan.missing.length > 0) throw new MissingRideColumnError(path, plan.missing);
       const at = (name: string | undefined): number => (name === undefined ? -1 : (header?.get(name) ?? -1));
       const pu = at(RIDE_COLUMNS.pickupLocation);
       const dO = at(RIDE_COLUMNS.dropoffLocation);
       const dist = at(RIDE_COLUMNS.distance);
-      const pickup = at(firstPresent(RIDE_COLUMNS.pickup, names));
-      const dropoff = at(firstPresent(RIDE_COLUMNS.dropoff, names));
+      const pickup = at(plan.pickup);
+      const dropoff = at(plan.dropoff);
       const id = at(range.idColumn);
+      const wanted = new Map(range.fields.map((field) => [field.name, at(field.name)]));
       pick = (f) => ({
-        PULocationID: f[pu],
-        DOLocationID: f[dO],
-        trip_distance: f[dist],
+        PULocationID: pu < 0 ? null : f[pu],
+        DOLocationID: dO < 0 ? null : f[dO],
+        trip_distance: dist < 0 ? null : f[dist],
         pickup: pickup < 0 ? null : f[pickup],
         dropoff: dropoff < 0 ? null : f[dropoff],
         rideId: id < 0 ? null : f[id],
+        fields: fieldValues(range.fields, (name) => f[wanted.get(name)!]),
       });
       continue;
     }

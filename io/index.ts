@@ -4,6 +4,8 @@
  * Reading — {@link readRides} streams {@link RideRow}s from TLC parquet (any codec, one row group
  * at a time), CSV or JSON-lines (course ride events or flat rows); missing/invalid fields are
  * `null`, never dropped. Times are naive wall-clock epoch ms ({@link formatNaiveTimestamp}).
+ * `fields` asks for the ride fields a model needs (its contract's `requiredFields`): each row then
+ * carries them in `row.fields`, and a file lacking one of their columns is refused up front.
  *
  * ```ts
  * import { readRides, isComplete } from '../io/index.js';
@@ -16,7 +18,7 @@
  * golden files print floats), {@link csvInt} for integer cells.
  *
  * Stream records — {@link rideEvent} + {@link encodeRideEvent} give the course's input record
- * bytes (as Python `json.dumps` writes them); {@link KinesisEventBuilder} / {@link buildKinesisEvent}
+ * bytes (as Python `json.dumps` writes them), carrying a model's fields when given them; {@link KinesisEventBuilder} / {@link buildKinesisEvent}
  * wrap payloads into a real-shaped `KinesisStreamEvent`; {@link PoisonMixer} / {@link makePoison}
  * make deterministic poison records (bad base64, bad UTF-8, not JSON, NaN, schema violations).
  *
@@ -35,10 +37,10 @@
  *
  * @packageDocumentation
  */
-export type { RideFormat, RideRow, ReadRidesOptions, RideFileInfo } from './types.js';
+export type { RideFormat, RideRow, ReadRidesOptions, RideFileInfo, RideField, RideFieldValue } from './types.js';
 export { RideFileError, UnsupportedRideFormatError, MissingRideColumnError, RideLineError } from './errors.js';
 export { readRides, detectRideFormat, rideFileInfo } from './read.js';
-export { isComplete, REQUIRED_COLUMNS, RIDE_COLUMNS } from './values.js';
+export { COURSE_RIDE_FIELDS, isComplete, REQUIRED_COLUMNS, RIDE_COLUMNS } from './values.js';
 export { parseNaiveTimestamp, formatNaiveTimestamp } from './timestamps.js';
 export { formatPythonFloat, formatCsvCell, formatCsvLine, csvInt } from './format.js';
 export type { CsvValue, CsvInteger } from './format.js';

@@ -6,26 +6,20 @@
  */
 import { RideLineError } from './errors.js';
 import { textLines } from './csv.js';
-import type { RideRow } from './types.js';
-import { RIDE_COLUMNS, toRideRow } from './values.js';
-
-interface LineRange {
-  readonly offset: number;
-  readonly limit: number;
-  readonly idColumn: string | undefined;
-}
+import type { RideRange, RideRow } from './types.js';
+import { fieldValues, RIDE_COLUMNS, toRideRow } from './values.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function firstField(record: Record<string, unknown>, names: readonly string[]): unknown {
-  for (const name of names) if (name in record) return record[name];
+  for (const name of names) if (Object.hasOwn(record, name)) return record[name];
   return null;
 }
 
 /** Reads rides from a JSON-lines file; see {@link readRides}. */
-export async function* readJsonlRides(path: string, range: LineRange): AsyncGenerator<RideRow> {
+export async function* readJsonlRides(path: string, range: RideRange): AsyncGenerator<RideRow> {
   if (range.limit <= 0) return;
   let index = 0;
   const end = range.offset + range.limit;
@@ -46,7 +40,9 @@ export async function* readJsonlRides(path: string, range: LineRange): AsyncGene
         trip_distance: ride[RIDE_COLUMNS.distance],
         pickup: firstField(ride, RIDE_COLUMNS.pickup),
         dropoff: firstField(ride, RIDE_COLUMNS.dropoff),
-        rideId: parsed[idField] ?? null,
+        rideId: Object.hasOwn(parsed, idField) ? parsed[idField] : null,
+        // A line without a field has it missing (`null`): JSON lines have no header to check first.
+        fields: fieldValues(range.fields, (name) => (Object.hasOwn(ride, name) ? ride[name] : null)),
       });
     }
     index++;

@@ -1,15 +1,16 @@
 /**
  * Streaming reader for TLC trip parquet files (hyparquet; GZIP and other codecs through
- * hyparquet-compressors). Reads only the ride columns, one row group at a time, and no row
- * group past the requested range, so memory stays at one row group of five columns.
+ * hyparquet-compressors). Reads only the ride columns (the course's, the times and the fields
+ * asked for), one row group at a time, and no row group past the requested range, so memory stays
+ * at one row group of those columns.
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, ColumnData, FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
 import { MissingRideColumnError, RideFileError } from './errors.js';
-import type { RideRow } from './types.js';
-import { firstPresent, REQUIRED_COLUMNS, RIDE_COLUMNS, toRideRow } from './values.js';
+import type { RideRange, RideRow } from './types.js';
+import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
 
 /** Naive TLC timestamps become naive epoch ms (never a `Date` in some local zone). */
 const NAIVE_PARSERS = {
@@ -17,12 +18,6 @@ const NAIVE_PARSERS = {
   timestampFromMicroseconds: (micros: bigint): number => Number(micros / 1000n),
   timestampFromNanoseconds: (nanos: bigint): number => Number(nanos / 1_000_000n),
 };
-
-interface ParquetRange {
-  readonly offset: number;
-  readonly limit: number;
-  readonly idColumn: string | undefined;
-}
 
 async function openParquet(path: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
   try {
@@ -40,20 +35,26 @@ export async function parquetRowCount(path: string): Promise<number> {
   return Number(metadata.num_rows);
 }
 
-/** Reads rides from a parquet file; see {@link readRides}. */
-export async function* readParquetRides(path: string, range: ParquetRange): AsyncGenerator<RideRow> {
-  const { file, metadata } = await openParquet(path);
-  const available = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
-  const wanted: string[] = [...REQUIRED_COLUMNS];
-  if (range.idColumn !== undefined) wanted.push(range.idColumn);
-  const missing = wanted.filter((name) => !available.has(name));
-  if (missing.length > 0) throw new MissingRideColumnError(path, missing);
-
-  const pickupColumn = firstPresent(RIDE_COLUMNS.pickup, available);
-  const dropoffColumn = firstPresent(RIDE_COLUMNS.dropoff, available);
-  const columns = [...new Set([...REQUIRED_COLUMNS, pickupColumn, dropoffColumn, range.idColumn])].filter(
-    (name): name is string => name !== undefined,
+/** Whether a column holds instants (read as naive epoch ms by {@link NAIVE_PARSERS}). */
+function isTimestampColumn(element: SchemaElement): boolean {
+  return (
+    element.type === 'INT96' ||
+    element.logical_type?.type === 'TIMESTAMP' ||
+    element.converted_type === 'TIMESTAMP_MILLIS' ||
+    element.converted_type === 'TIMESTAMP_MICROS'
   );
+}
+
+/** Reads rides from a parquet file; see {@link readRides}. */
+export async function* readParquetRides(path: string, range: RideRange): AsyncGenerator<RideRow> {
+  const { file, metadata } = await openParquet(path);
+  const elements = new Map(parquetSchema(metadata).children.map((child) => [child.element.name, child.element]));
+  const available = new Set(elements.keys());
+  const plan = plannedColumns(available, range.fields, range.idColumn);
+  if (plan.missing.length > 0) throw new MissingRideColumnError(path, plan.missing);
+  const { columns } = plan;
+  const timestampColumns = new Set(columns.filter((name) => isTimestampColumn(elements.get(name)!)));
+  const isNaiveMs = (name: string): boolean => timestampColumns.has(name);
 
   const totalRows = Number(metadata.num_rows);
   const end = Math.min(totalRows, range.offset + range.limit);
@@ -94,9 +95,10 @@ export async function* readParquetRides(path: string, range: ParquetRange): Asyn
         PULocationID: cell(RIDE_COLUMNS.pickupLocation, row),
         DOLocationID: cell(RIDE_COLUMNS.dropoffLocation, row),
         trip_distance: cell(RIDE_COLUMNS.distance, row),
-        pickup: pickupColumn === undefined ? null : cell(pickupColumn, row),
-        dropoff: dropoffColumn === undefined ? null : cell(dropoffColumn, row),
+        pickup: plan.pickup === undefined ? null : cell(plan.pickup, row),
+        dropoff: plan.dropoff === undefined ? null : cell(plan.dropoff, row),
         rideId: range.idColumn === undefined ? null : cell(range.idColumn, row),
+        fields: fieldValues(range.fields, (name) => cell(name, row), isNaiveMs),
       });
     }
   }

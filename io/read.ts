@@ -5,7 +5,8 @@ import { readCsvRides } from './csv.js';
 import { UnsupportedRideFormatError } from './errors.js';
 import { readJsonlRides } from './jsonl.js';
 import { parquetRowCount, readParquetRides } from './parquet.js';
-import type { ReadRidesOptions, RideFileInfo, RideFormat, RideRow } from './types.js';
+import type { ReadRidesOptions, RideFileInfo, RideFormat, RideRange, RideRow } from './types.js';
+import { COURSE_RIDE_FIELDS } from './values.js';
 
 const EXTENSIONS: ReadonlyArray<readonly [string, RideFormat]> = [
   ['.parquet', 'parquet'],
@@ -33,21 +34,28 @@ export function detectRideFormat(path: string): RideFormat {
  *
  * Memory stays bounded: parquet is read one row group (ride columns only) at a time and stops at
  * the last row group the range needs; CSV and JSON-lines are read line by line.
- * A ride with a missing or invalid field is still yielded, with that field `null`.
+ * A ride with a missing or invalid field is still yielded, with that field `null` (in
+ * `ride.fields`: `null` when missing, the raw value when invalid).
  *
  * @example
  * for await (const ride of readRides('green_tripdata_2021-02.parquet', { limit: 100 })) {
  *   console.log(ride.PULocationID, ride.DOLocationID, ride.trip_distance);
  * }
- * @throws {RideFileError} (or a subclass) when the file cannot be read, lacks a required column,
- *   or has an unparseable line; the message names the file and line.
+ * // The fields a model needs (its contract's `requiredFields`), e.g. the homework model's:
+ * for await (const ride of readRides(path, { fields: model.contract.requiredFields })) {
+ *   ride.fields; // { PULocationID: 130, DOLocationID: 205 }
+ * }
+ * @throws {RideFileError} (or a subclass) when the file cannot be read, lacks a required column
+ *   ({@link MissingRideColumnError} names every one, before the first ride), or has an
+ *   unparseable line; the message names the file and line.
  */
 export function readRides(path: string, options: ReadRidesOptions = {}): AsyncIterable<RideRow> {
   const format = options.format ?? detectRideFormat(path);
-  const range = {
+  const range: RideRange = {
     offset: Math.max(0, options.offset ?? 0),
     limit: options.limit ?? Number.POSITIVE_INFINITY,
     idColumn: options.idColumn,
+    fields: options.fields ?? COURSE_RIDE_FIELDS,
   };
   switch (format) {
     case 'parquet':

@@ -5,6 +5,7 @@
 import { encodeRideEvent, rideEvent } from './ride-event.js';
 import { PoisonMixer, type PoisonKind, type PoisonRecord } from './poison.js';
 import { readRides } from './read.js';
+import type { RideField } from './types.js';
 
 /** A ride's record (course input shape, partition key = ride id) or a poison record. */
 export type RideStreamRecord =
@@ -23,6 +24,11 @@ export interface RideStreamRecordsOptions {
   readonly seed?: number | undefined;
   /** Poison kinds to cycle through. */
   readonly kinds: readonly PoisonKind[];
+  /**
+   * The ride fields each event carries, typically the chosen model's `contract.requiredFields`
+   * (default: the course model's); the file must have their columns.
+   */
+  readonly fields?: readonly RideField[] | undefined;
 }
 
 /**
@@ -41,6 +47,7 @@ export async function* rideStreamRecords(path: string, options: RideStreamRecord
   const rides = readRides(path, {
     offset: options.offset ?? 0,
     ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }),
+    ...(options.fields === undefined ? {} : { fields: options.fields }),
   })[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -51,8 +58,8 @@ export async function* rideStreamRecords(path: string, options: RideStreamRecord
       }
       const next = await rides.next();
       if (next.done === true) return;
-      const event = rideEvent(next.value);
-      yield { data: encodeRideEvent(event), partitionKey: String(event.ride_id) };
+      const event = rideEvent(next.value, undefined, options.fields);
+      yield { data: encodeRideEvent(event, options.fields), partitionKey: String(event.ride_id) };
     }
   } finally {
     await rides.return?.();

@@ -1,6 +1,16 @@
 /**
  * Shapes shared by every ride-file reader and writer in `io/`.
  */
+import type { RideField } from '../lambda/model/contract/index.js';
+
+export type { RideField };
+
+/**
+ * A requested field's value in a {@link RideRow}: the typed value, `null` when absent or empty,
+ * or the raw text/number when it is not a valid value of the field's type (left for the model's
+ * contract to name the problem).
+ */
+export type RideFieldValue = number | string | null;
 
 /** File formats {@link readRides} understands, chosen by extension unless given. */
 export type RideFormat = 'parquet' | 'csv' | 'jsonl';
@@ -32,6 +42,12 @@ export interface RideRow {
    * given as `idColumn`. `null` otherwise (callers usually fall back to {@link RideRow.rowIndex}).
    */
   readonly rideId: string | number | null;
+  /**
+   * The fields asked for with {@link ReadRidesOptions.fields} (by default the course's
+   * `PULocationID`, `DOLocationID`, `trip_distance`), by name; see {@link RideFieldValue}.
+   * Timestamps are texts `YYYY-MM-DD HH:MM:SS` (the naive wall clock).
+   */
+  readonly fields: Readonly<Record<string, RideFieldValue>>;
 }
 
 /** Options of {@link readRides}. */
@@ -44,6 +60,20 @@ export interface ReadRidesOptions {
   readonly format?: RideFormat;
   /** Column (CSV/parquet) or top-level field (JSONL) holding the ride id. */
   readonly idColumn?: string;
+  /**
+   * The ride fields to read into {@link RideRow.fields}, typically a model contract's
+   * `requiredFields`; their columns are required (CSV header, parquet schema). Default: the
+   * course's three. The course columns and the pickup/dropoff times are read when present either way.
+   */
+  readonly fields?: readonly RideField[];
+}
+
+/** What a format's reader is asked for ({@link ReadRidesOptions} with defaults applied). */
+export interface RideRange {
+  readonly offset: number;
+  readonly limit: number;
+  readonly idColumn: string | undefined;
+  readonly fields: readonly RideField[];
 }
 
 /** What is known about a ride file without reading its rows. */

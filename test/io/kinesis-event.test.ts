@@ -16,15 +16,46 @@ import {
 const COURSE_DATA =
   'eyJyaWRlIjogeyJQVUxvY2F0aW9uSUQiOiAxMzAsICJET0xvY2F0aW9uSUQiOiAyMDUsICJ0cmlwX2Rpc3RhbmNlIjogMy42Nn0sICJyaWRlX2lkIjogMjU2fQ==';
 
-const ride = { rowIndex: 7, PULocationID: 130, DOLocationID: 205, trip_distance: 3.66, pickup: null, dropoff: null, rideId: null };
+const ride = {
+  rowIndex: 7,
+  PULocationID: 130,
+  DOLocationID: 205,
+  trip_distance: 3.66,
+  pickup: null,
+  dropoff: null,
+  rideId: null,
+  fields: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 },
+};
 
 describe('ride events', () => {
   it('encode byte-for-byte like the course producer', () => {
     expect(encodeRideEvent(rideEvent(ride, 256)).toString('base64')).toBe(COURSE_DATA);
     expect(rideEvent(ride).ride_id).toBe(7);
-    expect(dumpsRideEvent(rideEvent({ ...ride, trip_distance: 2, DOLocationID: null }, 'x'))).toBe(
+    expect(dumpsRideEvent(rideEvent({ ...ride, fields: { PULocationID: 130, DOLocationID: null, trip_distance: 2 } }, 'x'))).toBe(
       '{"ride": {"PULocationID": 130, "DOLocationID": null, "trip_distance": 2.0}, "ride_id": "x"}',
     );
+    // A row read without the course fields among its `fields` still gives the course event.
+    expect(encodeRideEvent(rideEvent({ ...ride, fields: {} }, 256)).toString('base64')).toBe(COURSE_DATA);
+  });
+
+  it("carry the fields a model needs, typed as Python's json.dumps writes them", () => {
+    const fields = [
+      { name: 'lpep_pickup_datetime', type: 'timestamp' },
+      { name: 'store_and_fwd_flag', type: 'text' },
+      { name: 'PULocationID', type: 'integer' },
+      { name: 'passenger_count', type: 'integer' },
+      { name: 'fare', type: 'number' },
+    ] as const;
+    const row = {
+      ...ride,
+      fields: { lpep_pickup_datetime: '2021-02-01 00:34:03', store_and_fwd_flag: 'Zoë "Z"\u007f', PULocationID: 130, passenger_count: 'abc', fare: 12 },
+    };
+    expect(dumpsRideEvent(rideEvent(row, 9, fields), fields)).toBe(
+      '{"ride": {"lpep_pickup_datetime": "2021-02-01 00:34:03", "store_and_fwd_flag": "Zo\\u00eb \\"Z\\"\\u007f", ' +
+        '"PULocationID": 130, "passenger_count": null, "fare": 12.0}, "ride_id": 9}',
+    );
+    const homework = fields.slice(2, 3);
+    expect(dumpsRideEvent(rideEvent(ride, 1, homework), homework)).toBe('{"ride": {"PULocationID": 130}, "ride_id": 1}');
   });
 });
 

@@ -20,27 +20,37 @@ const BASE = Date.UTC(2021, 1, 1, 0, 0, 0); // naive 2021-02-01 00:00:00
 
 /** Ride i: ids and distance derived from i; every 7th ride lacks its DOLocationID, every 11th its distance. */
 function expected(i: number): RideRow {
+  const PULocationID = 1 + (i % 265);
+  const DOLocationID = i % 7 === 3 ? null : 265 - (i % 265);
+  const trip_distance = i % 11 === 5 ? null : i / 8;
   return {
     rowIndex: i,
-    PULocationID: 1 + (i % 265),
-    DOLocationID: i % 7 === 3 ? null : 265 - (i % 265),
-    trip_distance: i % 11 === 5 ? null : i / 8,
+    PULocationID,
+    DOLocationID,
+    trip_distance,
     pickup: BASE + i * 60_000,
     dropoff: BASE + i * 60_000 + 754_000,
     rideId: `ride-${i}`,
+    fields: { PULocationID, DOLocationID, trip_distance },
   };
 }
+
+/** Columns beyond the course's: a flag (text, every 13th null), a count stored as DOUBLE as in the TLC files. */
+const flag = (i: number): string | null => (i % 13 === 6 ? null : i % 2 === 0 ? 'N' : 'Y');
+const passengers = (i: number): number => (i % 17 === 4 ? 2.5 : i % 5);
 
 const optional = { repetition_type: 'OPTIONAL' } as const;
 const timestamp = { type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MICROS' }, ...optional } as const;
 const SCHEMA: SchemaElement[] = [
-  { name: 'root', num_children: 6 },
+  { name: 'root', num_children: 8 },
   { name: 'lpep_pickup_datetime', ...timestamp },
   { name: 'lpep_dropoff_datetime', ...timestamp },
   { name: 'PULocationID', type: 'INT64', ...optional },
   { name: 'DOLocationID', type: 'INT64', ...optional },
   { name: 'trip_distance', type: 'DOUBLE', ...optional },
   { name: 'ride_key', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, ...optional },
+  { name: 'store_and_fwd_flag', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, ...optional },
+  { name: 'passenger_count', type: 'DOUBLE', ...optional },
 ];
 
 let dir: string;
@@ -59,6 +69,8 @@ beforeAll(async () => {
       { name: 'DOLocationID', data: rows.map((r) => big(r.DOLocationID)) },
       { name: 'trip_distance', data: rows.map((r) => r.trip_distance) },
       { name: 'ride_key', data: rows.map((r) => r.rideId) },
+      { name: 'store_and_fwd_flag', data: rows.map((r) => flag(r.rowIndex)) },
+      { name: 'passenger_count', data: rows.map((r) => passengers(r.rowIndex)) },
     ],
     rowGroupSize: GROUP,
     codec: 'GZIP', // as the TLC files
@@ -113,5 +125,41 @@ describe('parquet rides over several GZIP row groups', () => {
 
   it('names a missing id column', async () => {
     await expect(collect({ idColumn: 'ride_id' })).rejects.toThrow(MissingRideColumnError);
+  });
+
+  it('reads the fields a model asks for: timestamps as naive wall-clock text, DOUBLE counts as integers, text as text', async () => {
+    const fields = [
+      { name: 'lpep_pickup_datetime', type: 'timestamp' },
+      { name: 'store_and_fwd_flag', type: 'text' },
+      { name: 'PULocationID', type: 'integer' },
+      { name: 'passenger_count', type: 'integer', min: 0 },
+    ] as const;
+    const rows = await collect({ fields, offset: 98, limit: 5 });
+    expect(rows.map((r) => r.fields)).toEqual([
+      { lpep_pickup_datetime: '2021-02-01 01:38:00', store_and_fwd_flag: 'N', PULocationID: 99, passenger_count: 3 },
+      { lpep_pickup_datetime: '2021-02-01 01:39:00', store_and_fwd_flag: 'Y', PULocationID: 100, passenger_count: 4 },
+      { lpep_pickup_datetime: '2021-02-01 01:40:00', store_and_fwd_flag: 'N', PULocationID: 101, passenger_count: 0 },
+      { lpep_pickup_datetime: '2021-02-01 01:41:00', store_and_fwd_flag: 'Y', PULocationID: 102, passenger_count: 1 },
+      { lpep_pickup_datetime: '2021-02-01 01:42:00', store_and_fwd_flag: 'N', PULocationID: 103, passenger_count: 2 },
+    ]);
+    // The course columns and times are still read, though no longer required.
+    expect(rows[0]).toMatchObject({ PULocationID: 99, DOLocationID: 167, trip_distance: 98 / 8, pickup: BASE + 98 * 60_000 });
+    // Ride 123 lacks its flag (123 % 13 = 6) and has 2.5 passengers (123 % 17 = 4): a missing value
+    // is null; a value of the wrong kind is kept raw, for the contract to name.
+    const [odd] = await collect({ fields, offset: 123, limit: 1 });
+    expect(odd?.fields).toMatchObject({ store_and_fwd_flag: null, passenger_count: 2.5 });
+  });
+
+  it('needs only the columns asked for, and names every missing one before the first ride', async () => {
+    const homework = [
+      { name: 'PULocationID', type: 'integer' },
+      { name: 'DOLocationID', type: 'integer' },
+    ] as const;
+    expect((await collect({ fields: homework, limit: 1 }))[0]?.fields).toEqual({ PULocationID: 1, DOLocationID: 265 });
+    const wanted = [...homework, { name: 'trip_type', type: 'integer' }, { name: 'zone', type: 'text' }] as const;
+    const error = await collect({ fields: wanted }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingRideColumnError);
+    expect((error as MissingRideColumnError).columns).toEqual(['trip_type', 'zone']);
+    expect(String(error)).toMatch(/rides\.parquet: missing required column\(s\) trip_type, zone$/);
   });
 });

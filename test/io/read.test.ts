@@ -46,6 +46,7 @@ describe('CSV rides', () => {
       pickup: Date.UTC(2021, 1, 1, 0, 34, 3),
       dropoff: Date.UTC(2021, 1, 1, 0, 51, 58),
       rideId: null,
+      fields: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 },
     });
     expect(rows[1]?.trip_distance).toBe(1.1);
     expect(rows[2]?.trip_distance).toBeNull();
@@ -53,6 +54,35 @@ describe('CSV rides', () => {
     expect(rows[4]?.PULocationID).toBeNull();
     expect(rows[5]).toMatchObject({ rowIndex: 5, PULocationID: 10, DOLocationID: 50, trip_distance: 40, pickup: null });
     expect(rows.filter(isComplete).map((r) => r.rowIndex)).toEqual([0, 1, 5]);
+    // In `fields`, a missing value is null and an invalid one stays as written, for the contract to name.
+    expect(rows.slice(2, 5).map((r) => r.fields)).toEqual([
+      { PULocationID: 152, DOLocationID: 48, trip_distance: null },
+      { PULocationID: null, DOLocationID: 75, trip_distance: 2 },
+      { PULocationID: 'abc', DOLocationID: 41, trip_distance: 2.04 },
+    ]);
+  });
+
+  it('reads the fields asked for, typed, and needs only their columns', async () => {
+    const fields = [
+      { name: 'VendorID', type: 'integer' },
+      { name: 'lpep_pickup_datetime', type: 'timestamp' },
+      { name: 'store_and_fwd_flag', type: 'text' },
+      { name: 'note', type: 'text' },
+    ] as const;
+    const rows = await collect(fixture('sample.csv'), { fields });
+    expect(rows[0]?.fields).toEqual({
+      VendorID: 2,
+      lpep_pickup_datetime: '2021-02-01 00:34:03',
+      store_and_fwd_flag: 'N',
+      note: 'first ride of February 2021',
+    });
+    expect(rows[5]?.fields).toEqual({ VendorID: 1, lpep_pickup_datetime: null, store_and_fwd_flag: 'N', note: 'no times; ids written as floats' });
+    // missing-column.csv lacks DOLocationID, which the homework-style fields below do not need.
+    const homework = [{ name: 'PULocationID', type: 'integer' }] as const;
+    expect((await collect(fixture('missing-column.csv'), { fields: homework }))[0]?.fields).toEqual({ PULocationID: 130 });
+    await expect(collect(fixture('sample.csv'), { fields: [...fields, { name: 'trip_type', type: 'integer' }, { name: 'zone', type: 'text' }] })).rejects.toThrow(
+      /sample\.csv: missing required column\(s\) trip_type, zone$/,
+    );
   });
 
   it('honours offset and limit and stops reading early', async () => {
@@ -89,6 +119,12 @@ describe('JSON-lines rides', () => {
     ]);
     expect(rows[2]?.pickup).toBe(Date.UTC(2021, 1, 1, 0, 18, 51));
     expect(rows[2]?.dropoff).toBe(Date.UTC(2021, 1, 1, 0, 34, 6));
+    expect(rows[3]?.fields).toEqual({ PULocationID: 75, DOLocationID: null, trip_distance: 2 });
+  });
+
+  it('reads the fields asked for from events and flat rows; a line lacking one has it null', async () => {
+    const rows = await collect(fixture('sample.jsonl'), { fields: [{ name: 'lpep_pickup_datetime', type: 'timestamp' }] });
+    expect(rows.map((r) => r.fields['lpep_pickup_datetime'])).toEqual([null, null, '2021-02-01 00:18:51', null, null]);
   });
 
   it('fails on a line that is not JSON, naming it', async () => {
@@ -122,10 +158,31 @@ describe.skipIf(!existsSync(FEB))('TLC parquet rides (needs ../shared/data)', ()
       pickup: Date.UTC(2021, 1, 1, 0, 34, 3),
       dropoff: Date.UTC(2021, 1, 1, 0, 51, 58),
       rideId: null,
+      fields: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 },
     });
     const tail = await collect(FEB, { offset: 64_570 });
     expect(tail.map((r) => r.rowIndex)).toEqual([64_570, 64_571]);
     expect(await rideFileInfo(FEB)).toEqual({ format: 'parquet', rows: 64_572 });
+  });
+
+  it('reads the TLC columns a model may need as ride events carry them', async () => {
+    const fields = [
+      { name: 'VendorID', type: 'integer' },
+      { name: 'lpep_pickup_datetime', type: 'timestamp' },
+      { name: 'store_and_fwd_flag', type: 'text' },
+      { name: 'RatecodeID', type: 'integer' },
+      { name: 'passenger_count', type: 'integer' },
+      { name: 'trip_type', type: 'integer' },
+    ] as const;
+    const [first] = await collect(FEB, { fields, limit: 1 });
+    expect(first?.fields).toEqual({
+      VendorID: 2,
+      lpep_pickup_datetime: '2021-02-01 00:34:03',
+      store_and_fwd_flag: 'N',
+      RatecodeID: 1,
+      passenger_count: 5, // a DOUBLE column in the TLC file
+      trip_type: 1,
+    });
   });
 
   it('reads an id column and refuses a file lacking one', async () => {
