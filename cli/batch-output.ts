@@ -14,7 +14,7 @@ import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 
 import { csvInt, formatNaiveTimestamp, parseNaiveTimestamp } from '../io/index.js';
-import type { CsvInteger, CsvValue, RideRow } from '../io/index.js';
+import type { CsvInteger, CsvValue, RideField, RideRow } from '../io/index.js';
 import { ENV } from '../lambda/config.js';
 // The trainer's data preparation is the course's `read_dataframe`; batch scoring filters the same way.
 import { durationMinutes, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/index.js';
@@ -37,6 +37,13 @@ export type ParquetColumnKind = 'string' | 'int64' | 'double' | 'timestamp';
 
 const COURSE_PARQUET_KINDS: readonly ParquetColumnKind[] = ['string', 'timestamp', 'int64', 'int64', 'double', 'double', 'double', 'string'];
 
+/** The parquet column of a ride field of each type (timestamps as naive TIMESTAMP micros, as the TLC files). */
+export const FIELD_PARQUET_KINDS: Readonly<Record<RideField['type'], ParquetColumnKind>> = {
+  integer: 'int64',
+  number: 'double',
+  text: 'string',
+  timestamp: 'timestamp',
+};
 
 /**
  * The `{year:04d}/{month:02d}_` prefix of ride ids: from a TLC file name
@@ -48,20 +55,6 @@ export function rideIdPrefix(input: string, firstPickupMs: number | null): strin
   if (firstPickupMs === null) return undefined;
   const iso = new Date(firstPickupMs).toISOString();
   return `${iso.slice(0, 4)}/${iso.slice(5, 7)}_`;
-}
-
-/** Kinds of the default (golden) layout's columns, for parquet output. */
-const FEATURES_PARQUET_KINDS: Readonly<Record<string, ParquetColumnKind>> = {
-  PULocationID: 'int64',
-  DOLocationID: 'int64',
-  trip_distance: 'double',
-  prediction: 'double',
-};
-
-/** Parquet kinds for a header: the course columns or the golden columns. */
-export function parquetKinds(header: readonly string[]): readonly ParquetColumnKind[] {
-  if (header.length === COURSE_BATCH_COLUMNS.length && header.every((h, i) => h === COURSE_BATCH_COLUMNS[i])) return COURSE_PARQUET_KINDS;
-  return header.map((h) => FEATURES_PARQUET_KINDS[h] ?? 'string');
 }
 
 /** Squared-error accumulator for the summary's RMSE. */
@@ -85,9 +78,9 @@ export const COURSE_LAYOUT: ScoreLayout = {
     let prefix: string | undefined;
     const rmse = new RmseAccumulator();
     let dropped = 0;
-    let noPrediction = 0;
     return {
       header: COURSE_BATCH_COLUMNS,
+      kinds: COURSE_PARQUET_KINDS,
       keep(ride: RideRow): boolean {
         if (ride.pickup === null || ride.dropoff === null) {
           dropped++;
@@ -98,14 +91,13 @@ export const COURSE_LAYOUT: ScoreLayout = {
         if (!kept) dropped++;
         return kept;
       },
-      cells(ride: RideRow, prediction: number | null): ReadonlyArray<CsvValue | CsvInteger> {
+      cells(ride: RideRow, prediction: number): ReadonlyArray<CsvValue | CsvInteger> {
         // keep() guarantees both timestamps.
         const pickup = ride.pickup as number;
         prefix ??= rideIdPrefix(context.input, pickup) ?? '';
         const actual = durationMinutes(pickup, ride.dropoff as number);
-        const diff = prediction === null ? null : actual - prediction;
-        if (diff === null) noPrediction++;
-        else rmse.add(diff);
+        const diff = actual - prediction;
+        rmse.add(diff);
         return [
           ride.rideId === null ? `${prefix}${ride.rowIndex}` : String(ride.rideId),
           formatNaiveTimestamp(pickup),
@@ -119,7 +111,7 @@ export const COURSE_LAYOUT: ScoreLayout = {
       },
       summary(): readonly string[] {
         return [
-          `course layout: ${dropped} ride(s) left out (no timestamps, or duration outside ${MIN_DURATION_MINUTES}–${MAX_DURATION_MINUTES} min, as the course's read_dataframe)${noPrediction > 0 ? `; ${noPrediction} without a prediction` : ''}`,
+          `course layout: ${dropped} ride(s) left out (no timestamps, or duration outside ${MIN_DURATION_MINUTES}–${MAX_DURATION_MINUTES} min, as the course's read_dataframe)`,
           `RMSE predicted vs actual duration: ${rmse.value()} min over ${rmse.count} ride(s) (model_version ${version})`,
         ];
       },
@@ -170,7 +162,7 @@ function schemaFor(header: readonly string[], kinds: readonly ParquetColumnKind[
 export function openParquetOutput(
   path: string,
   header: readonly string[],
-  kinds: readonly ParquetColumnKind[] = parquetKinds(header),
+  kinds: readonly ParquetColumnKind[],
   rowGroupSize: number = PARQUET_ROW_GROUP_SIZE,
 ): ScoreOutput {
   const partial = `${path}.partial`;

@@ -1,35 +1,45 @@
 /**
  * `score`: batch-score a ride file with a model, as scikit-learn would, into a CSV (or parquet) file.
  *
- * The default layout writes `PULocationID,DOLocationID,trip_distance,prediction` (the golden files'
- * columns, floats printed like Python). A ride missing a field the model needs keeps its line, with
- * an empty prediction, and is counted on stderr. Other layouts plug in as a {@link ScoreLayout}.
+ * The model's contract decides what is read: the file must have a column for every field the model
+ * needs (else one error names them all, before anything is written), and each ride must carry
+ * valid values for them (else the run stops, naming the ride's row and the field, and the partial
+ * output is removed). The default layout writes those fields and the prediction: for the course
+ * model `PULocationID,DOLocationID,trip_distance,prediction`, the golden files' columns, floats
+ * printed like Python. Rides with a one-hot value the model never saw are scored as scikit-learn
+ * scores them (without that feature) and counted on stderr: the drift signal. Other layouts plug
+ * in as a {@link ScoreLayout}.
  */
 import { rename, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
-import { CsvWriter, csvInt, isComplete, readRides, rideFileInfo } from '../../io/index.js';
-import type { CsvInteger, CsvValue, RideRow } from '../../io/index.js';
+import { CsvWriter, csvInt, readRides, rideFileInfo } from '../../io/index.js';
+import type { CsvInteger, CsvValue, RideField, RideFieldValue, RideRow } from '../../io/index.js';
 import type { LoadedModel, ModelDescription } from '../../lambda/model/types.js';
 import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
-import { COURSE_LAYOUT, openParquetOutput } from '../batch-output.js';
+import { COURSE_LAYOUT, FIELD_PARQUET_KINDS, openParquetOutput, type ParquetColumnKind } from '../batch-output.js';
+import { describeModel, DriftCounter, presentFields } from '../contract.js';
 
 /** What a layout may use besides the ride and its prediction. */
 export interface ScoreContext {
   readonly model: ModelDescription;
   /** The input file as given on the command line. */
   readonly input: string;
+  /** The ride fields the model needs (its contract's `requiredFields`), in `ride.fields`. */
+  readonly fields: readonly RideField[];
 }
 
 /** One run of a layout: its header and the mapping of one scored ride to its cells. */
 export interface ScoreLayoutRun {
   readonly header: readonly string[];
-  /** The cells of one line; `prediction` is `null` when the ride lacks a field the model needs. */
-  cells(ride: RideRow, prediction: number | null): ReadonlyArray<CsvValue | CsvInteger>;
+  /** The parquet type of each column, for `.parquet` outputs. */
+  readonly kinds: readonly ParquetColumnKind[];
+  /** The cells of one line. */
+  cells(ride: RideRow, prediction: number): ReadonlyArray<CsvValue | CsvInteger>;
   /** Rides for which this returns false are left out of the output (e.g. the course's 1–60 min filter). */
   keep?(ride: RideRow): boolean;
   /** Extra summary lines for stderr once every ride is written (e.g. an RMSE). */
@@ -43,12 +53,19 @@ export interface ScoreLayout {
   start(context: ScoreContext): ScoreLayoutRun;
 }
 
-/** The golden files' layout: the model's input columns and the prediction. */
+/** A checked field value as a cell: integers as integers, numbers as Python floats, texts as written. */
+function fieldCell(field: RideField, value: RideFieldValue | undefined): CsvValue | CsvInteger {
+  if (value === undefined || value === null) return null;
+  return field.type === 'integer' && typeof value === 'number' ? csvInt(value) : value;
+}
+
+/** The golden files' layout: the ride fields the model reads and the prediction. */
 export const FEATURES_LAYOUT: ScoreLayout = {
-  description: 'PULocationID,DOLocationID,trip_distance,prediction (as the golden files)',
-  start: () => ({
-    header: ['PULocationID', 'DOLocationID', 'trip_distance', 'prediction'],
-    cells: (ride, prediction) => [csvInt(ride.PULocationID), csvInt(ride.DOLocationID), ride.trip_distance, prediction],
+  description: "the model's ride fields and the prediction: PULocationID,DOLocationID,trip_distance,prediction for the course model (as the golden files)",
+  start: ({ fields }) => ({
+    header: [...fields.map((field) => field.name), 'prediction'],
+    kinds: [...fields.map((field) => FIELD_PARQUET_KINDS[field.type]), 'double'],
+    cells: (ride, prediction) => [...fields.map((field) => fieldCell(field, ride.fields[field.name])), prediction],
   }),
 };
 
@@ -67,13 +84,19 @@ export interface ScoreOutput {
   abort(): Promise<void>;
 }
 
+/** Refuses an output that is neither `.csv` nor `.parquet`, before anything is read. */
+function checkOutputPath(path: string): void {
+  if (!/\.(csv|parquet)$/i.test(path)) throw new CliError(`${path}: the output must be a .csv or .parquet file`, 2);
+}
+
 /**
- * Opens the output for a header. The file is written under a temporary name and renamed by
- * `commit`, so a failed run never leaves a half-written file under the real name.
+ * Opens the output for a layout run's header. The file is written under a temporary name and
+ * renamed by `commit`, so a failed run never leaves a half-written file under the real name.
  */
-export function openScoreOutput(path: string, header: readonly string[]): ScoreOutput {
-  if (/\.parquet$/i.test(path)) return openParquetOutput(path, header);
-  if (!/\.csv$/i.test(path)) throw new CliError(`${path}: the output must be a .csv or .parquet file`, 2);
+export function openScoreOutput(path: string, run: Pick<ScoreLayoutRun, 'header' | 'kinds'>): ScoreOutput {
+  checkOutputPath(path);
+  const { header } = run;
+  if (/\.parquet$/i.test(path)) return openParquetOutput(path, header, run.kinds);
   const partial = `${path}.partial`;
   const writer = CsvWriter.toFile(partial, header);
   return {
@@ -101,12 +124,13 @@ export interface ScoreOptions {
 }
 
 export interface ScoreSummary {
+  /** Rides written (after the layout's filter); each has a prediction. */
   readonly rides: number;
   readonly predicted: number;
-  /** Rides written with an empty prediction (a field missing or invalid). */
-  readonly missing: number;
-  /** Row indexes of the first few such rides. */
-  readonly missingRows: readonly number[];
+  /** Rides with a one-hot value the model never saw (scored without it, as scikit-learn does). */
+  readonly unseen: number;
+  /** A few of those values, `key<separator>value`, e.g. `PU_DO=1_265`. */
+  readonly unseenExamples: readonly string[];
   readonly model: ModelDescription;
   readonly seconds: number;
 }
@@ -115,9 +139,8 @@ export interface ScoreDependencies {
   readonly loadModel?: (location: string | undefined) => Promise<LoadedModel>;
 }
 
-/** Rides scored per `predict` call: large enough to amortise, small enough to stream. */
+/** Rides read before they are scored and written: large enough to amortise, small enough to stream. */
 const BATCH_SIZE = 4096;
-const MISSING_ROWS_SHOWN = 5;
 
 /** Scores `options.input` into `options.output`; reports on `io.stderr`. */
 export async function runScore(options: ScoreOptions, io: CliIO = processIO, deps: ScoreDependencies = {}): Promise<ScoreSummary> {
@@ -126,11 +149,16 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
   if (layout === undefined) {
     throw new CliError(`unknown layout ${JSON.stringify(layoutName)}; known: ${Object.keys(SCORE_LAYOUTS).join(', ')}`, 2);
   }
+  checkOutputPath(options.output);
   const started = performance.now();
-  const info = await rideFileInfo(options.input);
+  // The model first: one that cannot be served is refused before any input is read.
   const { predictor, description, contract } = await (deps.loadModel ?? loadCliModel)(options.model);
+  const fields = contract.requiredFields;
+  for (const line of describeModel(description, contract)) note(io, line);
+  const info = await rideFileInfo(options.input);
   const encoder = contract.encoder();
-  const run = layout.start({ model: description, input: options.input });
+  const drift = new DriftCounter();
+  const run = layout.start({ model: description, input: options.input, fields });
 
   const total = info.rows === undefined ? undefined : Math.min(info.rows, options.limit ?? Number.POSITIVE_INFINITY);
   const bar =
@@ -142,24 +170,21 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
       : undefined;
   bar?.start(total ?? 0, 0);
 
-  const out = openScoreOutput(options.output, run.header);
+  // Opened with the first batch: a file lacking a column the model needs fails before that.
+  let out: ScoreOutput | undefined;
   let rides = 0;
-  let predicted = 0;
-  const missingRows: number[] = [];
-  let missing = 0;
 
   const flush = async (all: RideRow[]): Promise<void> => {
+    out ??= openScoreOutput(options.output, run);
     const batch = run.keep ? all.filter((ride) => run.keep?.(ride) === true) : all;
     for (const ride of batch) {
-      let prediction: number | null = null;
-      const fields = { PULocationID: ride.PULocationID, DOLocationID: ride.DOLocationID, trip_distance: ride.trip_distance };
-      if (isComplete(ride) && contract.check(fields) === undefined) {
-        prediction = predictor.score(encoder.cols, encoder.vals, encoder.encode(fields));
-        predicted++;
-      } else {
-        missing++;
-        if (missingRows.length < MISSING_ROWS_SHOWN) missingRows.push(ride.rowIndex);
+      const values = presentFields(ride.fields);
+      const problem = contract.check(values, '');
+      if (problem !== undefined) {
+        throw new CliError(`${options.input}: ride at row ${ride.rowIndex} (counting from 0): ${problem}; nothing written`);
       }
+      const prediction = predictor.score(encoder.cols, encoder.vals, encoder.encode(values));
+      drift.add(encoder.unseen);
       await out.write(run.cells(ride, prediction));
     }
     rides += batch.length;
@@ -168,44 +193,30 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
 
   try {
     let batch: RideRow[] = [];
-    for await (const ride of readRides(options.input, options.limit === undefined ? {} : { limit: options.limit })) {
+    const range = { fields, ...(options.limit === undefined ? {} : { limit: options.limit }) };
+    for await (const ride of readRides(options.input, range)) {
       batch.push(ride);
       if (batch.length === BATCH_SIZE) {
         await flush(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await flush(batch);
-    await out.commit();
+    await flush(batch);
+    await out?.commit();
   } catch (error) {
-    await out.abort();
+    await out?.abort();
     throw error;
   } finally {
     bar?.stop();
   }
 
   const seconds = (performance.now() - started) / 1000;
-  const summary: ScoreSummary = { rides, predicted, missing, missingRows, model: description, seconds };
-  reportScore(summary, options, io);
+  const summary: ScoreSummary = { rides, predicted: rides, unseen: drift.rides, unseenExamples: drift.examples, model: description, seconds };
+  const rate = seconds > 0 ? Math.round(rides / seconds) : rides;
+  note(io, `scored ${rides} ride(s) from ${options.input}: ${rides} predicted → ${options.output} (${seconds.toFixed(2)} s, ${rate} rides/s)`);
+  note(io, drift.describe(rides));
   for (const line of run.summary?.() ?? []) note(io, line);
   return summary;
-}
-
-function reportScore(summary: ScoreSummary, options: ScoreOptions, io: CliIO): void {
-  const { model } = summary;
-  note(io, `model: ${model.regressor} (${model.format}, ${model.featureCount} features, version ${model.version}) from ${model.source}`);
-  if (summary.missing > 0) {
-    const more = summary.missing > summary.missingRows.length ? ', …' : '';
-    note(
-      io,
-      `${summary.missing} ride(s) lack PULocationID, DOLocationID or trip_distance: written with an empty prediction (rows ${summary.missingRows.join(', ')}${more})`,
-    );
-  }
-  const rate = summary.seconds > 0 ? Math.round(summary.rides / summary.seconds) : summary.rides;
-  note(
-    io,
-    `scored ${summary.rides} ride(s) from ${options.input}: ${summary.predicted} predicted, ${summary.missing} empty → ${options.output} (${summary.seconds.toFixed(2)} s, ${rate} rides/s)`,
-  );
 }
 
 /** The `score` command. */
@@ -227,7 +238,11 @@ ${Object.entries(SCORE_LAYOUTS)
   .map(([name, layout]) => `  ${name.padEnd(10)} ${layout.description}`)
   .join('\n')}
 
-Rides missing a field keep their line with an empty prediction; their count is printed on stderr.
+The model's contract says which ride fields are read (shown on stderr): the input needs a column
+for each (a file lacking some is refused, naming them), and a ride with a missing or invalid value
+stops the run, naming its row (counting from 0) and the field; no output is left behind. Rides with a
+one-hot value the model never saw (e.g. a new PU_DO pair) are scored as scikit-learn scores them, and
+counted on stderr with a few examples: a drift signal.
 
 Examples:
   $ ride-duration score -i green_tripdata_2021-02.parquet -o predictions.csv

@@ -1,0 +1,99 @@
+/**
+ * What the commands say and do about a model's contract: the lines that show it (`score`, `serve`,
+ * `invoke -v`), the drift count of `score`, and the poison kinds that are poison for the chosen
+ * model (`events`, `produce`).
+ */
+import { Buffer } from 'node:buffer';
+
+import { makePoison, type PoisonKind, type RideFieldValue } from '../io/index.js';
+import type { RideContract } from '../lambda/model/contract/index.js';
+import type { ModelDescription } from '../lambda/model/types.js';
+import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
+
+/**
+ * A row's fields without the missing ones (`null`: an empty cell, an absent column value), so that
+ * the contract calls them missing: in a ride event, a `null` is a present value of the wrong type.
+ */
+export function presentFields(fields: Readonly<Record<string, RideFieldValue>>): Record<string, number | string> {
+  const present: Record<string, number | string> = {};
+  for (const [name, value] of Object.entries(fields)) if (value !== null) Object.defineProperty(present, name, { value, enumerable: true });
+  return present;
+}
+
+/** Unseen values a summary quotes. */
+const DRIFT_EXAMPLES = 5;
+/** Longest unseen value quoted: a text field may hold 256 characters of anything. */
+const EXAMPLE_CHARS = 80;
+
+/**
+ * The lines that present a loaded model: what it is, what it reads and where each key comes from,
+ * and the ride fields every ride must carry.
+ *
+ * @example
+ * describeModel(model.description, model.contract);
+ * // ['model: LinearRegression (pickle-tuple, 13221 features, version sha256:b51a38fd7db9) from …/lin_reg.bin',
+ * //  'contract: PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); trip_distance numeric ← ride.trip_distance (number)',
+ * //  'ride fields: PULocationID (integer), DOLocationID (integer), trip_distance (number >= 0)']
+ */
+export function describeModel(description: ModelDescription, contract: RideContract): string[] {
+  const d = description;
+  const fields = contract.requiredFields.map((field) => `${field.name} (${field.type}${field.min === undefined ? '' : ` >= ${field.min}`})`);
+  return [
+    `model: ${d.regressor} (${d.format}, ${d.featureCount} features, version ${d.version}) from ${d.source}`,
+    `contract: ${contract.describe()}`,
+    `ride fields: ${fields.join(', ')}`,
+  ];
+}
+
+/** An unseen value as a summary quotes it: JSON-escaped (no control characters reach the terminal), cut. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > EXAMPLE_CHARS ? `${value.slice(0, EXAMPLE_CHARS)}…` : value);
+}
+
+/**
+ * Counts the rides scored with a one-hot value the model never saw (the encoder's `unseen` after
+ * each ride), keeping the first few distinct values as examples.
+ *
+ * @example
+ * const drift = new DriftCounter();
+ * drift.add(encoder.unseen); // after each encoder.encode(ride)
+ * drift.describe(2000); // 'drift: 3 of 2000 ride(s) (0.15%) had a one-hot value the model never saw …'
+ */
+export class DriftCounter {
+  /** Rides with at least one unseen value. */
+  rides = 0;
+  readonly examples: string[] = [];
+
+  add(unseen: readonly string[]): void {
+    if (unseen.length === 0) return;
+    this.rides++;
+    for (const value of unseen) {
+      if (this.examples.length < DRIFT_EXAMPLES && !this.examples.includes(value)) this.examples.push(value);
+    }
+  }
+
+  /** The summary line over `total` rides scored. */
+  describe(total: number): string {
+    if (this.rides === 0) return `drift: none of ${total} ride(s) had a one-hot value the model never saw`;
+    const share = ((100 * this.rides) / total).toFixed(2);
+    const more = this.rides > this.examples.length ? ', …' : '';
+    return (
+      `drift: ${this.rides} of ${total} ride(s) (${share}%) had a one-hot value the model never saw, scored without it as scikit-learn does: ` +
+      `${this.examples.map(quoted).join(', ')}${more}`
+    );
+  }
+}
+
+/**
+ * The poison kinds the model would reject: a kind aimed at a field the model does not read (a
+ * negative `trip_distance` for the homework model) would be scored, so it is no poison there.
+ *
+ * @example
+ * poisonKindsFor(homework.contract, POISON_KINDS); // without 'negative-distance' and 'non-finite'
+ */
+export function poisonKindsFor(contract: RideContract, kinds: readonly PoisonKind[]): PoisonKind[] {
+  return kinds.filter((kind) => {
+    const record = makePoison(kind, 0);
+    return decodeRide(record.base64 ?? Buffer.from(record.data).toString('base64'), contract) instanceof RideRejection;
+  });
+}
