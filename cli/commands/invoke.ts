@@ -17,6 +17,7 @@ import type { PredictionEvent } from '../../lambda/ride/prediction.js';
 import { MemoryDeadLetterSink } from '../../lambda/sinks/memory.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';
 import { createInvocationContext } from '../../local/event-source-mapping.js';
+import { describeModel } from '../contract.js';
 import { CliError } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
@@ -24,12 +25,14 @@ import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
 /** Name and timeout of the simulated function (the CDK stack's timeout order of magnitude). */
 const FUNCTION_NAME = 'ride-duration-local';
 const TIMEOUT_MS = 60_000;
+/** Distinct dead-letter reasons the stderr summary quotes. */
+const REASONS_SHOWN = 3;
 
 export interface InvokeOptions {
   /** Path of a Kinesis event JSON file (`{"Records": [...]}`). */
   readonly event: string;
   readonly model?: string | undefined;
-  /** Handler logs as JSON lines on stderr. */
+  /** Handler logs as JSON lines on stderr, the model's contract first. */
   readonly verbose?: boolean | undefined;
 }
 
@@ -83,14 +86,19 @@ export async function readKinesisEvent(path: string): Promise<KinesisStreamEvent
 /** Runs the handler on the event file and prints the result on `io.stdout`. */
 export async function runInvoke(options: InvokeOptions, io: CliIO = processIO, deps: InvokeDependencies = {}): Promise<InvokeResult> {
   const env = deps.env ?? process.env;
+  // The model first: one whose contract cannot be served is refused before the event is read.
+  const model = await (deps.loadModel ?? loadCliModel)(options.model);
+  const logger = options.verbose === true ? stderrLog(io) : silentLog;
+  const [modelLine = '', contractLine = '', fieldsLine = ''] = describeModel(model.description, model.contract);
+  logger.info('Model contract', { model: modelLine, contract: contractLine, rideFields: fieldsLine });
   const event = await readKinesisEvent(options.event);
   const deadLetters = new MemoryDeadLetterSink();
   const handler = createHandler({
-    loadModel: () => (deps.loadModel ?? loadCliModel)(options.model),
+    loadModel: () => Promise.resolve(model),
     runId: env[ENV.runId]?.trim() || undefined,
     output: undefined, // TEST_RUN: predictions are returned, nothing is written
     deadLetters,
-    logger: options.verbose === true ? stderrLog(io) : silentLog,
+    logger,
   });
   const region = env[ENV.region] ?? event.Records[0]?.awsRegion ?? DEFAULT_REGION;
   const response = await handler(event, createInvocationContext(FUNCTION_NAME, region, TIMEOUT_MS));
@@ -104,6 +112,11 @@ export async function runInvoke(options: InvokeOptions, io: CliIO = processIO, d
     io,
     `invoke: ${event.Records.length} record(s): ${result.predictions.length} predicted, ${result.deadLetters.length} dead-lettered, ${result.batchItemFailures.length} in batchItemFailures`,
   );
+  const reasons = [...new Set(result.deadLetters.map((letter) => letter.reason))];
+  if (reasons.length > 0) {
+    const more = reasons.length > REASONS_SHOWN ? ` (and ${reasons.length - REASONS_SHOWN} more)` : '';
+    note(io, `invoke: dead-letter reasons: ${reasons.slice(0, REASONS_SHOWN).join(' | ')}${more}`);
+  }
   return result;
 }
 
@@ -113,13 +126,16 @@ export function invokeCommand(io: CliIO = processIO): Command {
     .description('Run the real Lambda handler locally (TEST_RUN semantics) on a Kinesis event file; print the result as JSON.')
     .requiredOption('-e, --event <event.json>', 'Kinesis event file, e.g. events/kinesis-single-ride.json')
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
-    .option('-v, --verbose', 'handler logs as JSON lines on stderr')
+    .option('-v, --verbose', "the model's contract and the handler's logs, as JSON lines on stderr")
     .addHelpText(
       'after',
       `
 Prints one JSON object on stdout:
   {"batchItemFailures": [...], "predictions": [...output events...], "deadLetters": [{"sequenceNumber", "reason", ...}]}
 RUN_ID sets the output events' version (default: the model's version id); S3_ENDPOINT_URL and MODEL_SHA256 apply to --model.
+The model is loaded first: one whose contract cannot be served (it reads a key no ride provides) is
+refused before the event is read. Rides lacking a field the model needs, or with a wrong type, are
+dead-lettered with a reason naming the field (stdout, and the first reasons on stderr).
 
 Examples:
   $ ride-duration invoke --event events/kinesis-single-ride.json

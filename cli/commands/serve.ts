@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { ENV } from '../../lambda/config.js';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startPredictionService } from '../../serve/index.js';
+import { describeModel } from '../contract.js';
 import { nonNegativeInt, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
@@ -20,7 +21,10 @@ interface ServeOptions {
 /** The `serve` command. */
 export function serveCommand(io: CliIO = processIO): Command {
   return new Command('serve')
-    .description('Serve the model over HTTP as the course web service: POST /predict {"PULocationID","DOLocationID","trip_distance"} → {"duration","model_version"}; GET /health.')
+    .description(
+      'Serve the model over HTTP as the course web service: POST /predict with the ride fields the model needs ' +
+        '(the course model: {"PULocationID","DOLocationID","trip_distance"}) → {"duration","model_version"}; GET /health; GET /model.',
+    )
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', nonNegativeInt, DEFAULT_PORT)
     .option('--host <host>', 'interface to bind', DEFAULT_HOST)
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
@@ -33,7 +37,10 @@ Example:
   $ ride-duration serve --port 9696 &
   $ curl -s -X POST localhost:9696/predict -H 'content-type: application/json' \\
       -d '{"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}'
-  {"duration":12.78553032985699,"model_version":"sha256:b51a38fd7db9"}`,
+  {"duration":12.78553032985699,"model_version":"sha256:b51a38fd7db9"}
+
+The model's contract (what it reads, the ride fields /predict needs) is printed on stderr at start;
+a model whose contract cannot be served is refused before the port is opened.`,
     )
     .action(async (options: ServeOptions) => {
       const model = await loadCliModel(options.model);
@@ -45,9 +52,8 @@ Example:
         maxBodyBytes: options.maxBody,
         ...(runId !== undefined ? { modelVersion: runId } : {}),
       });
-      const d = model.description;
-      note(io, `model: ${d.regressor} (${d.format}, ${d.featureCount} features, version ${d.version}) from ${d.source}`);
-      note(io, `listening on ${service.url} (POST /predict, GET /health)`);
+      for (const line of describeModel(model.description, model.contract)) note(io, line);
+      note(io, `listening on ${service.url} (POST /predict, GET /health, GET /model)`);
       // Printed on stdout so scripts can read the bound URL (useful with --port 0).
       io.stdout.write(`${service.url}\n`);
       await new Promise<void>((resolve) => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runInvoke } from '../../cli/commands/invoke.js';
 import { CliError } from '../../cli/errors.js';
-import { csvRows, memoryIO, repoPath } from './support.js';
+import { ModelContractError } from '../../lambda/model/errors.js';
+import { csvRows, HOMEWORK_MODEL, memoryIO, repoPath, writeTinyModel } from './support.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -70,9 +71,39 @@ describe('invoke', () => {
     expect(result.deadLetters.map((l) => l.reason)).toEqual(
       expect.arrayContaining([expect.stringMatching(/trip_distance/), expect.stringMatching(/PULocationID/), expect.stringMatching(/DOLocationID/)]),
     );
-    // --verbose: the handler's logs are JSON lines on stderr, never on stdout.
+    // --verbose: the model's contract and the handler's logs are JSON lines on stderr, never on stdout.
     expect(io.err()).toMatch(/"message":"Poison record"/);
     expect(() => JSON.parse(io.out())).not.toThrow();
+    const lines = io.err().trimEnd().split('\n');
+    const logs = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logs[0]).toMatchObject({
+      level: 'INFO',
+      message: 'Model contract',
+      contract: 'contract: PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); trip_distance numeric ← ride.trip_distance (number)',
+      rideFields: 'ride fields: PULocationID (integer), DOLocationID (integer), trip_distance (number >= 0)',
+    });
+    expect(io.err()).toMatch(/^invoke: dead-letter reasons: invalid base64: .+ \(and \d+ more\)$/m);
+  });
+
+  it("dead-letters rides lacking a field the model needs, naming the field; scores a homework-style model's rides", async () => {
+    const homework = await writeTinyModel(dir, 'homework.json', HOMEWORK_MODEL);
+    // The course event carries PULocationID 130 and DOLocationID 205 (and trip_distance, ignored here).
+    const scored = await runInvoke({ event: repoPath('events/kinesis-single-ride.json'), model: homework }, memoryIO(), { env: {} });
+    expect(scored.predictions.map((p) => p.prediction)).toEqual([{ ride_duration: 0.5 + 1.25 + 24.75, ride_id: 256 }]);
+
+    const passengers = await writeTinyModel(dir, 'passengers.json', { featureNames: ['passenger_count', 'trip_distance'], coef: [1, 2], intercept: 3 });
+    const io = memoryIO();
+    const result = await runInvoke({ event: repoPath('events/kinesis-single-ride.json'), model: passengers }, io, { env: {} });
+    expect(result.predictions).toEqual([]);
+    expect(result.deadLetters.map((letter) => [letter.kind, letter.reason])).toEqual([['schema', 'schema: ride.passenger_count: missing']]);
+    expect(io.err()).toContain('invoke: dead-letter reasons: schema: ride.passenger_count: missing');
+  });
+
+  it('refuses a model it cannot serve before reading the event', async () => {
+    const model = await writeTinyModel(dir, 'zone.json', { featureNames: ['pickup_zone=Astoria'], coef: [1], intercept: 3 });
+    const error = await runInvoke({ event: join(dir, 'absent.json'), model }, memoryIO(), { env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelContractError);
+    expect(String(error)).toMatch(/"pickup_zone"/);
   });
 
   it('says clearly what is wrong with an event file', async () => {
