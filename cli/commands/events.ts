@@ -1,6 +1,7 @@
 /**
  * `events`: build a Kinesis event file from real rides (and, optionally, poison records) for
- * `invoke` and for trying the function in the Lambda console.
+ * `invoke` and for trying the function in the Lambda console. Each ride event carries the fields
+ * the chosen model needs (its contract's `requiredFields`; the course model's by default).
  */
 import { writeFile } from 'node:fs/promises';
 import type { KinesisStreamEvent } from 'aws-lambda';
@@ -8,8 +9,11 @@ import { Command } from 'commander';
 
 import { KinesisEventBuilder, parseNaiveTimestamp, POISON_KINDS, rideStreamRecords } from '../../io/index.js';
 import type { KinesisRecordInput, PoisonKind } from '../../io/index.js';
+import type { LoadedModel } from '../../lambda/model/types.js';
+import { poisonKindsFor } from '../contract.js';
 import { CliError, fraction, nonNegativeInt, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
+import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
 
 export interface EventsOptions {
   readonly input: string;
@@ -28,6 +32,13 @@ export interface EventsOptions {
   readonly arrivalTime?: string | undefined;
   readonly region?: string | undefined;
   readonly stream?: string | undefined;
+  /** The model whose ride fields the events carry (default: the course model). */
+  readonly model?: string | undefined;
+}
+
+/** What `events` and `produce` may be given instead of loading the model themselves (tests). */
+export interface RideEventDependencies {
+  readonly loadModel?: (location: string | undefined) => Promise<LoadedModel>;
 }
 
 export interface EventsSummary {
@@ -53,7 +64,8 @@ export function formatKinesisEvent(event: KinesisStreamEvent): string {
 }
 
 /** Builds the event and writes it to `options.output` (or stdout). */
-export async function runEvents(options: EventsOptions, io: CliIO = processIO): Promise<EventsSummary> {
+export async function runEvents(options: EventsOptions, io: CliIO = processIO, deps: RideEventDependencies = {}): Promise<EventsSummary> {
+  const { contract } = await (deps.loadModel ?? loadCliModel)(options.model);
   const builder = new KinesisEventBuilder({
     ...(options.arrivalTime === undefined ? {} : { arrivalTime: parseArrivalTime(options.arrivalTime) }),
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -62,7 +74,8 @@ export async function runEvents(options: EventsOptions, io: CliIO = processIO): 
   const inputs: KinesisRecordInput[] = [];
   const poison: Partial<Record<PoisonKind, number>> = {};
   let rides = 0;
-  for await (const record of rideStreamRecords(options.input, { ...options, kinds: POISON_KINDS })) {
+  const fields = contract.requiredFields;
+  for await (const record of rideStreamRecords(options.input, { ...options, fields, kinds: poisonKindsFor(contract, POISON_KINDS) })) {
     inputs.push(record);
     if (record.kind === undefined) rides++;
     else poison[record.kind] = (poison[record.kind] ?? 0) + 1;
@@ -90,6 +103,7 @@ export function eventsCommand(io: CliIO = processIO): Command {
     .description('Build a Kinesis event JSON file from rides (TLC parquet, CSV, JSON lines), optionally with poison records.')
     .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl')
     .requiredOption('-n, --count <n>', 'records in the event (poison included)', positiveInt)
+    .option('-m, --model <path|s3://…>', `the model whose ride fields the events carry; ${MODEL_OPTION_HELP}`)
     .option('-o, --output <events/name.json>', 'file to write (default: stdout)')
     .option('-p, --poison <fraction>', 'share of poison records, 0..1 (every kind in turn: bad base64, bad UTF-8, not JSON, NaN, schema violations)', fraction)
     .option('--seed <n>', 'seed of the poison placement', nonNegativeInt, 1)
@@ -101,8 +115,13 @@ export function eventsCommand(io: CliIO = processIO): Command {
     .addHelpText(
       'after',
       `
+Each ride becomes {"ride": {...the fields the model needs...}, "ride_id"} as Python's json.dumps writes it
+(the course model: PULocationID, DOLocationID, trip_distance); the input needs a column for each field.
+Poison kinds aimed at a field the model does not read are left out (they would be scored).
+
 Examples:
   $ ride-duration events -i green_tripdata_2021-02.parquet -n 100 -o events/feb-2021-100-rides.json
+  $ ride-duration events -m homework/model.bin -i green_tripdata_2021-02.parquet -n 100 -o events/homework.json
   $ ride-duration events -i rides.csv -n 40 --poison 0.25 --seed 7 -o events/mixed-poison.json
 `,
     )

@@ -1,7 +1,8 @@
 /**
  * `produce`: put ride events on a Kinesis stream, in the course's input shape
- * (`{"ride": {...}, "ride_id": …}`, partition key = ride id), with `PutRecords` batching and the
- * function's own retry logic (`putRecordsReliably`: only failed entries are sent again).
+ * (`{"ride": {...}, "ride_id": …}`, partition key = ride id; the ride carries the fields the chosen
+ * model needs), with `PutRecords` batching and the function's own retry logic
+ * (`putRecordsReliably`: only failed entries are sent again).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -12,9 +13,12 @@ import type { PoisonKind } from '../../io/index.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../../lambda/sinks/kinesis.js';
 import { sdkPutRecords } from '../../lambda/sinks/kinesis-sdk.js';
 import type { OutputFailure, OutputRecord } from '../../lambda/sinks/types.js';
+import { poisonKindsFor } from '../contract.js';
 import { CliError, fraction, nonNegativeInt, positiveInt, positiveNumber } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { cliKinesisClient, ENDPOINT_HELP } from '../kinesis.js';
+import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+import type { RideEventDependencies } from './events.js';
 
 /** Time one `PutRecords` batch may take, retries included, before its leftovers count as failed. */
 const BATCH_BUDGET_MS = 30_000;
@@ -34,6 +38,8 @@ export interface ProduceOptions {
   readonly offset?: number | undefined;
   /** Column holding the ride id (default: the row index). */
   readonly idColumn?: string | undefined;
+  /** The model whose ride fields the events carry (default: the course model). */
+  readonly model?: string | undefined;
 }
 
 export interface ProduceSummary {
@@ -45,7 +51,7 @@ export interface ProduceSummary {
   readonly seconds: number;
 }
 
-export interface ProduceDependencies {
+export interface ProduceDependencies extends RideEventDependencies {
   /** Client to use (default: built from endpoint/region); not destroyed when given. */
   readonly kinesis?: KinesisClient;
 }
@@ -57,6 +63,7 @@ export function produceBatchSize(rate: number | undefined): number {
 
 /** Puts the rides (and poison) on the stream; reports on `io.stderr`. */
 export async function runProduce(options: ProduceOptions, io: CliIO = processIO, deps: ProduceDependencies = {}): Promise<ProduceSummary> {
+  const { contract } = await (deps.loadModel ?? loadCliModel)(options.model);
   const client = deps.kinesis ?? cliKinesisClient(options);
   const batchSize = produceBatchSize(options.rate);
   const limit = options.count ?? Number.POSITIVE_INFINITY;
@@ -89,7 +96,8 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
   };
 
   try {
-    for await (const record of rideStreamRecords(options.input, { ...options, kinds: WIRE_POISON_KINDS })) {
+    const fields = contract.requiredFields;
+    for await (const record of rideStreamRecords(options.input, { ...options, fields, kinds: poisonKindsFor(contract, WIRE_POISON_KINDS) })) {
       batch.push({ data: record.data, partitionKey: record.partitionKey });
       if (record.kind === undefined) rides++;
       else poison[record.kind] = (poison[record.kind] ?? 0) + 1;
@@ -120,6 +128,7 @@ export function produceCommand(io: CliIO = processIO): Command {
     .description('Put ride events (course input shape) on a Kinesis stream with PutRecords batching.')
     .requiredOption('-s, --stream <name>', 'input stream name')
     .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl')
+    .option('-m, --model <path|s3://…>', `the model whose ride fields the events carry; ${MODEL_OPTION_HELP}`)
     .option('--endpoint <url>', ENDPOINT_HELP)
     .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .option('-r, --rate <n>', 'records per second at most (default: as fast as possible)', positiveNumber)
@@ -131,7 +140,9 @@ export function produceCommand(io: CliIO = processIO): Command {
     .addHelpText(
       'after',
       `
-Each ride becomes {"ride": {"PULocationID", "DOLocationID", "trip_distance"}, "ride_id"} with partition key String(ride_id).
+Each ride becomes {"ride": {...the fields the model needs...}, "ride_id"} with partition key String(ride_id)
+(the course model: PULocationID, DOLocationID, trip_distance); the input needs a column for each field.
+Poison kinds aimed at a field the model does not read are left out (they would be scored).
 Failed entries are retried (only those) with backoff; records that still fail are counted and the exit code is 1.
 
 Examples:

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseArrivalTime, runEvents } from '../../cli/commands/events.js';
 import { runInvoke } from '../../cli/commands/invoke.js';
-import { memoryIO, repoPath } from './support.js';
+import { loadCliModel } from '../../cli/model.js';
+import { HOMEWORK_MODEL, memoryIO, repoPath, writeTinyModel } from './support.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -60,6 +61,52 @@ describe('events', () => {
       [256, 12.78553032985699],
       ['ride-b', 10.487934922247181],
     ]);
+  });
+
+  it("carries the chosen model's fields, with only the poison that model rejects; invoke scores the rides", async () => {
+    const model = await writeTinyModel(dir, 'homework.json', HOMEWORK_MODEL);
+    const output = join(dir, 'homework-events.json');
+    const summary = await runEvents({ input: SAMPLE, count: 40, poison: 0.5, seed: 2, arrivalTime: '2021-02-01T00:00:00Z', output, model }, memoryIO());
+    // A negative or infinite trip_distance is no poison for a model that does not read it.
+    expect(Object.keys(summary.poison)).not.toContain('negative-distance');
+    expect(Object.keys(summary.poison)).not.toContain('non-finite');
+    expect(Object.keys(summary.poison)).toContain('missing-field');
+    const event = JSON.parse(readFileSync(output, 'utf8')) as KinesisStreamEvent;
+    const first = event.Records.find((r) => r.kinesis.partitionKey === '0');
+    expect(JSON.parse(Buffer.from(first?.kinesis.data ?? '', 'base64').toString('utf8'))).toEqual({ ride: { PULocationID: 130, DOLocationID: 205 }, ride_id: 0 });
+    const result = await runInvoke({ event: output, model }, memoryIO(), { env: {} });
+    expect(result.predictions).toHaveLength(summary.rides);
+    expect(result.deadLetters).toHaveLength(40 - summary.rides);
+    expect(result.predictions[0]?.prediction).toEqual({ ride_duration: 0.5 + 1.25 + 24.75, ride_id: 0 });
+  });
+
+  it('writes timestamps as the text the function reads, for a model with a pickup-hour recipe', async () => {
+    const model = await writeTinyModel(dir, 'hour.json', {
+      featureNames: ['pickup_hour=0', 'pickup_hour=1', 'trip_distance'],
+      coef: [1, 2, 0.5],
+      intercept: 10,
+      recipe: { format: 'ride-duration-recipe/v1', derived: { pickup_hour: { hour: 'lpep_pickup_datetime' } } },
+    });
+    const { contract } = await loadCliModel(model);
+    expect(contract.requiredFields.map((field) => field.name).sort()).toEqual(['lpep_pickup_datetime', 'trip_distance']);
+    const output = join(dir, 'hour-events.json');
+    await runEvents({ input: SAMPLE, count: 3, output, model }, memoryIO());
+    const event = JSON.parse(readFileSync(output, 'utf8')) as KinesisStreamEvent;
+    const rides = event.Records.map((r) => JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')) as { ride: Record<string, unknown> });
+    expect(rides[0]?.ride).toEqual({ lpep_pickup_datetime: '2021-02-01 00:34:03', trip_distance: 3.66 });
+    expect(Buffer.from(event.Records[0]?.kinesis.data ?? '', 'base64').toString('utf8')).toContain('"lpep_pickup_datetime": "2021-02-01 00:34:03"');
+    const result = await runInvoke({ event: output, model }, memoryIO(), { env: {} });
+    expect(result.predictions.map((p) => p.prediction.ride_duration)).toEqual([1 + 3.66 * 0.5 + 10, ...rides.slice(1).map((r) => {
+      const hour = Number(String(r.ride['lpep_pickup_datetime']).slice(11, 13));
+      return (hour === 0 ? 1 : hour === 1 ? 2 : 0) + (r.ride['trip_distance'] as number) * 0.5 + 10;
+    })]);
+  });
+
+  it('refuses an input lacking a column the model needs, naming it', async () => {
+    const model = await writeTinyModel(dir, 'passengers.json', { featureNames: ['passenger_count'], coef: [1], intercept: 3 });
+    await expect(runEvents({ input: repoPath('test/fixtures/rides/sample.csv'), count: 2, model }, memoryIO())).rejects.toThrow(
+      /sample\.csv: missing required column\(s\) passenger_count$/,
+    );
   });
 
   it('stops at the end of the input and says so', async () => {

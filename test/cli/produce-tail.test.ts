@@ -8,15 +8,19 @@ import {
   type GetShardIteratorCommandInput,
   type ListShardsCommandInput,
 } from '@aws-sdk/client-kinesis';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { produceBatchSize, produceCommand, runProduce } from '../../cli/commands/produce.js';
 import { runTail, tailCommand } from '../../cli/commands/tail.js';
-import { RideRejection } from '../../lambda/ride/decode.js';
-import { decodeRide } from '../../lambda/ride/validation.js';
+import { decodeRide, RideRejection } from '../../lambda/ride/decode.js';
+import { courseModel } from '../support/model.js';
 import { createStream, readStream, startKinesalite, TEST_CREDENTIALS, type RunningKinesalite } from '../support/services.js';
-import { memoryIO, repoPath } from './support.js';
+import { loadCliModel } from '../../cli/model.js';
+import { HOMEWORK_MODEL, memoryIO, repoPath, writeTinyModel } from './support.js';
 
 const RIDES = repoPath('test/fixtures/golden/official-lin_reg.csv');
 
@@ -51,15 +55,39 @@ describe('produce', () => {
     const first = rides.find((r) => r.partitionKey === '0');
     expect(first?.data).toBe('{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 0}');
     // What the handler will make of them: poison is rejected, rides decode with their id.
+    const { contract } = await courseModel();
     for (const poison of records.filter((r) => r.partitionKey.startsWith('poison-'))) {
-      expect(decodeRide(Buffer.from(poison.data, 'utf8').toString('base64'))).toBeInstanceOf(RideRejection);
+      expect(decodeRide(Buffer.from(poison.data, 'utf8').toString('base64'), contract)).toBeInstanceOf(RideRejection);
     }
     for (const ride of rides) {
-      const decoded = decodeRide(Buffer.from(ride.data, 'utf8').toString('base64'));
+      const decoded = decodeRide(Buffer.from(ride.data, 'utf8').toString('base64'), contract);
       expect(decoded).not.toBeInstanceOf(RideRejection);
       if (!(decoded instanceof RideRejection)) expect(String(decoded.ride_id)).toBe(ride.partitionKey);
     }
     expect(io.err()).toMatch(/700 of 700 record\(s\) put on produce-rides/);
+  });
+
+  it("puts the chosen model's fields only, and only the poison that model rejects", async () => {
+    await createStream(kinesis.client, 'produce-homework', 1);
+    const dir = await mkdtemp(join(tmpdir(), 'produce-'));
+    try {
+      const model = await writeTinyModel(dir, 'homework.json', HOMEWORK_MODEL);
+      const summary = await runProduce({ stream: 'produce-homework', input: RIDES, count: 60, poison: 0.4, seed: 5, model }, memoryIO(), {
+        kinesis: kinesis.client,
+      });
+      expect(summary.failed).toBe(0);
+      expect(Object.keys(summary.poison)).not.toContain('negative-distance');
+      const records = await readStream(kinesis.client, 'produce-homework');
+      const { contract } = await loadCliModel(model);
+      for (const record of records) {
+        const decoded = decodeRide(Buffer.from(record.data, 'utf8').toString('base64'), contract);
+        expect(decoded instanceof RideRejection).toBe(record.partitionKey.startsWith('poison-'));
+      }
+      const first = records.find((r) => r.partitionKey === '0');
+      expect(JSON.parse(first?.data ?? '')).toEqual({ ride: { PULocationID: 130, DOLocationID: 205 }, ride_id: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('paces records at --rate', async () => {
