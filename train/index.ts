@@ -1,6 +1,7 @@
 /**
- * The trainer: the MLOps Zoomcamp recipe (LinearRegression / Ridge on `PU_DO` one-hots plus
- * `trip_distance`) in TypeScript, solved by sparse least squares, written as our native artifact.
+ * The trainer: the MLOps Zoomcamp recipes (LinearRegression / Ridge on `PU_DO` one-hots plus
+ * `trip_distance`, or the homework's `PULocationID`/`DOLocationID` one-hots) in TypeScript, solved
+ * by sparse least squares, written as our native artifact.
  *
  * @example
  * import { readTrips, trainModel, writeNativeModel } from './train/index.js';
@@ -19,6 +20,8 @@ export { centeredOperator, plainOperator, csrMatvec, csrRmatvec, columnMeans } f
 export { rmse } from './metrics.js';
 export { toNativeModel, writeNativeModel } from './artifact.js';
 export { trainModel, tripFeatures, describeSolve, solveMode } from './train.js';
-export type { TrainingResult, SolveMode } from './train.js';
+export type { TrainingResult, TrainOptions, SolveMode } from './train.js';
+export { TRAINING_RECIPES } from './recipe.js';
+export type { TrainingRecipe, TrainingRecipeName } from './recipe.js';
 export { TrainingDataError, SolverError } from './errors.js';
 export type { TripTable, CsrMatrix, LinearOperator, SolveResult, SolverName } from './types.js';

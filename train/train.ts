@@ -1,6 +1,7 @@
 /**
- * The course's training recipe end to end: prepare both months, vectorise `PU_DO` + `trip_distance`,
- * fit, score train and validation, and describe the result for the artifact.
+ * A training recipe end to end: prepare both months, vectorise the recipe's features (the course's
+ * `PU_DO` + `trip_distance` by default, see `recipe.ts`), fit, score train and validation, and
+ * describe the result for the artifact.
  */
 import type { FeatureDict } from '../lambda/model/types.js';
 import type { NativeLinearModel } from '../lambda/model/native-format.js';
@@ -9,15 +10,24 @@ import { fitVocabulary, transform, type Vocabulary } from './dict-vectorizer.js'
 import { LSQR_DEFAULTS } from './lsqr.js';
 import { fitLinear, predictLinear, type FitOptions, type LinearFit } from './linear-regression.js';
 import { rmse } from './metrics.js';
+import { TRAINING_RECIPES, type TrainingRecipeName } from './recipe.js';
 import type { TripTable } from './types.js';
 
-/** The course features of one ride: `{PU_DO: "<PU>_<DO>", trip_distance}`. */
-export function tripFeatures(t: TripTable): FeatureDict[] {
+/**
+ * The feature dicts of a prepared month under a recipe (default: the course's
+ * `{PU_DO: "<PU>_<DO>", trip_distance}`).
+ */
+export function tripFeatures(t: TripTable, recipe: TrainingRecipeName = 'course'): FeatureDict[] {
+  const { features } = TRAINING_RECIPES[recipe];
   const rows: FeatureDict[] = new Array(t.duration.length);
-  for (let i = 0; i < t.duration.length; i++) {
-    rows[i] = { PU_DO: `${t.puLocationId[i]}_${t.doLocationId[i]}`, trip_distance: t.tripDistance[i] as number };
-  }
+  for (let i = 0; i < t.duration.length; i++) rows[i] = features(t, i);
   return rows;
+}
+
+/** Options of {@link trainModel}: the solver's and the recipe's. */
+export interface TrainOptions extends FitOptions {
+  /** Which features the model is trained on (default `course`). */
+  readonly recipe?: TrainingRecipeName;
 }
 
 export interface TrainingResult {
@@ -27,8 +37,8 @@ export interface TrainingResult {
   readonly valRmse: number;
   readonly trainRows: number;
   readonly valRows: number;
-  /** Validation rides whose `PU_DO` is not in the vocabulary (scored without that term). */
-  readonly valUnseenPuDo: number;
+  /** Validation rides with a one-hot value not in the vocabulary (scored without that term), e.g. an unseen `PU_DO`. */
+  readonly valUnseen: number;
   readonly model: NativeLinearModel;
 }
 
@@ -58,17 +68,21 @@ export function describeSolve(fit: LinearFit): string {
  * const result = trainModel(await readTrips(jan), await readTrips(feb));
  * result.valRmse; // sklearn LinearRegression's figure
  */
-export function trainModel(train: TripTable, val: TripTable, options: FitOptions = {}, now: Date = new Date()): TrainingResult {
-  const trainRows = tripFeatures(train);
+export function trainModel(train: TripTable, val: TripTable, options: TrainOptions = {}, now: Date = new Date()): TrainingResult {
+  const { recipe = 'course', ...fitOptions } = options;
+  const trainRows = tripFeatures(train, recipe);
   const vocabulary = fitVocabulary(trainRows);
   const Xtrain = transform(vocabulary, trainRows);
-  const fit = fitLinear(Xtrain, train.duration, options);
+  const fit = fitLinear(Xtrain, train.duration, fitOptions);
   const trainRmse = rmse(train.duration, predictLinear(Xtrain, fit.coef, fit.intercept));
-  const valRowsFeatures = tripFeatures(val);
+  const valRowsFeatures = tripFeatures(val, recipe);
   const Xval = transform(vocabulary, valRowsFeatures);
   const valRmse = rmse(val.duration, predictLinear(Xval, fit.coef, fit.intercept));
-  let valUnseenPuDo = 0;
-  for (let i = 0; i < Xval.rows; i++) if ((Xval.indptr[i + 1] as number) - (Xval.indptr[i] as number) < 2) valUnseenPuDo++;
+  // Every key of a dict gives one column when its value was seen (numbers always are, zeros included).
+  let valUnseen = 0;
+  valRowsFeatures.forEach((row, i) => {
+    if ((Xval.indptr[i + 1] as number) - (Xval.indptr[i] as number) < Object.keys(row).length) valUnseen++;
+  });
   const model = toNativeModel({
     regressor: fit.alpha > 0 ? 'Ridge' : 'LinearRegression',
     featureNames: vocabulary.featureNames,
@@ -77,7 +91,8 @@ export function trainModel(train: TripTable, val: TripTable, options: FitOptions
     metadata: {
       createdAt: now.toISOString(),
       trainer: 'ride-duration train (TypeScript)',
-      recipe: 'MLOps Zoomcamp: duration = dropoff − pickup (minutes), keep 1 ≤ duration ≤ 60; DictVectorizer over {PU_DO: "<PU>_<DO>", trip_distance}',
+      recipe: `MLOps Zoomcamp ${recipe} recipe: duration = dropoff − pickup (minutes), keep 1 ≤ duration ≤ 60; ${TRAINING_RECIPES[recipe].description}`,
+      recipeName: recipe,
       trainData: train.source,
       valData: val.source,
       trainRows: Xtrain.rows,
@@ -93,5 +108,5 @@ export function trainModel(train: TripTable, val: TripTable, options: FitOptions
       valRmse,
     },
   });
-  return { vocabulary, fit, trainRmse, valRmse, trainRows: Xtrain.rows, valRows: Xval.rows, valUnseenPuDo, model };
+  return { vocabulary, fit, trainRmse, valRmse, trainRows: Xtrain.rows, valRows: Xval.rows, valUnseen, model };
 }

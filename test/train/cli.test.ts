@@ -41,6 +41,43 @@ describe('ride-duration train (parquet in, native artifact out)', () => {
     expect(description).toMatchObject({ format: 'native', regressor: 'LinearRegression', featureCount: ref.features });
   });
 
+  it('--recipe homework writes an artifact whose contract reads the location ids one-hot, and scores like the trainer', async () => {
+    const ref = sklearnReference('first3000-jan_to_first2000-feb_homework');
+    const output = join(dir, 'homework.json');
+    const { io, result } = await train(['--recipe', 'homework', '--train', JAN, '--val', FEB, '--output', output]);
+    // LSQR on the homework's doubly collinear one-hots is sensitive to summation order (see trainer.test.ts).
+    expect(Math.abs(Number(result['valRmse']) - ref.val_rmse)).toBeLessThan(1e-5);
+    expect(io.err()).toContain('contract: DOLocationID one-hot ← ride.DOLocationID (integer); PULocationID one-hot ← ride.PULocationID (integer)');
+    const artifact = JSON.parse(await readFile(output, 'utf8')) as NativeLinearModel;
+    expect(artifact.featureNames).toContain('PULocationID=130');
+    expect(artifact.featureNames).toContain('DOLocationID=205');
+    expect(artifact.featureNames).not.toContain('trip_distance');
+    const { contract, predictor } = await loadModel(parseModelLocation(output));
+    expect(contract.summary.inputs.map(({ key, kind }) => [key, kind])).toEqual([
+      ['DOLocationID', 'one-hot'],
+      ['PULocationID', 'one-hot'],
+    ]);
+    expect(contract.requiredFields.map((field) => field.name).sort()).toEqual(['DOLocationID', 'PULocationID']);
+    // The contract's encoding of a ride is the trainer's feature dict, as DictVectorizer would vectorise it.
+    const encoder = contract.encoder();
+    const n = encoder.encode({ PULocationID: 130, DOLocationID: 205 });
+    expect(predictor.score(encoder.cols, encoder.vals, n)).toBe(predictor.predictOne({ PULocationID: '130', DOLocationID: '205' }));
+    const column = (name: string) => artifact.featureNames.indexOf(name);
+    expect(predictor.predictOne({ PULocationID: '130', DOLocationID: '205' })).toBe(
+      0 + (artifact.coef[column('DOLocationID=205')] as number) + (artifact.coef[column('PULocationID=130')] as number) + artifact.intercept,
+    );
+  });
+
+  it('--help says how to train the homework recipe', () => {
+    let help = '';
+    trainCommand(memoryIO())
+      .configureOutput({ writeOut: (text) => (help += text) })
+      .outputHelp();
+    expect(help).toMatch(/--recipe <name>[^]*\(choices: "course",\s+"homework", default: "course"\)/);
+    expect(help).toMatch(/homework +DictVectorizer over \{PULocationID: "<PU>", DOLocationID: "<DO>"\}, ids as text, no distance/);
+    expect(help).toMatch(/train --recipe homework --train/);
+  });
+
   it('reads CSV ride files too (the bundled Feb sample, with TLC timestamps)', async () => {
     const sample = fileURLToPath(new URL('../../local/data/green_tripdata_2021-02.sample.csv', import.meta.url));
     const { io, result } = await train(['--train', JAN, '--val', sample, '--output', join(dir, 'csv.json')]);

@@ -35,6 +35,29 @@ describe('trainer against scikit-learn 1.2.1 (first 3,000 Jan / 2,000 Feb 2021 r
     expect(r.model.metadata.stoppingRule).toMatch(/stopped early by scipy's default tolerances/);
   });
 
+  it('homework recipe ({PULocationID, DOLocationID} as text, no distance): same vocabulary, early stop and RMSEs as sklearn', () => {
+    const ref = sklearnReference('first3000-jan_to_first2000-feb_homework');
+    const r = trainModel(jan, feb, { recipe: 'homework' });
+    expect(r.vocabulary.featureNames).toHaveLength(ref.features);
+    expect(r.vocabulary.featureNames.every((name) => /^(DO|PU)LocationID=\d+$/.test(name))).toBe(true);
+    expect(r.vocabulary.featureNames).toEqual([...r.vocabulary.featureNames].sort()); // Python's string order ('DOLocationID=10' < 'DOLocationID=2')
+    // Each one-hot group sums to one on every row, so the centred problem is rank-deficient twice over
+    // (the course's once): LSQR's iterates then drift with summation order (BLAS dot vs ours), and its
+    // early stop comes within an iteration or two of scipy's, with RMSEs equal to about 1e-6.
+    expect(Math.abs(r.fit.solve.iterations - (ref.early_stop_iterations as number))).toBeLessThanOrEqual(2);
+    expect(Math.abs(r.valRmse - ref.val_rmse)).toBeLessThan(1e-5);
+    expect(Math.abs(r.trainRmse - ref.train_rmse)).toBeLessThan(1e-7);
+    expect(Math.abs(r.fit.intercept - ref.intercept)).toBeLessThan(1e-4);
+    expect(r.model.metadata).toMatchObject({ recipeName: 'homework' });
+    // Validation rides with a location id never seen in training, recounted from the ids.
+    const seen = new Set(r.vocabulary.featureNames);
+    let unseen = 0;
+    for (let i = 0; i < feb.duration.length; i++) {
+      if (!seen.has(`PULocationID=${feb.puLocationId[i]}`) || !seen.has(`DOLocationID=${feb.doLocationId[i]}`)) unseen++;
+    }
+    expect(r.valUnseen).toBe(unseen);
+  });
+
   it('Ridge(alpha=1, solver=lsqr) matches sklearn', () => {
     const ref = sklearnReference('first3000-jan_to_first2000-feb_ridge-alpha1');
     const r = trainModel(jan, feb, { alpha: 1 });
