@@ -12,6 +12,7 @@ import {
   UnsupportedRideFormatError,
 } from '../../io/index.js';
 import type { ReadRidesOptions, RideRow } from '../../io/index.js';
+import { RIDE_START_FIELDS } from '../../lambda/model/contract/index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/rides/${name}`, import.meta.url));
 const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
@@ -165,22 +166,19 @@ describe.skipIf(!existsSync(FEB))('TLC parquet rides (needs ../shared/data)', ()
     expect(await rideFileInfo(FEB)).toEqual({ format: 'parquet', rows: 64_572 });
   });
 
-  it('reads the TLC columns a model may need as ride events carry them', async () => {
-    const fields = [
-      { name: 'VendorID', type: 'integer' },
-      { name: 'lpep_pickup_datetime', type: 'timestamp' },
-      { name: 'store_and_fwd_flag', type: 'text' },
-      { name: 'RatecodeID', type: 'integer' },
-      { name: 'passenger_count', type: 'integer' },
-      { name: 'trip_type', type: 'integer' },
-    ] as const;
+  it('reads every ride-start field the function knows from a green TLC file, as ride events carry them', async () => {
+    // Green files have lpep_ times; tpep_ are the yellow files'.
+    const fields = RIDE_START_FIELDS.filter((field) => !field.name.startsWith('tpep_'));
     const [first] = await collect(FEB, { fields, limit: 1 });
     expect(first?.fields).toEqual({
       VendorID: 2,
       lpep_pickup_datetime: '2021-02-01 00:34:03',
       store_and_fwd_flag: 'N',
       RatecodeID: 1,
+      PULocationID: 130,
+      DOLocationID: 205,
       passenger_count: 5, // a DOUBLE column in the TLC file
+      trip_distance: 3.66,
       trip_type: 1,
     });
   });
