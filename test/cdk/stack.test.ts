@@ -96,7 +96,7 @@ describe('function', () => {
     });
   });
 
-  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK, zod and the pickle reader load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
+  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK and the pickle reader load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
     const fn = s.json.Resources[ids.fn as string]?.Properties as { Code: { S3Key: string }; Handler: string };
     const dir = join(s.assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(fn.Handler).toBe('index.handler');
@@ -116,14 +116,9 @@ describe('function', () => {
     expect(staticPath.has(`chunks/${awsParts}`)).toBe(false);
     expect(staticCode).not.toContain('PutRecords');
     expect(staticCode).toContain('AWS4-HMAC-SHA256'); // the signed model GET
-    // zod explains schema failures only: its chunk is loaded by the first batch that has one.
-    const validation = chunks.find((name) => name.startsWith('validation-'));
-    expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${validation}")`);
     const handlerCode = [...closure(`chunks/${handlerChunk}`)].map(read).join('\n');
-    expect(handlerCode).not.toContain('expected a finite number');
     // The dead letters inside Lambda are the signed PUT of our own: the handler carries no SDK command.
     expect(handlerCode).not.toContain('PutObject');
-    expect(read(`chunks/${validation}`)).toContain('expected a finite number');
     // The pickle reader too: a model with its compiled sidecar (the default) never compiles it.
     const pickleReader = chunks.find((name) => name.startsWith('pickle-model-'));
     expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${pickleReader}")`);
