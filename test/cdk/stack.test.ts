@@ -336,8 +336,8 @@ describe('alarms and dashboard', () => {
   it('alarms on iterator age, errors, throttles, queue depth and the handler failure metrics', () => {
     const alarms = Object.values(s.json.Resources)
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
-      .map((r) => r.Properties as { Namespace: string; MetricName: string; Dimensions: unknown });
-    expect(alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
+      .map((r) => r.Properties as { Namespace: string; MetricName: string; Dimensions: unknown; Metrics?: unknown });
+    expect(alarms.filter((a) => a.Metrics === undefined).map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',
       'AWS/Lambda/Throttles',
@@ -360,6 +360,19 @@ describe('alarms and dashboard', () => {
     });
     // No e-mail given: no topic, alarms without actions.
     s.template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('alarms on a sustained share of rides with unseen feature values, weighted by rides', () => {
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 25,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Id: 'expr_1', Expression: '100 * unseen / MAX([predicted, 1])' }),
+        Match.objectLike({ Id: 'unseen', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'UnseenFeatureValues', Namespace: 'RideDurationStream' }), Stat: 'Sum' }) }),
+        Match.objectLike({ Id: 'predicted', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RecordsPredicted' }), Stat: 'Sum' }) }),
+      ]),
+    });
   });
 
   it('has a dashboard', () => {
