@@ -32,6 +32,11 @@ interface Input {
   readonly prefix: string;
   /** The ride fields the value is computed from. */
   readonly fields: readonly RideField[];
+  /**
+   * One-hot keys: value text → column (-1 unseen), remembered for the model's life, since rides
+   * repeat their values (a few thousand location pairs) batch after batch.
+   */
+  readonly memo: Map<string, number>;
 }
 
 /** Python's `str()` of a checked integer or text value: an integer's digits, a text itself. */
@@ -203,6 +208,7 @@ export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_
       column: kind === 'numeric' ? features.column(key) : -1,
       prefix: key + separator,
       fields: source.fields,
+      memo: new Map(),
     });
   }
   if (problems.length > 0) {
@@ -266,15 +272,12 @@ export class RideEncoder {
   readonly vals: Float64Array;
   /** One-hot values of the last ride that the model never saw (`key<separator>value`), if any. */
   unseen: string[] = [];
-  private readonly memo: Array<Map<string, number>>;
-
   constructor(
     private readonly features: FeatureSpace,
     private readonly inputs: readonly Input[],
   ) {
     this.cols = new Int32Array(inputs.length);
     this.vals = new Float64Array(inputs.length);
-    this.memo = inputs.map(() => new Map());
   }
 
   /** Fills {@link cols}/{@link vals} for a ride that passed `check`; returns how many are present. */
@@ -291,7 +294,7 @@ export class RideEncoder {
         x = value as number;
       } else {
         const text = pythonText(value);
-        const memo = this.memo[i]!;
+        const { memo } = input;
         let found = memo.get(text);
         if (found === undefined) {
           found = this.features.column(input.prefix + text);
