@@ -63,7 +63,7 @@ describe('the handler and the model contract', () => {
     });
     const invocation = handler(kinesisEvent([kinesisRecord({ json: ride(1) }, 0)]), lambdaContext());
     await expect(invocation).rejects.toThrow(ModelUnavailableError);
-    await expect(invocation).rejects.toThrow(/"fare_amount" is no ride field or derived key/);
+    await expect(invocation).rejects.toThrow(/"fare_amount" \(numeric, 1 column\): no ride field or derived key has this name/);
     expect(output.records).toEqual([]);
     expect(log.at('error').map((entry) => entry.message)).toEqual(['Model could not be loaded; failing the whole batch so that Lambda retries it']);
   });

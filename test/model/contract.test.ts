@@ -106,7 +106,7 @@ describe('models that cannot be served are refused at load', () => {
       message = (error as Error).message;
       expect(error).toBeInstanceOf(ModelContractError);
     }
-    expect(message).toMatch(/^the model cannot be served: the model reads "fare_amount" is no ride field or derived key \(numeric, 1 column\)/);
+    expect(message).toMatch(/^the model cannot be served: it reads "fare_amount" \(numeric, 1 column\): no ride field or derived key has this name\. /);
     expect(message).toContain('The function provides ride fields VendorID (integer)');
     expect(message).toContain('README "Your own model"');
     expect(message).not.toContain('\n');
@@ -129,11 +129,11 @@ describe('deriveContract', () => {
   });
 
   it.each([
-    ['a key read both ways', ['PULocationID', 'PULocationID=1'], /reads "PULocationID" both as a number and as text/],
-    ['a text field read as a number', ['store_and_fwd_flag'], /reads "store_and_fwd_flag" as a number, but ride.store_and_fwd_flag \(text\) is text/],
+    ['a key read both ways', ['PULocationID', 'PULocationID=1'], /"PULocationID": read both as a number and as text/],
+    ['a text field read as a number', ['store_and_fwd_flag'], /"store_and_fwd_flag" \(numeric, 1 column\): read as a number, but ride.store_and_fwd_flag \(text\) is text/],
     ['a float field read as text', ['trip_distance=3.5'], /non-integer number, whose text Python writes differently/],
     ['an empty vocabulary', [], /reads no features/],
-    ['several unknown keys, all named', ['fare_amount', 'tip_amount', 'zone=Astoria'], /"fare_amount".*; .*"tip_amount".*; .*"zone".*one-hot, 1 column such as "zone=Astoria"/],
+    ['several unknown keys, all named', ['fare_amount', 'tip_amount', 'zone=Astoria'], /it reads "fare_amount" \(numeric, 1 column\): no ride .*; "tip_amount" .*; "zone" \(one-hot, 1 column such as "zone=Astoria"\)/],
   ])('refuses %s', (_, names, message) => {
     expect(() => deriveContract(space(names))).toThrow(message);
   });
@@ -163,9 +163,9 @@ describe('deriveContract', () => {
   });
 
   it.each([
-    [{ h: { hour: 'trip_distance' } }, ['h'], /takes the hour of trip_distance, a number field/],
-    [{ j: { join: ['PULocationID', 'trip_distance'] } }, ['j=1_2.5'], /joins trip_distance, a number field/],
-    [{ z: { field: 'zone' } }, ['z=a'], /reads "zone", which is no ride field/],
+    [{ h: { hour: 'trip_distance' } }, ['h'], /"h" \(numeric, 1 column\): its recipe takes the hour of trip_distance, a number field/],
+    [{ j: { join: ['PULocationID', 'trip_distance'] } }, ['j=1_2.5'], /its recipe joins trip_distance, a number field/],
+    [{ z: { field: 'zone' } }, ['z=a'], /its recipe reads "zone", which is no ride field/],
   ])('refuses a derived key the ride cannot feed %#', (derived, names, message) => {
     expect(() => deriveContract(space(names), parseRecipe({ format: RECIPE_FORMAT, derived }, 'r.json'))).toThrow(message);
   });
