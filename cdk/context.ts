@@ -70,6 +70,7 @@ export const CONTEXT_KEYS = {
   maxRecordAgeSeconds: { schema: int(60, 604_800), doc: 'Maximum record age (seconds)' },
   startingPosition: { schema: z.enum(STARTING_POSITIONS), doc: 'Where a new mapping starts reading' },
   iteratorAgeAlarmSeconds: { schema: int(1, 604_800), doc: 'Iterator age alarm threshold (seconds)' },
+  unseenFeatureAlarmPercent: { schema: z.coerce.number().gt(0).lte(100), doc: 'Drift alarm: sustained % of rides with feature values the model never saw' },
   alarmEmail: { schema: z.email(), doc: 'E-mail notified of alarms (creates an encrypted SNS topic)' },
 } as const;
 
@@ -136,6 +137,7 @@ function toProps(v: ContextValues): RideDurationStackProps {
     eventSource: Object.keys(eventSource).length === 0 ? undefined : eventSource,
     iteratorAgeAlarmThreshold:
       v.iteratorAgeAlarmSeconds === undefined ? undefined : Duration.seconds(v.iteratorAgeAlarmSeconds),
+    unseenFeatureAlarmPercent: v.unseenFeatureAlarmPercent,
     alarmEmail: v.alarmEmail,
   };
   // Drop absent keys so the stack's `??` defaults apply.

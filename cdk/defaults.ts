@@ -101,5 +101,14 @@ export type StartingPositionName = (typeof STARTING_POSITIONS)[number];
  */
 export const DEFAULT_ITERATOR_AGE_ALARM = Duration.minutes(5);
 
+/**
+ * Alarm when more than this share (percent) of predicted rides carry a one-hot value the model never
+ * saw, over three 5-minute periods in a row. Why 25: the shipped course model, trained on January
+ * 2021, meets an unknown pick-up/drop-off pair in 9.1 % of February's rides (5,890 of 64,572), so a
+ * healthy month sits well below it, while a quarter of rides outside what the model learned means
+ * the world has moved (new zones, a new producer) and the model should be retrained.
+ */
+export const DEFAULT_UNSEEN_FEATURE_ALARM_PERCENT = 25;
+
 /** The on-failure queue keeps batch metadata for its maximum, 14 days, to give time for a post-mortem. */
 export const ON_FAILURE_QUEUE_RETENTION = Duration.days(14);

@@ -8,6 +8,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  MathExpression,
   Metric,
   TextWidget,
   TreatMissingData,
@@ -38,13 +39,18 @@ export interface ScoringMonitoringProps {
   readonly metricsNamespace: string;
   /** Alarm when the function's iterator age exceeds this. */
   readonly iteratorAgeThreshold: Duration;
+  /** Alarm when this percentage of predicted rides carries unseen feature values for 15 minutes. */
+  readonly unseenFeatureAlarmPercent: number;
   /** When set, an encrypted SNS topic with this e-mail subscription receives every alarm. */
   readonly alarmEmail?: string | undefined;
 }
 
+/** Periods in a row the unseen-feature share must stay high: drift is sustained, not one odd batch. */
+const DRIFT_EVALUATION_PERIODS = 3;
+
 /**
- * Six alarms (iterator age, errors, throttles, on-failure queue depth, output and dead-letter write
- * failures), a dashboard with throughput, latency and those alarms, and optionally an SNS topic for e-mail.
+ * Seven alarms (iterator age, errors, throttles, on-failure queue depth, output and dead-letter write
+ * failures, sustained drift), a dashboard with throughput, latency and those alarms, and optionally an SNS topic for e-mail.
  */
 export class ScoringMonitoring extends Construct {
   readonly iteratorAgeAlarm: Alarm;
@@ -53,6 +59,7 @@ export class ScoringMonitoring extends Construct {
   readonly onFailureQueueAlarm: Alarm;
   readonly outputWriteFailuresAlarm: Alarm;
   readonly deadLetterWriteFailuresAlarm: Alarm;
+  readonly unseenFeatureAlarm: Alarm;
   readonly dashboard: Dashboard;
   /** Present only when an alarm e-mail was given. */
   readonly alarmTopic: Topic | undefined;
@@ -134,6 +141,24 @@ export class ScoringMonitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    // The share weighted by rides, over the period (an average of per-batch shares would weight a
+    // batch of 1 ride like a batch of 10,000).
+    const unseenShare = new MathExpression({
+      expression: '100 * unseen / MAX([predicted, 1])',
+      usingMetrics: { unseen: appMetric(METRIC.unseenFeatureValues), predicted: appMetric(METRIC.recordsPredicted) },
+      label: 'rides with unseen feature values (%)',
+      period: ALARM_PERIOD,
+    });
+    this.unseenFeatureAlarm = new Alarm(this, 'UnseenFeatureValuesAlarm', {
+      alarmDescription:
+        `More than ${props.unseenFeatureAlarmPercent} % of predicted rides carry a feature value the model never saw (an unknown location pair or id), ` +
+        `for ${DRIFT_EVALUATION_PERIODS * ALARM_PERIOD.toMinutes()} minutes: the rides have drifted from the training data. The function log samples the values; retrain the model.`,
+      metric: unseenShare,
+      threshold: props.unseenFeatureAlarmPercent,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: DRIFT_EVALUATION_PERIODS,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     const alarms = [
       this.iteratorAgeAlarm,
       this.errorsAlarm,
@@ -141,6 +166,7 @@ export class ScoringMonitoring extends Construct {
       this.onFailureQueueAlarm,
       this.outputWriteFailuresAlarm,
       this.deadLetterWriteFailuresAlarm,
+      this.unseenFeatureAlarm,
     ];
 
     this.alarmTopic = props.alarmEmail === undefined ? undefined : this.createTopic(props.alarmEmail);
@@ -199,6 +225,14 @@ export class ScoringMonitoring extends Construct {
         right: [queueDepth.with({ period: minute, label: 'on-failure queue depth' })],
       }),
       new AlarmStatusWidget({ title: 'Alarms', width: 12, alarms }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Drift: rides with feature values the model never saw',
+        width: 12,
+        left: [unseenShare.with({ period: minute })],
+        leftYAxis: { min: 0, max: 100, label: '%' },
+      }),
     );
   }
 

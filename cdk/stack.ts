@@ -24,6 +24,7 @@ import {
   DEFAULT_DEAD_LETTER_RETENTION,
   DEFAULT_INPUT_STREAM_NAME,
   DEFAULT_ITERATOR_AGE_ALARM,
+  DEFAULT_UNSEEN_FEATURE_ALARM_PERCENT,
   DEFAULT_LOG_LEVEL,
   DEFAULT_MODEL_FILE,
   DEFAULT_MODEL_KEY,
@@ -106,6 +107,8 @@ export interface RideDurationStackProps extends StackProps {
   readonly eventSource?: ScoringEventSourceProps;
   /** @default 5 minutes */
   readonly iteratorAgeAlarmThreshold?: Duration;
+  /** Sustained share (percent) of rides with feature values the model never saw that raises the drift alarm. @default 25 */
+  readonly unseenFeatureAlarmPercent?: number;
   /** E-mail address notified of every alarm (an SNS topic is created only when set). */
   readonly alarmEmail?: string;
   /** The function's entry file (exports `handler`). @default lambda/entry.ts */
@@ -286,6 +289,7 @@ export class RideDurationStack extends Stack {
       serviceName,
       metricsNamespace,
       iteratorAgeThreshold: props.iteratorAgeAlarmThreshold ?? DEFAULT_ITERATOR_AGE_ALARM,
+      unseenFeatureAlarmPercent: props.unseenFeatureAlarmPercent ?? DEFAULT_UNSEEN_FEATURE_ALARM_PERCENT,
       alarmEmail: props.alarmEmail,
     });
 

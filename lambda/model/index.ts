@@ -20,6 +20,7 @@ import type { LoadedModel } from './types.js';
 export type { FeatureDict, LoadedModel, ModelDescription, Predictor } from './types.js';
 export {
   MlflowModelError,
+  ModelContractError,
   ModelFetchError,
   ModelIntegrityError,
   ModelLoadError,

@@ -13,6 +13,7 @@ import type { MlflowModelInfo } from './mlmodel.js';
 import { deriveContract, parseRecipe } from './contract/index.js';
 import { nativeToPredictor } from './native.js';
 import type { PickleLimits } from './pickle/limits.js';
+import type { RideContract } from './contract/index.js';
 import type { LoadedModel, ModelDescription, Predictor } from './types.js';
 
 export interface LoadModelOptions {
@@ -42,6 +43,13 @@ export interface ModelBytesMeta {
   readonly compiled?: FetchedSidecar;
   readonly expectedCompiledSha256?: string;
   readonly limits?: Partial<PickleLimits>;
+  /** The model's recipe (`<model>.recipe.json`), parsed JSON, when it has one (`contract/recipe.ts`). */
+  readonly recipe?: { readonly json: unknown; readonly source: string };
+}
+
+/** A model's contract from its features and the recipe that came with it, if any. */
+function contractOf(predictor: Predictor, recipe: ModelBytesMeta['recipe']): RideContract {
+  return deriveContract(predictor.features, recipe === undefined ? undefined : parseRecipe(recipe.json, recipe.source));
 }
 
 /** The parts of a model read from a pickle (or from its sidecar) that its description names. */
@@ -124,7 +132,7 @@ export function prepareModel(bytes: Uint8Array, meta: ModelBytesMeta): PreparedM
   };
   if (bytes[0] === PICKLE_PROTO) {
     const sidecar = meta.compiled === undefined ? undefined : compiledStandIn(meta.compiled, { sha256, bytes: bytes.length }, meta);
-    const describe = (model: PickledModel): LoadedModel => describePickled(model, meta.mlflow, common, sidecar?.note);
+    const describe = (model: PickledModel): LoadedModel => describePickled(model, meta, common, sidecar?.note);
     if (sidecar?.match !== undefined) return { loaded: describe(sidecar.match) };
     return { pickle: (readPickle) => describe(readPickle(bytes, meta.limits)) };
   }
@@ -141,12 +149,14 @@ export function prepareModel(bytes: Uint8Array, meta: ModelBytesMeta): PreparedM
       );
     }
     const model = nativeToPredictor(json);
+    // Our artifact may carry its recipe inside; one next to it wins.
     const { recipe } = json as { recipe?: unknown };
+    const inside = recipe === undefined ? undefined : { json: recipe, source: `in ${meta.source}` };
     return {
       loaded: {
         predictor: model.predictor,
         description: { format: 'native', regressor: model.regressor, featureCount: model.featureCount, ...common },
-        contract: deriveContract(model.predictor.features, recipe === undefined ? undefined : parseRecipe(recipe, `in ${meta.source}`)),
+        contract: contractOf(model.predictor, meta.recipe ?? inside),
       },
     };
   }
@@ -159,7 +169,7 @@ export function prepareModel(bytes: Uint8Array, meta: ModelBytesMeta): PreparedM
 /** A model read from a pickle (or its sidecar), described. */
 function describePickled(
   model: PickledModel,
-  mlflow: MlflowModelInfo | undefined,
+  { mlflow, recipe }: Pick<ModelBytesMeta, 'mlflow' | 'recipe'>,
   common: Pick<ModelDescription, 'version' | 'source' | 'sha256' | 's3VersionId' | 's3ETag'>,
   note: ModelDescription['compiled'],
 ): LoadedModel {
@@ -172,7 +182,7 @@ function describePickled(
     ...common,
     ...(note ? { compiled: note } : {}),
   };
-  return { predictor: model.predictor, description, contract: deriveContract(model.predictor.features) };
+  return { predictor: model.predictor, description, contract: contractOf(model.predictor, recipe) };
 }
 
 /**
@@ -194,7 +204,7 @@ function headedStandIn(fetched: HeadedModel, options: Omit<LoadModelOptions, 's3
     ...(head.versionId ? { s3VersionId: head.versionId } : {}),
     s3ETag: head.eTag,
   };
-  return describePickled(read, undefined, common, { uri: compiled.uri, used: true, pickle: 'etag' });
+  return describePickled(read, {}, common, { uri: compiled.uri, used: true, pickle: 'etag' });
 }
 
 /** A sidecar's verdict: the model when it may stand in for the pickle, and the note for the description. */

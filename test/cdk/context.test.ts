@@ -27,7 +27,9 @@ describe('propsFromContext', () => {
       logRetentionDays: '14',
       alarmEmail: 'ops@example.com',
       runId: ' v2 ',
+      unseenFeatureAlarmPercent: '12.5',
     });
+    expect(p.unseenFeatureAlarmPercent).toBe(12.5);
     expect(p.shardCount).toBe(3);
     expect(p.streamRetention?.toHours()).toBe(48);
     expect(p.deployDefaultModel).toBe(false);

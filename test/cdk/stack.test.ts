@@ -96,7 +96,7 @@ describe('function', () => {
     });
   });
 
-  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK, zod and the pickle reader load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
+  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK and the pickle reader load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
     const fn = s.json.Resources[ids.fn as string]?.Properties as { Code: { S3Key: string }; Handler: string };
     const dir = join(s.assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(fn.Handler).toBe('index.handler');
@@ -116,14 +116,9 @@ describe('function', () => {
     expect(staticPath.has(`chunks/${awsParts}`)).toBe(false);
     expect(staticCode).not.toContain('PutRecords');
     expect(staticCode).toContain('AWS4-HMAC-SHA256'); // the signed model GET
-    // zod explains schema failures only: its chunk is loaded by the first batch that has one.
-    const validation = chunks.find((name) => name.startsWith('validation-'));
-    expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${validation}")`);
     const handlerCode = [...closure(`chunks/${handlerChunk}`)].map(read).join('\n');
-    expect(handlerCode).not.toContain('expected a finite number');
     // The dead letters inside Lambda are the signed PUT of our own: the handler carries no SDK command.
     expect(handlerCode).not.toContain('PutObject');
-    expect(read(`chunks/${validation}`)).toContain('expected a finite number');
     // The pickle reader too: a model with its compiled sidecar (the default) never compiles it.
     const pickleReader = chunks.find((name) => name.startsWith('pickle-model-'));
     expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${pickleReader}")`);
@@ -341,8 +336,8 @@ describe('alarms and dashboard', () => {
   it('alarms on iterator age, errors, throttles, queue depth and the handler failure metrics', () => {
     const alarms = Object.values(s.json.Resources)
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
-      .map((r) => r.Properties as { Namespace: string; MetricName: string; Dimensions: unknown });
-    expect(alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
+      .map((r) => r.Properties as { Namespace: string; MetricName: string; Dimensions: unknown; Metrics?: unknown });
+    expect(alarms.filter((a) => a.Metrics === undefined).map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',
       'AWS/Lambda/Throttles',
@@ -365,6 +360,19 @@ describe('alarms and dashboard', () => {
     });
     // No e-mail given: no topic, alarms without actions.
     s.template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('alarms on a sustained share of rides with unseen feature values, weighted by rides', () => {
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 25,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Id: 'expr_1', Expression: '100 * unseen / MAX([predicted, 1])' }),
+        Match.objectLike({ Id: 'unseen', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'UnseenFeatureValues', Namespace: 'RideDurationStream' }), Stat: 'Sum' }) }),
+        Match.objectLike({ Id: 'predicted', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RecordsPredicted' }), Stat: 'Sum' }) }),
+      ]),
+    });
   });
 
   it('has a dashboard', () => {

@@ -104,14 +104,14 @@ const poisonCase: fc.Arbitrary<Case> = fc.oneof(
     valid: false as const, data: b64(replaceField(ride, id, field, value)), kind: 'schema', reason: new RegExp(`^schema: ride\\.${field}: `), label: value === undefined ? 'missing-field' : 'wrong-type',
   })),
   fc.tuple(rideIdArb, fc.constantFrom('"ride"', '[]', 'null', '42', nested(3))).map(([id, rideValue]) => ({
-    valid: false as const, data: b64(`{"ride": ${rideValue}, "ride_id": ${JSON.stringify(id)}}`), kind: 'schema', reason: /^schema: ride: expected object/, label: 'ride-not-object',
+    valid: false as const, data: b64(`{"ride": ${rideValue}, "ride_id": ${JSON.stringify(id)}}`), kind: 'schema', reason: /^schema: ride: expected an object$/, label: 'ride-not-object',
   })),
   fc.constantFrom('null', '[]', '"ride"', '0', nested(10)).map((text) => ({
-    valid: false as const, data: b64(text), kind: 'schema', reason: /^schema: \(root\): expected object/, label: 'not-an-object',
+    valid: false as const, data: b64(text), kind: 'schema', reason: /^schema: \(root\): expected an object$/, label: 'not-an-object',
   })),
   // prototype keys standing in for fields
   fc.tuple(rideArb, rideIdArb).map(([ride, id]) => ({
-    valid: false as const, data: b64(`{"__proto__": ${rideText(ride, id)}}`), kind: 'schema', reason: /^schema: ride: expected object/, label: '__proto__-top',
+    valid: false as const, data: b64(`{"__proto__": ${rideText(ride, id)}}`), kind: 'schema', reason: /^schema: ride: missing; ride_id: missing$/, label: '__proto__-top',
   })),
   fc.tuple(rideArb, rideIdArb, fc.constantFrom('__proto__', 'constructor')).map(([ride, id, key]) => ({
     valid: false as const, data: b64(`{"ride": {"${key}": ${JSON.stringify(ride)}}, "ride_id": ${JSON.stringify(id)}}`), kind: 'schema', reason: /^schema: ride\.PULocationID: /, label: `${key}-ride`,

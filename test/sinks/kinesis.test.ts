@@ -193,8 +193,8 @@ describe('putRecordsReliably', () => {
 });
 
 describe('OutputBatch', () => {
-  it('packs records into one buffer and gives them back as views', () => {
-    const batch = new OutputBatch(1);
+  it('keeps records in order and gives them back as bytes and text', () => {
+    const batch = new OutputBatch();
     const texts = ['{"a":1}', '{"é":"ü"}', 'x'.repeat(1_000), ''];
     texts.forEach((text, i) => batch.add(text, `k${i}`));
     expect(batch.length).toBe(4);

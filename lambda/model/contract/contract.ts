@@ -32,6 +32,11 @@ interface Input {
   readonly prefix: string;
   /** The ride fields the value is computed from. */
   readonly fields: readonly RideField[];
+  /**
+   * One-hot keys: value text → column (-1 unseen), remembered for the model's life, since rides
+   * repeat their values (a few thousand location pairs) batch after batch.
+   */
+  readonly memo: Map<string, number>;
 }
 
 /** Python's `str()` of a checked integer or text value: an integer's digits, a text itself. */
@@ -78,12 +83,12 @@ class Sources {
     const derivation = this.recipe.derived.get(key);
     if (derivation !== undefined) return this.derived(key, derivation);
     const field = this.fields.get(key);
-    if (field === undefined) return `${quoteFileValue(key)} is no ride field or derived key`;
+    if (field === undefined) return 'no ride field or derived key has this name';
     return { type: field.type, from: `ride.${key} (${field.type})`, fields: [field], value: (ride) => ride[key] as number | string };
   }
 
   private field(name: string, key: string): RideField | string {
-    return this.fields.get(name) ?? `derived key ${quoteFileValue(key)} reads ${quoteFileValue(name)}, which is no ride field (declare it under "fields")`;
+    return this.fields.get(name) ?? `its recipe reads ${quoteFileValue(name)}, which is no ride field (declare it under "fields")`;
   }
 
   private derived(key: string, derivation: Derivation): Source | string {
@@ -93,7 +98,7 @@ class Sources {
         const field = this.field(name, key);
         if (typeof field === 'string') return field;
         // A float's text differs between Python (`3.0`) and JavaScript (`3`): joins take ids and texts.
-        if (field.type !== 'integer' && field.type !== 'text') return `derived key ${quoteFileValue(key)} joins ${name}, a ${field.type} field (integer or text fields only)`;
+        if (field.type !== 'integer' && field.type !== 'text') return `its recipe joins ${name}, a ${field.type} field (integer or text fields only)`;
         fields.push(field);
       }
       const names = derivation.fields;
@@ -111,7 +116,7 @@ class Sources {
       const name = field.name;
       return { type: field.type, from: `ride.${name} (${field.type})`, fields: [field], value: (ride) => ride[name] as number | string };
     }
-    if (field.type !== 'timestamp') return `derived key ${quoteFileValue(key)} takes the ${derivation.op} of ${field.name}, a ${field.type} field (timestamps only)`;
+    if (field.type !== 'timestamp') return `its recipe takes the ${derivation.op} of ${field.name}, a ${field.type} field (timestamps only)`;
     const name = field.name;
     const part = derivation.op;
     return {
@@ -124,16 +129,14 @@ class Sources {
 }
 
 /** Why a source cannot feed a key read as `kind`, or `undefined` when it can. */
-function kindProblem(key: string, kind: InputKind, source: Source): string | undefined {
+function kindProblem(kind: InputKind, source: Source): string | undefined {
   if (kind === 'numeric') {
-    return source.type === 'integer' || source.type === 'number'
-      ? undefined
-      : `the model reads ${quoteFileValue(key)} as a number, but ${source.from} is ${source.type}`;
+    return source.type === 'integer' || source.type === 'number' ? undefined : `read as a number, but ${source.from} is ${source.type}`;
   }
   if (source.type === 'integer' || source.type === 'text') return undefined;
   return source.type === 'number'
-    ? `the model reads ${quoteFileValue(key)} as text (one-hot), but ${source.from} is a non-integer number, whose text Python writes differently`
-    : `the model reads ${quoteFileValue(key)} as text (one-hot), but ${source.from} is a timestamp: declare a derived key (hour, weekday)`;
+    ? `read as text, but ${source.from} is a non-integer number, whose text Python writes differently`
+    : `read as text, but ${source.from} is a timestamp: declare a derived key (hour, weekday)`;
 }
 
 /** A feature name's key and kind, given the keys a ride can provide (a value may hold the separator). */
@@ -182,19 +185,15 @@ export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_
   const inputs: Input[] = [];
   for (const [key, { kinds, columns, example }] of read) {
     if (kinds.size > 1) {
-      problems.push(`the model reads ${quoteFileValue(key)} both as a number and as text (one-hot), e.g. ${quoteFileValue(example)}`);
+      problems.push(`${quoteFileValue(key)}: read both as a number and as text (one-hot), e.g. ${quoteFileValue(example)}`);
       continue;
     }
     const kind = [...kinds][0]!;
     const source = sources.resolve(key);
     const what = `${kind}, ${columns} column${columns === 1 ? '' : 's'}${kind === 'one-hot' ? ` such as ${quoteFileValue(example)}` : ''}`;
-    if (typeof source === 'string') {
-      problems.push(`the model reads ${source.startsWith('"') ? '' : 'a key whose '}${source} (${what})`);
-      continue;
-    }
-    const problem = kindProblem(key, kind, source);
-    if (problem !== undefined) {
-      problems.push(`${problem} (${what})`);
+    const problem = typeof source === 'string' ? source : kindProblem(kind, source);
+    if (problem !== undefined || typeof source === 'string') {
+      problems.push(`${quoteFileValue(key)} (${what}): ${problem}`);
       continue;
     }
     inputs.push({
@@ -203,11 +202,12 @@ export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_
       column: kind === 'numeric' ? features.column(key) : -1,
       prefix: key + separator,
       fields: source.fields,
+      memo: new Map(),
     });
   }
   if (problems.length > 0) {
     throw new ModelContractError(
-      `the model cannot be served: ${listed(problems)}. The function provides ${sources.describe()}; declare other fields and derived keys in a recipe (README "Your own model")`,
+      `the model cannot be served: it reads ${listed(problems)}. The function provides ${sources.describe()}; declare other fields and derived keys in a recipe (README "Your own model")`,
     );
   }
   return new RideContract(features, separator, inputs);
@@ -266,15 +266,12 @@ export class RideEncoder {
   readonly vals: Float64Array;
   /** One-hot values of the last ride that the model never saw (`key<separator>value`), if any. */
   unseen: string[] = [];
-  private readonly memo: Array<Map<string, number>>;
-
   constructor(
     private readonly features: FeatureSpace,
     private readonly inputs: readonly Input[],
   ) {
     this.cols = new Int32Array(inputs.length);
     this.vals = new Float64Array(inputs.length);
-    this.memo = inputs.map(() => new Map());
   }
 
   /** Fills {@link cols}/{@link vals} for a ride that passed `check`; returns how many are present. */
@@ -291,7 +288,7 @@ export class RideEncoder {
         x = value as number;
       } else {
         const text = pythonText(value);
-        const memo = this.memo[i]!;
+        const { memo } = input;
         let found = memo.get(text);
         if (found === undefined) {
           found = this.features.column(input.prefix + text);
