@@ -2,6 +2,7 @@
  * Normalisation of raw field values (parquet cells, CSV strings, JSON values) into the typed
  * fields of a {@link RideRow}. Anything missing or unusable becomes `null`.
  */
+import { RIDE_START_FIELDS } from '../lambda/model/contract/index.js';
 import type { RideField, RideFieldValue, RideRow } from './types.js';
 import { formatNaiveTimestamp, toNaiveMs } from './timestamps.js';
 
@@ -21,12 +22,13 @@ export const REQUIRED_COLUMNS = [
   RIDE_COLUMNS.distance,
 ] as const;
 
-/** The course model's ride fields, as its contract states them: the fields read when none are asked for. */
-export const COURSE_RIDE_FIELDS: readonly RideField[] = [
-  { name: RIDE_COLUMNS.pickupLocation, type: 'integer' },
-  { name: RIDE_COLUMNS.dropoffLocation, type: 'integer' },
-  { name: RIDE_COLUMNS.distance, type: 'number', min: 0 },
-];
+/**
+ * The course model's ride fields (its contract's `requiredFields`, from the contract's own field
+ * catalogue): the fields read when none are asked for.
+ */
+export const COURSE_RIDE_FIELDS: readonly RideField[] = RIDE_START_FIELDS.filter((field) =>
+  (REQUIRED_COLUMNS as readonly string[]).includes(field.name),
+);
 
 function toNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;

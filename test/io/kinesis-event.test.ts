@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   buildKinesisEvent,
+  COURSE_RIDE_FIELDS,
   dumpsRideEvent,
   encodeRideEvent,
   KinesisEventBuilder,
@@ -11,6 +12,7 @@ import {
   rideEvent,
   WIRE_POISON_KINDS,
 } from '../../io/index.js';
+import { courseModel } from '../support/model.js';
 
 // `data` of the course's Kinesis test event (04-deployment/streaming/README.md).
 const COURSE_DATA =
@@ -36,6 +38,10 @@ describe('ride events', () => {
     );
     // A row read without the course fields among its `fields` still gives the course event.
     expect(encodeRideEvent(rideEvent({ ...ride, fields: {} }, 256)).toString('base64')).toBe(COURSE_DATA);
+  });
+
+  it("default to the course model's fields, as its contract states them", async () => {
+    expect(COURSE_RIDE_FIELDS).toEqual((await courseModel()).contract.requiredFields);
   });
 
   it("carry the fields a model needs, typed as Python's json.dumps writes them", () => {
