@@ -170,7 +170,7 @@ describe('imported bucket, provisioned shards, tuned event source, alarm e-mail'
       TopicArn: { Ref: topic },
     });
     const alarms = Object.values(s.json.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.Properties?.OKActions).toEqual([{ Ref: topic }]);

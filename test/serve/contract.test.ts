@@ -39,8 +39,8 @@ describe('serve: a homework-style model (location ids one-hot, no distance)', ()
       { key: 'PULocationID', kind: 'one-hot', columns: expect.any(Number), from: 'ride.PULocationID (integer)' },
     ]);
     expect(body.contract.requiredFields).toEqual([
-      { name: 'DOLocationID', type: 'integer' },
       { name: 'PULocationID', type: 'integer' },
+      { name: 'DOLocationID', type: 'integer' },
     ]);
   });
 });

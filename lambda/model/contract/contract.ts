@@ -224,9 +224,14 @@ export class RideContract {
     readonly separator: string,
     private readonly inputs: readonly Input[],
   ) {
-    const required = new Map<string, RideField>();
-    for (const input of inputs) for (const field of input.fields) required.set(field.name, field);
-    this.requiredFields = [...required.values()];
+    const required = new Set<RideField>();
+    for (const input of inputs) for (const field of input.fields) required.add(field);
+    // In the order of the ride-start fields (the TLC's column order), then declared ones.
+    const rank = (field: RideField): number => {
+      const at = RIDE_START_FIELDS.findIndex((known) => known.name === field.name);
+      return at < 0 ? RIDE_START_FIELDS.length : at;
+    };
+    this.requiredFields = [...required].sort((a, b) => rank(a) - rank(b));
     this.summary = { separator, inputs: inputs.map((input) => input.summary), requiredFields: this.requiredFields };
   }
 
