@@ -56,13 +56,15 @@ export async function loadReplay(path: string, options: ReplayOptions): Promise<
   });
   const records: ReplayRecord[] = [];
   const limit = options.count === undefined ? {} : { limit: options.count };
-  for await (const row of readRides(path, limit)) {
+  // The rides carry the fields the model reads (the course's three for the course model).
+  const fields = options.contract.requiredFields;
+  for await (const row of readRides(path, { ...limit, fields })) {
     const poison = mixer.next();
     if (poison) {
       records.push({ key: poison.partitionKey, data: poison.data, source: 'poison', poisonKind: poison.kind, expected: 'dead-letter' });
     }
-    const event = rideEvent(row, row.rideId ?? row.rowIndex);
-    const data = encodeRideEvent(event);
+    const event = rideEvent(row, row.rideId ?? row.rowIndex, fields);
+    const data = encodeRideEvent(event, fields);
     const verdict = decodeRide(Buffer.from(data).toString('base64'), options.contract);
     records.push({
       key: String(event.ride_id),
