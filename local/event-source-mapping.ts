@@ -33,6 +33,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
+import { quote } from '../lambda/quote.js';
 import { DEFAULT_BATCH_SIZE, LOCAL_FUNCTION_NAME, LOCAL_REGION, MAX_EVENT_BYTES } from './constants.js';
 import { EventSourceMappingError } from './errors.js';
 
@@ -606,7 +607,7 @@ function interpretResponse(
       return {
         kind: 'partial',
         failedIndex: 0,
-        message: `batchItemFailures names ${JSON.stringify(failure.itemIdentifier)}, not a sequence number of this batch`,
+        message: `batchItemFailures names ${failure.itemIdentifier === undefined ? 'no itemIdentifier' : quote(String(failure.itemIdentifier))}, not a sequence number of this batch`,
       };
     }
     lowest = Math.min(lowest, index);

@@ -3,6 +3,7 @@
  * before reading, and a streamed body is cut off as soon as it passes the limit.
  */
 import type { IncomingMessage } from 'node:http';
+import { quote } from '../lambda/quote.js';
 import { HttpError } from './errors.js';
 
 /** Largest request body accepted, bytes (a ride is ~70 bytes; this leaves room, not room for abuse). */
@@ -12,7 +13,7 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = req.headers['content-type'];
   if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new HttpError(415, `expected Content-Type application/json, got ${JSON.stringify(type)}`);
+    throw new HttpError(415, `expected Content-Type application/json, got ${quote(type)}`);
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {

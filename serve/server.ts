@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadedModel } from '../lambda/model/types.js';
+import { quote } from '../lambda/quote.js';
 import { rideFeatures } from '../lambda/ride/features.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { HttpError } from './errors.js';
@@ -71,9 +72,9 @@ export function predictionHandler(
     const methods = routes[path];
     const route = methods?.[req.method ?? ''];
     const run = async (): Promise<unknown> => {
-      if (methods === undefined) throw new HttpError(404, `no route ${path}; try POST /predict or GET /health`);
+      if (methods === undefined) throw new HttpError(404, `no route ${quote(path)}; try POST /predict or GET /health`);
       if (route === undefined) {
-        throw new HttpError(405, `${req.method} not allowed on ${path}`, { allow: Object.keys(methods).join(', ') });
+        throw new HttpError(405, `${quote(req.method ?? '', { bare: true })} not allowed on ${quote(path)}`, { allow: Object.keys(methods).join(', ') });
       }
       return route(req);
     };
@@ -87,7 +88,7 @@ export function predictionHandler(
           if (err.status === 413) req.resume();
           return;
         }
-        process.stderr.write(`serve: internal error on ${req.method} ${path}: ${(err as Error).stack ?? String(err)}\n`);
+        process.stderr.write(`serve: internal error on ${quote(req.method ?? '', { bare: true })} ${quote(path)}: ${(err as Error).stack ?? String(err)}\n`);
         send(res, 500, { error: 'internal error' }, lifecycle.draining ? { connection: 'close' } : {});
       },
     );

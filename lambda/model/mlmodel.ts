@@ -8,7 +8,8 @@
  */
 import { CST, LineCounter, Lexer, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { MlflowModelError, quoteFileValue } from './errors.js';
+import { quote } from '../quote.js';
+import { MlflowModelError } from './errors.js';
 
 export interface MlflowModelInfo {
   /** File of the pickled model inside the folder, e.g. `model.pkl`. */
@@ -67,14 +68,14 @@ export function parseMlmodel(text: string, where = 'MLmodel'): MlflowModelInfo {
     throw new MlflowModelError(`${where}: the sklearn flavour has no pickled_model`);
   }
   if (pickledModel.length > MAX_PICKLED_MODEL_CHARS) {
-    throw new MlflowModelError(`${where}: pickled_model ${quoteFileValue(pickledModel)} is longer than any file path (${MAX_PICKLED_MODEL_CHARS} characters)`);
+    throw new MlflowModelError(`${where}: pickled_model ${quote(pickledModel)} is longer than any file path (${MAX_PICKLED_MODEL_CHARS} characters)`);
   }
   if (pickledModel.startsWith('/') || pickledModel.split(/[\\/]/).includes('..')) {
-    throw new MlflowModelError(`${where}: pickled_model ${quoteFileValue(pickledModel)} points outside the model folder`);
+    throw new MlflowModelError(`${where}: pickled_model ${quote(pickledModel)} points outside the model folder`);
   }
   const format = stringOf(sklearn.get('serialization_format'));
   if (format !== undefined && !READABLE_FORMATS.has(format)) {
-    throw new MlflowModelError(`${where}: serialization_format ${quoteFileValue(format)} is not supported (pickle or cloudpickle only)`);
+    throw new MlflowModelError(`${where}: serialization_format ${quote(format)} is not supported (pickle or cloudpickle only)`);
   }
   const info: MlflowModelInfo = { pickledModel };
   const sklearnVersion = stringOf(sklearn.get('sklearn_version'));
@@ -92,7 +93,7 @@ export function parseMlmodel(text: string, where = 'MLmodel'): MlflowModelInfo {
 function listFlavours(flavors: YamlMap): string {
   const names = [...flavors.keys()];
   if (names.length === 0) return 'none';
-  const listed = names.slice(0, MAX_LISTED_FLAVOURS).map((name) => quoteFileValue(name, { bare: true }));
+  const listed = names.slice(0, MAX_LISTED_FLAVOURS).map((name) => quote(name, { bare: true }));
   return names.length > MAX_LISTED_FLAVOURS ? `${listed.join(', ')} and ${names.length - MAX_LISTED_FLAVOURS} more` : listed.join(', ');
 }
 

@@ -5,7 +5,7 @@
  * bounds-checked, and every size the stream claims is checked against {@link PickleLimits}.
  */
 import { Buffer } from 'node:buffer';
-import { quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
 import { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './errors.js';
 import { COST, LoadBudget } from './budget.js';
 import { lookupGlobal } from './globals.js';
@@ -526,19 +526,19 @@ class Machine {
         if (line === '00') this.push(false);
         else if (line === '01') this.push(true);
         else if (/^[+-]?\d+$/.test(line)) this.push(this.int(BigInt(line)));
-        else throw this.error(`bad INT ${quoteFileValue(line)}`);
+        else throw this.error(`bad INT ${quote(line)}`);
         return;
       }
       case OP.LONG: {
         const line = this.line().replace(/L$/, '');
-        if (!/^[+-]?\d+$/.test(line)) throw this.error(`bad LONG ${quoteFileValue(line)}`);
+        if (!/^[+-]?\d+$/.test(line)) throw this.error(`bad LONG ${quote(line)}`);
         this.push(this.int(BigInt(line)));
         return;
       }
       case OP.FLOAT: {
         const line = this.line();
         const value = Number(line);
-        if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) throw this.error(`bad FLOAT ${quoteFileValue(line)}`);
+        if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) throw this.error(`bad FLOAT ${quote(line)}`);
         this.push(value);
         return;
       }
@@ -677,7 +677,7 @@ class Machine {
         return;
       case OP.GET: {
         const line = this.line();
-        if (!/^\d+$/.test(line)) throw this.error(`bad GET index ${quoteFileValue(line)}`);
+        if (!/^\d+$/.test(line)) throw this.error(`bad GET index ${quote(line)}`);
         this.memoGet(Number(line));
         return;
       }
@@ -689,7 +689,7 @@ class Machine {
         return;
       case OP.PUT: {
         const line = this.line();
-        if (!/^\d+$/.test(line)) throw this.error(`bad PUT index ${quoteFileValue(line)}`);
+        if (!/^\d+$/.test(line)) throw this.error(`bad PUT index ${quote(line)}`);
         this.memoPut(Number(line));
         return;
       }

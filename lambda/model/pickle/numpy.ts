@@ -5,7 +5,7 @@
  * records of any layout (56- or 64-byte tree nodes) are read by field name and offset.
  */
 import { LITTLE_ENDIAN_HOST } from '../endian.js';
-import { quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
 import { COST } from './budget.js';
 import type { LoadBudget } from './budget.js';
 import { PickleError, PickleLimitError } from './errors.js';
@@ -48,7 +48,7 @@ export class DType {
   static fromSpec(spec: PyValue | undefined): DType {
     if (typeof spec !== 'string') throw new PickleError(`numpy.dtype: expected a type string, got ${describeValue(spec)}`);
     const m = /^([<>|=]?)([a-zA-Z])(\d*)(\[[A-Za-z0-9]+\])?$/.exec(spec);
-    if (!m) throw new PickleError(`numpy.dtype: unsupported type string ${quoteFileValue(spec)}`);
+    if (!m) throw new PickleError(`numpy.dtype: unsupported type string ${quote(spec)}`);
     const order = m[1] === '>' ? '>' : m[1] === '|' ? '|' : '<';
     const kind = m[2] ?? '';
     const digits = m[3] ?? '';
@@ -57,18 +57,18 @@ export class DType {
       // need for scoring) but never read as numbers.
       const count = digits === '' ? 0 : Number(digits);
       const size = kind === 'U' ? count * 4 : count;
-      if (!Number.isSafeInteger(size) || size < 0 || size > 1 << 20) throw new PickleError(`numpy.dtype: bad size in ${quoteFileValue(spec)}`);
+      if (!Number.isSafeInteger(size) || size < 0 || size > 1 << 20) throw new PickleError(`numpy.dtype: bad size in ${quote(spec)}`);
       return new DType(kind, size, kind === 'U' && size > 0 ? order : '|');
     }
     if (kind === 'M' || kind === 'm' || kind === 'c') {
       const size = digits === '' ? 8 : Number(digits);
-      if (![8, 16].includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quoteFileValue(spec)}`);
+      if (![8, 16].includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quote(spec)}`);
       return new DType(kind, size, order);
     }
     const sizes = VALID_SIZES[kind];
-    if (!sizes) throw new PickleError(`numpy.dtype: unsupported kind ${quoteFileValue(kind)} in ${quoteFileValue(spec)}`);
+    if (!sizes) throw new PickleError(`numpy.dtype: unsupported kind ${quote(kind)} in ${quote(spec)}`);
     const size = digits === '' ? defaultSize(kind) : Number(digits);
-    if (!sizes.includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quoteFileValue(spec)}`);
+    if (!sizes.includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quote(spec)}`);
     return new DType(kind, size, size === 1 || kind === 'O' ? '|' : order);
   }
 
@@ -95,13 +95,13 @@ export class DType {
     for (const name of names.items) {
       if (typeof name !== 'string') throw new PickleError('numpy.dtype state: field name is not a string');
       const spec = fields.get(name);
-      if (!(spec instanceof PyTuple) || spec.length < 2) throw new PickleError(`numpy.dtype state: field ${quoteFileValue(name)} has no (dtype, offset)`);
+      if (!(spec instanceof PyTuple) || spec.length < 2) throw new PickleError(`numpy.dtype state: field ${quote(name)} has no (dtype, offset)`);
       const [fieldType, offset] = spec.items;
       if (!(fieldType instanceof DType) || fieldType.fields !== null) {
-        throw new PickleError(`numpy.dtype state: field ${quoteFileValue(name)} is not a scalar dtype`);
+        throw new PickleError(`numpy.dtype state: field ${quote(name)} is not a scalar dtype`);
       }
       if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset + fieldType.itemSize > elsize) {
-        throw new PickleError(`numpy.dtype state: field ${quoteFileValue(name)} offset ${describeValue(offset)} outside the ${elsize}-byte record`);
+        throw new PickleError(`numpy.dtype state: field ${quote(name)} offset ${describeValue(offset)} outside the ${elsize}-byte record`);
       }
       fieldMap.set(name, { dtype: fieldType, offset });
       order.push(name);
@@ -124,7 +124,7 @@ export class DType {
   }
 
   describe(): string {
-    return this.fields ? `dtype{${this.names?.join(',')}}[${this.itemSize}]` : `dtype ${this.str}`;
+    return this.fields ? `dtype{${this.names?.map((name) => quote(name, { bare: true, maxChars: 40 })).join(',')}}[${this.itemSize}]` : `dtype ${this.str}`;
   }
 
   /** Reads one numeric element at `offset` of `view`. */
@@ -272,9 +272,9 @@ export class NdArray {
   /** One field of a structured array (1-D), as float64 per record. */
   field(name: string): Float64Array {
     const field = this.dtype.fields?.get(name);
-    if (!field) throw new PickleError(`${this.describe()} has no field ${quoteFileValue(name)}`);
-    if (!field.dtype.isNumeric) throw new PickleError(`field ${quoteFileValue(name)} of ${this.describe()} is not numeric`);
-    this.budget.charge(COST.object + 8 * this.size, `field ${quoteFileValue(name)} of ${this.describe()}`);
+    if (!field) throw new PickleError(`${this.describe()} has no field ${quote(name)}`);
+    if (!field.dtype.isNumeric) throw new PickleError(`field ${quote(name)} of ${this.describe()} is not numeric`);
+    this.budget.charge(COST.object + 8 * this.size, `field ${quote(name)} of ${this.describe()}`);
     const out = new Float64Array(this.size);
     const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const step = this.dtype.itemSize;
