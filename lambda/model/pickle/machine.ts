@@ -127,9 +127,12 @@ class Machine {
     // No MARK can come inside the run, so the floor MEMOIZE checks against stays put.
     const floor = this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0;
     const latin1 = this.latin1Slicer();
-    // Charged once for the run: a string per SHORT_BINUNICODE, a slot per MEMOIZE.
-    let charged = 0;
-    run: for (;;) {
+    // Charged for the run when it stops: a string per SHORT_BINUNICODE, a slot per MEMOIZE (what
+    // the run allocates is bounded by the bytes it reads, so charging after it is safe).
+    const runStart = pos;
+    let strings = 0;
+    let memos = 0;
+    for (;;) {
       const op = data[pos];
       if (op === OP.SHORT_BINUNICODE) {
         const start = pos + 2;
@@ -137,20 +140,23 @@ class Machine {
         const length = data[pos + 1] as number;
         const stop = start + length;
         if (stop > end || length > maxStringBytes) break;
-        for (let i = start; i < stop; i++) if ((data[i] as number) >= 0x80) break run;
+        let ascii = true;
+        for (let i = start; i < stop; i++) if ((data[i] as number) >= 0x80) ascii = false;
+        if (!ascii) break;
         stack.push(latin1(start, stop));
-        charged += COST.string + length;
+        strings++;
         pos = stop;
       } else if (op === OP.MEMOIZE) {
         if (stack.length <= floor || memo.length > maxMemoIndex) break;
         memo.push(stack[stack.length - 1] as PyValue);
-        charged += COST.slot;
+        memos++;
         pos++;
       } else {
         break;
       }
     }
-    this.budget.charge(charged, 'strings');
+    // Each string costs its header and its bytes (at most the run's length), each MEMOIZE a slot.
+    if (strings + memos > 0) this.budget.charge(strings * COST.string + memos * COST.slot + (pos - runStart), 'strings');
     return pos;
   }
 
