@@ -13,7 +13,10 @@ import { HOSTILE_KINDS } from './hostile-pickles.js';
 export interface HostileReport {
   readonly kind: string;
   readonly bytes: number;
+  /** Wall-clock time of the load. */
   readonly ms: number;
+  /** CPU time (user + system) of the load: what the load costs, whatever else shares the machine. */
+  readonly cpuMs: number;
   readonly peakRssMb: number;
   readonly outcome: 'loads' | 'refused';
   readonly error?: string;
@@ -25,14 +28,19 @@ const kind = HOSTILE_KINDS.find((k) => k.name === name);
 if (!kind) throw new Error(`unknown hostile kind ${String(name)}`);
 const bytes = kind.build();
 const started = performance.now();
+const cpu = process.cpuUsage();
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage(cpu);
+  return (user + system) / 1000;
+};
 let report: HostileReport;
 try {
   const model = loadModelFromBytes(bytes, { source: `${kind.name}.pkl` });
   model.predictor.predictOne({ a: 1, b: 2 });
-  report = { kind: kind.name, bytes: bytes.length, ms: performance.now() - started, peakRssMb: 0, outcome: 'loads' };
+  report = { kind: kind.name, bytes: bytes.length, ms: performance.now() - started, cpuMs: cpuMs(), peakRssMb: 0, outcome: 'loads' };
 } catch (err) {
   const error = err as Error;
-  report = { kind: kind.name, bytes: bytes.length, ms: performance.now() - started, peakRssMb: 0, outcome: 'refused', error: error.message.slice(0, 300), errorName: error.name };
+  report = { kind: kind.name, bytes: bytes.length, ms: performance.now() - started, cpuMs: cpuMs(), peakRssMb: 0, outcome: 'refused', error: error.message.slice(0, 300), errorName: error.name };
 }
 report = { ...report, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 process.stdout.write(`${JSON.stringify(report)}\n`);

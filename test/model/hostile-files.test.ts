@@ -14,7 +14,13 @@ import { measure, runWatched } from './hostile-measure.js';
 import { HOSTILE_KINDS } from './hostile-pickles.js';
 import { PickleBuilder } from './pickle-builder.js';
 
+/**
+ * The bounds of issue 16: 2 s of the load's CPU time (wall time on a machine shared with other
+ * test files and engineers measures the neighbours too; it only guards against hangs, at 10 s),
+ * 300 MB peak RSS of the process.
+ */
 const MAX_MS = 2_000;
+const MAX_WALL_MS = 10_000;
 const MAX_RSS_MB = 300;
 
 describe('hostile files, each in a process of its own: refused or loaded within 2 s and 300 MB', () => {
@@ -29,7 +35,8 @@ describe('hostile files, each in a process of its own: refused or loaded within 
         expect(report.errorName).toBe('PickleLimitError');
         expect(report.error).toMatch(/\(limits? [a-zA-Z, ]+\)|\(max[A-Za-z]+\)/);
       }
-      expect(report.ms).toBeLessThanOrEqual(MAX_MS);
+      expect(report.cpuMs).toBeLessThanOrEqual(MAX_MS);
+      expect(report.ms).toBeLessThanOrEqual(MAX_WALL_MS);
       expect(report.peakRssMb).toBeLessThanOrEqual(MAX_RSS_MB);
     });
   }

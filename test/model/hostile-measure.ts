@@ -67,6 +67,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const kind of kinds) {
     const m = await measure(kind);
     if ('stopped' in m) console.log(`${kind.padEnd(26)} stopped: ${m.stopped}`);
-    else console.log(`${kind.padEnd(26)} ${String(m.bytes).padStart(8)} B  ${m.ms.toFixed(0).padStart(6)} ms  ${String(m.peakRssMb).padStart(5)} MB  ${m.outcome}${m.error ? `: ${m.errorName}: ${m.error.slice(0, 120)}` : ''}`);
+    else console.log(`${kind.padEnd(26)} ${String(m.bytes).padStart(8)} B  ${m.ms.toFixed(0).padStart(6)} ms (cpu ${m.cpuMs.toFixed(0).padStart(5)} ms)  ${String(m.peakRssMb).padStart(5)} MB  ${m.outcome}${m.error ? `: ${m.errorName}: ${m.error.slice(0, 120)}` : ''}`);
   }
 }

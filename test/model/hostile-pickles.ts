@@ -139,6 +139,23 @@ function forest(n: number, first: (b: Builder) => void, estimator: (b: Builder, 
   return b.op(OP.TUPLE2).stop();
 }
 
+/**
+ * A forest of `n` estimators around one memoised object: `shared` pushes it (given a function
+ * pushing a {@link TREE_NODES}-node Tree), `estimator` pushes each estimator given its memo slot.
+ */
+function sharedForest(n: number, shared: (b: Builder, tree: (b: Builder) => void) => void, estimator: (b: Builder, slot: number) => void): Uint8Array {
+  const { nodes, values } = treeArrays(TREE_NODES);
+  let slot = 0;
+  return forest(
+    n,
+    (b) => {
+      shared(b, (t) => tree(t, TREE_NODES, (a) => nodesArray(a, TREE_NODES, nodes), (a) => valuesArray(a, TREE_NODES, values)));
+      slot = b.put();
+    },
+    (b) => estimator(b, slot),
+  );
+}
+
 const TREE_NODES = 8191;
 const REFERENCES = 20_000;
 const MIB = 1024 * 1024;
@@ -149,35 +166,13 @@ export const HOSTILE_KINDS: readonly HostileKind[] = [
     name: 'forest-shared-estimator',
     what: `a RandomForest whose estimators_ is ${REFERENCES} references to one ${TREE_NODES}-node DecisionTreeRegressor`,
     outcome: 'loads',
-    build: () => {
-      const { nodes, values } = treeArrays(TREE_NODES);
-      let slot = 0;
-      return forest(
-        REFERENCES,
-        (b) => {
-          decisionTree(b, (t) => tree(t, TREE_NODES, (n) => nodesArray(n, TREE_NODES, nodes), (v) => valuesArray(v, TREE_NODES, values)));
-          slot = b.put();
-        },
-        (b) => void b.get(slot),
-      );
-    },
+    build: () => sharedForest(REFERENCES, (b, tree) => decisionTree(b, tree), (b, slot) => void b.get(slot)),
   },
   {
     name: 'forest-shared-tree',
     what: `a RandomForest of ${REFERENCES} DecisionTreeRegressors whose tree_ is one ${TREE_NODES}-node Tree`,
     outcome: 'loads',
-    build: () => {
-      const { nodes, values } = treeArrays(TREE_NODES);
-      let slot = 0;
-      return forest(
-        REFERENCES,
-        (b) => {
-          tree(b, TREE_NODES, (n) => nodesArray(n, TREE_NODES, nodes), (v) => valuesArray(v, TREE_NODES, values));
-          slot = b.put();
-        },
-        (b) => decisionTree(b, (t) => void t.get(slot)),
-      );
-    },
+    build: () => sharedForest(REFERENCES, (b, tree) => tree(b), (b, slot) => decisionTree(b, (t) => void t.get(slot))),
   },
   {
     name: 'forest-shared-arrays',
