@@ -66,6 +66,9 @@ export function handlerBuildOptions(outdir: string, options: HandlerBundleOption
     sourcemap: options.sourceMap ?? false,
     sourcesContent: false,
     mainFields: ['module', 'main'],
+    // `yaml` (the MLmodel reader) gives Node its CommonJS build; its ESM build, published as the
+    // package's default (browser) entry and free of Node APIs, is the same parser.
+    alias: { yaml: './node_modules/yaml/browser/index.js' },
     // No `createRequire` banner: every dependency on the path resolves to its ESM build, and a
     // banner would load node:module into every chunk of every cold start. A dependency that still
     // calls `require()` makes esbuild emit its `__require` shim, which the stack test refuses.

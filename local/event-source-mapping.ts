@@ -10,7 +10,10 @@
  *   number and the batch is re-delivered from there (records after it are delivered again too, which
  *   is why delivery is at-least-once);
  * - a thrown error (or a timeout) fails the whole batch; with BisectBatchOnFunctionError the batch is
- *   split in two and each half retried (splits do not count as retries);
+ *   split in two and each half retried on its own, first half first (splits do not count as
+ *   retries): a half that fails is split again, a half that succeeds is checkpointed and the other
+ *   half follows alone, never merged with later records; full batches resume once every piece of
+ *   the failed batch is checkpointed or given up;
  * - MaximumRetryAttempts bounds the retries of one batch; an exhausted batch is described to the
  *   on-failure destination (same payload shape as Lambda's) and skipped.
  */
@@ -30,6 +33,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
+import { quote } from '../lambda/quote.js';
 import { DEFAULT_BATCH_SIZE, LOCAL_FUNCTION_NAME, LOCAL_REGION, MAX_EVENT_BYTES } from './constants.js';
 import { EventSourceMappingError } from './errors.js';
 
@@ -133,6 +137,22 @@ export interface EventSourceMappingOptions {
   readonly onInvocation?: (report: InvocationReport) => void;
   /** Errors outside invocations (GetRecords failing); the poller keeps trying. Default: ignored. */
   readonly onPollError?: (error: unknown, shardId: string) => void;
+}
+
+/** What a shard's poller keeps between steps. */
+interface ShardState {
+  readonly shardId: string;
+  iterator: string | undefined;
+  /** Records read and not yet checkpointed or given up, in order; batches are taken from its head. */
+  readonly buffer: KinesisStreamRecord[];
+  bufferedSince: number;
+  /**
+   * Sizes of the pieces a bisected batch was split into, in delivery order, from the head of the
+   * buffer; empty when full batches are taken.
+   */
+  readonly pieces: number[];
+  /** Failed attempts of the batch (or piece) at the head of the buffer. */
+  attempts: number;
 }
 
 type Outcome =
@@ -356,85 +376,111 @@ export class LocalEventSourceMapping {
   }
 
   private async pollShard(shardId: string, firstIterator: string): Promise<void> {
-    const { kinesis, streamArn, region, batchSize, batchingWindowMs, pollIntervalMs } = this.options;
-    let iterator: string | undefined = firstIterator;
-    const buffer: KinesisStreamRecord[] = [];
-    let bufferedSince = 0;
-    /** Size cap of the next batch; halved by bisection, back to batchSize after a success. */
-    let limit = batchSize;
-    /** Failed attempts of the batch at the head of the buffer. */
-    let attempts = 0;
-
+    const shard: ShardState = { shardId, iterator: firstIterator, buffer: [], bufferedSince: 0, pieces: [], attempts: 0 };
     while (!this.stopped) {
-      let polledEmpty = false;
-      if (buffer.length < batchSize && iterator) {
-        const pollStarted = Date.now();
-        try {
-          const response: GetRecordsCommandOutput = await kinesis.send(
-            new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
-            { abortSignal: this.abort.signal },
-          );
-          iterator = response.NextShardIterator;
-          const records = response.Records ?? [];
-          if (records.length > 0 && buffer.length === 0) bufferedSince = Date.now();
-          for (const record of records) buffer.push(toLambdaRecord(record, shardId, streamArn, region));
-          polledEmpty = records.length === 0;
-          this.idleFrom.set(shardId, polledEmpty && buffer.length === 0 ? pollStarted : undefined);
-        } catch (error) {
-          if (this.stopped) break;
-          this.counters.pollErrors += 1;
-          this.options.onPollError?.(error, shardId);
-          await this.pause(pollIntervalMs);
-          continue;
-        }
-      }
-      if (buffer.length === 0) {
-        if (!iterator) break; // shard closed and drained
-        await this.pause(pollIntervalMs);
+      const polled = await this.fill(shard);
+      if (polled === 'error') continue;
+      if (shard.buffer.length === 0) {
+        if (!shard.iterator) break; // shard closed and drained
+        await this.pause(this.options.pollIntervalMs);
         continue;
       }
-      const windowOpen = Date.now() - bufferedSince < batchingWindowMs;
-      if (buffer.length < batchSize && windowOpen && iterator) {
-        if (polledEmpty) await this.pause(Math.min(pollIntervalMs, batchingWindowMs));
+      if (this.batchingWindowOpen(shard)) {
+        if (polled === 'empty') await this.pause(Math.min(this.options.pollIntervalMs, this.options.batchingWindowMs));
         continue;
       }
-
-      const batch = this.takeBatch(buffer, limit);
+      const batch = this.nextBatch(shard);
       const outcome = await this.invoke(shardId, batch);
-      if (outcome.kind === 'success') {
-        buffer.splice(0, batch.length);
-        this.counters.recordsCheckpointed += batch.length;
-        attempts = 0;
-        limit = batchSize;
-      } else if (outcome.kind === 'partial') {
-        // Checkpoint everything before the lowest failed sequence number; re-deliver from it.
-        buffer.splice(0, outcome.failedIndex);
-        this.counters.recordsCheckpointed += outcome.failedIndex;
-        attempts = outcome.failedIndex > 0 ? 1 : attempts + 1;
-        if (this.exhausted(attempts)) {
-          await this.giveUp(shardId, buffer.splice(0, batch.length - outcome.failedIndex), attempts, outcome.message, false);
-          attempts = 0;
-          limit = batchSize;
-        } else {
-          this.counters.retries += 1;
-        }
-      } else if (this.options.bisectBatchOnFunctionError && batch.length > 1) {
-        limit = Math.ceil(batch.length / 2);
-        this.counters.bisections += 1;
-      } else {
-        attempts += 1;
-        if (this.exhausted(attempts)) {
-          await this.giveUp(shardId, buffer.splice(0, batch.length), attempts, outcome.message, true);
-          attempts = 0;
-          limit = batchSize;
-        } else {
-          this.counters.retries += 1;
-        }
-      }
-      if (buffer.length === 0) bufferedSince = Date.now();
+      await this.settle(shard, batch, outcome);
+      if (shard.buffer.length === 0) shard.bufferedSince = Date.now();
       this.notifyProgress();
-      if (outcome.kind !== 'success') await this.pause(Math.min(1000, 20 * attempts));
+      if (outcome.kind !== 'success') await this.pause(Math.min(1000, 20 * shard.attempts));
     }
+  }
+
+  /** Step 1: reads the shard when the buffer holds less than a batch; says whether it found records. */
+  private async fill(shard: ShardState): Promise<'records' | 'empty' | 'skipped' | 'error'> {
+    const { kinesis, streamArn, region, batchSize, pollIntervalMs } = this.options;
+    if (shard.buffer.length >= batchSize || !shard.iterator) return 'skipped';
+    const pollStarted = Date.now();
+    try {
+      const response: GetRecordsCommandOutput = await kinesis.send(
+        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 10_000 }),
+        { abortSignal: this.abort.signal },
+      );
+      shard.iterator = response.NextShardIterator;
+      const records = response.Records ?? [];
+      if (records.length > 0 && shard.buffer.length === 0) shard.bufferedSince = Date.now();
+      for (const record of records) shard.buffer.push(toLambdaRecord(record, shard.shardId, streamArn, region));
+      const empty = records.length === 0;
+      this.idleFrom.set(shard.shardId, empty && shard.buffer.length === 0 ? pollStarted : undefined);
+      return empty ? 'empty' : 'records';
+    } catch (error) {
+      if (this.stopped) return 'error';
+      this.counters.pollErrors += 1;
+      this.options.onPollError?.(error, shard.shardId);
+      await this.pause(pollIntervalMs);
+      return 'error';
+    }
+  }
+
+  /** Step 2: whether to wait for more records (MaximumBatchingWindow) before invoking. */
+  private batchingWindowOpen(shard: ShardState): boolean {
+    const { batchSize, batchingWindowMs } = this.options;
+    // The pieces of a bisected batch are due now: the window was spent on the batch itself.
+    if (shard.pieces.length > 0) return false;
+    return shard.buffer.length < batchSize && Date.now() - shard.bufferedSince < batchingWindowMs && shard.iterator !== undefined;
+  }
+
+  /** Step 3: the next batch: the first piece of a bisected batch, else up to batchSize records and 6 MB. */
+  private nextBatch(shard: ShardState): KinesisStreamRecord[] {
+    const piece = shard.pieces[0];
+    return piece !== undefined ? shard.buffer.slice(0, piece) : this.takeBatch(shard.buffer, this.options.batchSize);
+  }
+
+  /** Step 4: checkpoints, retries, bisects or gives up, as the outcome of `batch` (the head of the buffer) says. */
+  private async settle(shard: ShardState, batch: readonly KinesisStreamRecord[], outcome: Outcome): Promise<void> {
+    const { buffer } = shard;
+    if (outcome.kind === 'success') {
+      this.checkpoint(shard, batch.length);
+      shard.pieces.shift();
+      shard.attempts = 0;
+    } else if (outcome.kind === 'partial') {
+      // Checkpoint everything before the lowest failed sequence number; re-deliver from it (within
+      // its piece, when the batch was one).
+      this.checkpoint(shard, outcome.failedIndex);
+      if (shard.pieces.length > 0) shard.pieces[0] = batch.length - outcome.failedIndex;
+      shard.attempts = outcome.failedIndex > 0 ? 1 : shard.attempts + 1;
+      if (this.exhausted(shard.attempts)) {
+        await this.giveUp(shard.shardId, buffer.splice(0, batch.length - outcome.failedIndex), shard.attempts, outcome.message, false);
+        shard.pieces.shift();
+        shard.attempts = 0;
+      } else {
+        this.counters.retries += 1;
+      }
+    } else if (this.options.bisectBatchOnFunctionError && batch.length > 1) {
+      // The failed batch (or piece) becomes two pieces, delivered in order, each on its own.
+      const first = Math.ceil(batch.length / 2);
+      shard.pieces.splice(0, shard.pieces.length > 0 ? 1 : 0, first, batch.length - first);
+      shard.attempts = 0;
+      this.counters.bisections += 1;
+    } else {
+      shard.attempts += 1;
+      if (this.exhausted(shard.attempts)) {
+        await this.giveUp(shard.shardId, buffer.splice(0, batch.length), shard.attempts, outcome.message, true);
+        shard.pieces.shift();
+        shard.attempts = 0;
+      } else {
+        // Retried as it was, the same records alone (a piece stays the head piece).
+        if (shard.pieces.length === 0) shard.pieces.push(batch.length);
+        this.counters.retries += 1;
+      }
+    }
+  }
+
+  private checkpoint(shard: ShardState, count: number): void {
+    shard.buffer.splice(0, count);
+    this.counters.recordsCheckpointed += count;
   }
 
   private exhausted(attempts: number): boolean {
@@ -561,7 +607,7 @@ function interpretResponse(
       return {
         kind: 'partial',
         failedIndex: 0,
-        message: `batchItemFailures names ${JSON.stringify(failure.itemIdentifier)}, not a sequence number of this batch`,
+        message: `batchItemFailures names ${failure.itemIdentifier === undefined ? 'no itemIdentifier' : quote(String(failure.itemIdentifier))}, not a sequence number of this batch`,
       };
     }
     lowest = Math.min(lowest, index);

@@ -10,3 +10,11 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/**
+ * The client went away before its request body was read (it closed or reset the connection): not
+ * a failure of the service, and nobody is left to answer.
+ */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+}

@@ -6,9 +6,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { debuglog } from 'node:util';
 import type { LoadedModel } from '../lambda/model/types.js';
+import { quote } from '../lambda/quote.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
-import { HttpError } from './errors.js';
+import { ClientGoneError, HttpError } from './errors.js';
 import { predictBody } from './ride.js';
 
 export const DEFAULT_PORT = 9696;
@@ -16,11 +18,43 @@ export const DEFAULT_HOST = '127.0.0.1';
 /** How long shutdown waits for in-flight requests before cutting connections. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
+/**
+ * The server's bounds on slow or idle clients, set explicitly rather than left to Node's defaults
+ * (which change between versions): a client must send its headers within `headersTimeoutMs` and its
+ * whole request within `requestTimeoutMs` (else 408 and the connection closes); an idle keep-alive
+ * connection is closed after `keepAliveTimeoutMs`; at most `maxConnections` connections are open at
+ * once (more are closed on arrival). A ride request is ~200 bytes: these leave slow networks room
+ * and a slow-loris client little.
+ */
+export interface ServerLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  /** How often Node checks the header and request timeouts (their resolution). */
+  readonly connectionsCheckingIntervalMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_024,
+  connectionsCheckingIntervalMs: 1_000,
+};
+
+/** Debug lines (a client gone mid-body); shown with `NODE_DEBUG=serve`. */
+const defaultDebug = debuglog('serve');
+
 export interface PredictionServiceOptions {
   readonly model: LoadedModel;
   /** `model_version` in responses; default the model's own version id (as `RUN_ID` in the Lambda). */
   readonly modelVersion?: string;
   readonly maxBodyBytes?: number;
+  /** Overrides of {@link DEFAULT_SERVER_LIMITS}. */
+  readonly limits?: Partial<ServerLimits>;
+  /** Where debug lines go; default `util.debuglog('serve')` (printed with `NODE_DEBUG=serve`). */
+  readonly debug?: (message: string) => void;
 }
 
 /** The course response body. */
@@ -52,6 +86,7 @@ export function predictionHandler(
   const { description } = model;
   const version = options.modelVersion ?? description.version;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const debug = options.debug ?? defaultDebug;
   const routes: Record<string, Record<string, Route>> = {
     '/predict': {
       POST: async (req): Promise<PredictResponse> => {
@@ -74,15 +109,20 @@ export function predictionHandler(
     const methods = routes[path];
     const route = methods?.[req.method ?? ''];
     const run = async (): Promise<unknown> => {
-      if (methods === undefined) throw new HttpError(404, `no route ${path}; try POST /predict, GET /health or GET /model`);
+      if (methods === undefined) throw new HttpError(404, `no route ${quote(path)}; try POST /predict, GET /health or GET /model`);
       if (route === undefined) {
-        throw new HttpError(405, `${req.method} not allowed on ${path}`, { allow: Object.keys(methods).join(', ') });
+        throw new HttpError(405, `${quote(req.method ?? '', { bare: true })} not allowed on ${quote(path)}`, { allow: Object.keys(methods).join(', ') });
       }
       return route(req);
     };
     run().then(
       (body) => send(res, 200, body, lifecycle.draining ? { connection: 'close' } : {}),
       (err: unknown) => {
+        if (err instanceof ClientGoneError) {
+          // Nobody is left to answer, and nothing failed on our side: one line, no stack, no 500.
+          debug(`client gone on ${quote(req.method ?? '', { bare: true })} ${quote(path)}: ${err.message}`);
+          return;
+        }
         if (err instanceof HttpError) {
           // A refused upload is not read to the end: close the connection rather than drain it.
           const close: Record<string, string> = err.status === 413 || lifecycle.draining ? { connection: 'close' } : {};
@@ -90,7 +130,7 @@ export function predictionHandler(
           if (err.status === 413) req.resume();
           return;
         }
-        process.stderr.write(`serve: internal error on ${req.method} ${path}: ${(err as Error).stack ?? String(err)}\n`);
+        process.stderr.write(`serve: internal error on ${quote(req.method ?? '', { bare: true })} ${quote(path)}: ${(err as Error).stack ?? String(err)}\n`);
         send(res, 500, { error: 'internal error' }, lifecycle.draining ? { connection: 'close' } : {});
       },
     );
@@ -119,7 +159,19 @@ export interface RunningService {
  */
 export async function startPredictionService(options: PredictionServiceOptions & { port?: number; host?: string }): Promise<RunningService> {
   const lifecycle = { draining: false };
-  const server = createServer(predictionHandler(options, lifecycle));
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
+    },
+    predictionHandler(options, lifecycle),
+  );
+  // Also set as properties: the constructor option for keep-alive is recent, the property is not.
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
   const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

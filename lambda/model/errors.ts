@@ -32,25 +32,10 @@ export class UnsupportedModelError extends ModelLoadError {}
  */
 export class ModelContractError extends ModelLoadError {}
 
-/** Longest file-provided value an error message quotes; a longer one is cut and its length given. */
-export const MAX_QUOTED_CHARS = 200;
+export { MAX_QUOTED_CHARS } from '../quote.js';
 
 /**
- * A value read from a model file (an MLmodel scalar, a pickle string or global name) as an error
- * message quotes it: JSON-escaped so control characters cannot forge log lines, and cut after
- * {@link MAX_QUOTED_CHARS} characters so a hostile multi-megabyte value cannot flood the logs.
- * `bare` leaves out the surrounding quotes (for names that read better unquoted).
- *
- * @example
- * ```ts
- * quoteFileValue('model.pkl');                 // '"model.pkl"'
- * quoteFileValue('x'.repeat(5_000_000));       // '"xxx…x"…(5000000 chars)' (200 x's)
- * quoteFileValue('os.system', { bare: true }); // 'os.system'
- * ```
+ * The shared quoting helper ({@link quote} in `lambda/quote.ts`) under its earlier name, kept for
+ * the modules that still import it from here; new code imports `quote` itself.
  */
-export function quoteFileValue(value: string, options: { readonly bare?: boolean } = {}): string {
-  const cut = value.length > MAX_QUOTED_CHARS;
-  const quoted = JSON.stringify(cut ? value.slice(0, MAX_QUOTED_CHARS) : value);
-  const shown = options.bare ? quoted.slice(1, -1) : quoted;
-  return cut ? `${shown}…(${value.length} chars)` : shown;
-}
+export { quote as quoteFileValue } from '../quote.js';

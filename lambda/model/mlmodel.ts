@@ -1,10 +1,15 @@
 /**
  * Reads an MLflow `MLmodel` file: the sklearn flavour's `pickled_model`, `sklearn_version`,
- * `serialization_format`, and the `run_id`. MLmodel is YAML written by `yaml.safe_dump` (block
- * mappings, plain or quoted scalars that may wrap onto continuation lines, block sequences); a small
- * reader for that subset keeps the Lambda bundle free of a YAML library.
+ * `serialization_format`, and the `run_id`. MLmodel is YAML written by `yaml.safe_dump`; it is read
+ * by the maintained `yaml` package, not by hand: capped in size first, then scanned by the
+ * package's lexer (linear) for what this reader refuses before the parser sees it (flow
+ * collections, which MLflow never writes, and nesting deeper than {@link MAX_YAML_DEPTH} on one
+ * line), then parsed with the failsafe schema (every scalar a string, as the loader wants them).
  */
-import { MlflowModelError, quoteFileValue } from './errors.js';
+import { CST, LineCounter, Lexer, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { quote } from '../quote.js';
+import { MlflowModelError } from './errors.js';
 
 export interface MlflowModelInfo {
   /** File of the pickled model inside the folder, e.g. `model.pkl`. */
@@ -22,12 +27,17 @@ export type YamlMap = Map<string, YamlValue>;
 const READABLE_FORMATS = new Set(['cloudpickle', 'pickle']);
 /** Deepest nesting of block mappings/sequences read; `yaml.safe_dump` of an MLmodel nests about 5 deep. */
 export const MAX_YAML_DEPTH = 64;
+/**
+ * Longest MLmodel read, in characters. MLflow's own are a few kB (a signature of a thousand columns
+ * is about 60 kB); the cap bounds the parse, whose worst case at this size is about half a second.
+ */
+export const MAX_MLMODEL_CHARS = 256 * 1024;
 /** Longest `pickled_model` accepted: Linux's PATH_MAX; no longer name can be opened. */
 export const MAX_PICKLED_MODEL_CHARS = 4096;
 /** Flavour names an error message lists before summarising the rest. */
 const MAX_LISTED_FLAVOURS = 10;
 
-/** Valid YAML that this reader's subset leaves out (flow collections); MLflow never writes it. */
+/** Valid YAML that this reader leaves out (flow collections, aliases); MLflow never writes it. */
 export class UnsupportedYamlError extends Error {}
 
 /**
@@ -58,14 +68,14 @@ export function parseMlmodel(text: string, where = 'MLmodel'): MlflowModelInfo {
     throw new MlflowModelError(`${where}: the sklearn flavour has no pickled_model`);
   }
   if (pickledModel.length > MAX_PICKLED_MODEL_CHARS) {
-    throw new MlflowModelError(`${where}: pickled_model ${quoteFileValue(pickledModel)} is longer than any file path (${MAX_PICKLED_MODEL_CHARS} characters)`);
+    throw new MlflowModelError(`${where}: pickled_model ${quote(pickledModel)} is longer than any file path (${MAX_PICKLED_MODEL_CHARS} characters)`);
   }
   if (pickledModel.startsWith('/') || pickledModel.split(/[\\/]/).includes('..')) {
-    throw new MlflowModelError(`${where}: pickled_model ${quoteFileValue(pickledModel)} points outside the model folder`);
+    throw new MlflowModelError(`${where}: pickled_model ${quote(pickledModel)} points outside the model folder`);
   }
   const format = stringOf(sklearn.get('serialization_format'));
   if (format !== undefined && !READABLE_FORMATS.has(format)) {
-    throw new MlflowModelError(`${where}: serialization_format ${quoteFileValue(format)} is not supported (pickle or cloudpickle only)`);
+    throw new MlflowModelError(`${where}: serialization_format ${quote(format)} is not supported (pickle or cloudpickle only)`);
   }
   const info: MlflowModelInfo = { pickledModel };
   const sklearnVersion = stringOf(sklearn.get('sklearn_version'));
@@ -83,7 +93,7 @@ export function parseMlmodel(text: string, where = 'MLmodel'): MlflowModelInfo {
 function listFlavours(flavors: YamlMap): string {
   const names = [...flavors.keys()];
   if (names.length === 0) return 'none';
-  const listed = names.slice(0, MAX_LISTED_FLAVOURS).map((name) => quoteFileValue(name, { bare: true }));
+  const listed = names.slice(0, MAX_LISTED_FLAVOURS).map((name) => quote(name, { bare: true }));
   return names.length > MAX_LISTED_FLAVOURS ? `${listed.join(', ')} and ${names.length - MAX_LISTED_FLAVOURS} more` : listed.join(', ');
 }
 
@@ -91,148 +101,125 @@ function stringOf(value: YamlValue | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-interface Line {
+/**
+ * Parses MLmodel YAML whose top level must be a mapping, into maps, arrays and strings (plain
+ * `~`/`null`/empty scalars become null, as PyYAML reads them). A leading byte-order mark is skipped;
+ * text over {@link MAX_MLMODEL_CHARS}, nesting deeper than {@link MAX_YAML_DEPTH} and invalid YAML
+ * throw an Error naming the line; flow collections (`{…}`, `[…]`) and aliases throw
+ * {@link UnsupportedYamlError}.
+ *
+ * @example
+ * ```ts
+ * parseYamlMapping('flavors:\n  sklearn:\n    pickled_model: model.pkl\n').get('flavors'); // Map { 'sklearn' => Map {…} }
+ * ```
+ */
+export function parseYamlMapping(text: string): YamlMap {
+  // The scan first: it refuses deep or flow-style text at its first lines, however long the rest.
+  scanTokens(text);
+  if (text.length > MAX_MLMODEL_CHARS) throw new Error(`${text.length} characters, more than the ${MAX_MLMODEL_CHARS} an MLmodel may have`);
+  const lineCounter = new LineCounter();
+  // uniqueKeys off: PyYAML keeps the last of duplicate keys, and the check is quadratic.
+  const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: false });
+  const [error] = doc.errors;
+  if (error) {
+    const line = lineCounter.linePos(error.pos[0]).line;
+    throw new Error(`line ${line}: ${firstLine(error.message)}`);
+  }
+  const root = doc.contents;
+  if (root === null) throw new Error('empty document');
+  if (isScalar(root)) throw new Error(`line ${lineOf(lineCounter, root)}: expected "key: value", found a scalar`);
+  if (!isMap(root)) throw new Error('the document is not a mapping');
+  return toValue(root, lineCounter, 1) as YamlMap;
+}
+
+/** A line of block content as {@link scanTokens} nests it. */
+interface OpenLine {
   readonly indent: number;
-  readonly text: string;
-  readonly number: number;
+  /** The line starts with `- `: a sequence item (a sequence may sit at its parent key's indent). */
+  readonly seqItem: boolean;
+  /** Collections open at the end of the line: its parent's, plus one per block indicator on it. */
+  depth: number;
 }
 
 /**
- * Parses the block-style YAML subset `yaml.safe_dump` writes; the top level must be a mapping.
- * A leading byte-order mark is skipped (PyYAML does too); nesting deeper than {@link MAX_YAML_DEPTH}
- * is refused before the recursion could exhaust the stack; flow collections (`{…}`, `[…]`) throw
- * {@link UnsupportedYamlError}.
+ * One linear pass of the `yaml` lexer, before the parser (whose time grows faster than linearly
+ * with nesting, and whose recursion can exhaust the stack): flow collections are refused by their
+ * first bracket, and nesting deeper than {@link MAX_YAML_DEPTH} by the line that reaches it. A
+ * line's depth is its parent line's (the last line less indented, or a key line at its own indent
+ * when it is a sequence item) plus its block indicators (`-`, `?`, `:`), at least one; it can
+ * only over-count the parser's. The scan stops at the first refusal, so a huge hostile text costs
+ * no more than its first lines.
  */
-export function parseYamlMapping(text: string): YamlMap {
-  const source = text.startsWith('\ufeff') ? text.slice(1) : text;
-  // Lines are split off on demand, so a refusal near the top costs nothing for the rest of the text.
-  const lines: Line[] = [];
-  let cursor = 0;
-  let lineNumber = 0;
-  const lineAt = (index: number): Line | undefined => {
-    while (lines.length <= index && cursor <= source.length) {
-      const newline = source.indexOf('\n', cursor);
-      const stop = newline < 0 ? source.length : newline;
-      const raw = source.slice(cursor, source.charCodeAt(stop - 1) === 0x0d && stop > cursor ? stop - 1 : stop);
-      cursor = stop + 1;
-      lineNumber++;
-      if (raw.includes('\t') && /^\s*\t/.test(raw)) throw new Error(`line ${lineNumber}: tab indentation`);
-      const trimmed = raw.trimEnd();
-      const body = trimmed.trimStart();
-      if (body === '' || body.startsWith('#') || body === '---' || body === '...') continue;
-      lines.push({ indent: trimmed.length - body.length, text: body, number: lineNumber });
+function scanTokens(text: string): void {
+  let line = 1;
+  let lineStart = true;
+  let indent = 0;
+  let indicators = 0;
+  let current: OpenLine | undefined;
+  const open: OpenLine[] = [];
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === 'newline') {
+      line++;
+      lineStart = true;
+      indent = 0;
+      continue;
     }
-    return lines[index];
-  };
-  let pos = 0;
-  let depth = 0;
-  /** Runs one nested block; the depth is checked on the way in, so the recursion stays shallow. */
-  const nested = <T>(line: Line, read: () => T): T => {
-    if (++depth > MAX_YAML_DEPTH) throw new Error(`line ${line.number}: nested deeper than ${MAX_YAML_DEPTH} levels`);
-    try {
-      return read();
-    } finally {
-      depth--;
+    if (lineStart && type === 'space') {
+      indent = token.length;
+      continue;
     }
-  };
-
-  const parseBlock = (indent: number): YamlValue => {
-    const first = lineAt(pos);
-    if (!first || first.indent < indent) return null;
-    if (first.text === '-' || first.text.startsWith('- ')) return nested(first, () => parseSequence(first.indent));
-    return nested(first, () => parseMapping(first.indent));
-  };
-
-  const parseSequence = (indent: number): YamlValue[] => {
-    const items: YamlValue[] = [];
-    for (let line = lineAt(pos); line && line.indent === indent && (line.text === '-' || line.text.startsWith('- ')); line = lineAt(pos)) {
-      pos++;
-      const rest = line.text.slice(1).trim();
-      if (rest === '') items.push(parseBlock(indent + 1));
-      else if (/^[^'"[{][^:]*:(\s|$)/.test(rest)) {
-        // "- key: value" starts an inline mapping: re-read it as a mapping indented past the dash.
-        pos--;
-        lines[pos] = { indent: indent + 2, text: rest, number: line.number };
-        items.push(nested(line, () => parseMapping(indent + 2)));
-      } else items.push(scalar(rest, continuation(indent), line.number));
-    }
-    return items;
-  };
-
-  const continuation = (indent: number): string[] => {
-    const parts: string[] = [];
-    for (let line = lineAt(pos); line && line.indent > indent; line = lineAt(pos)) {
-      parts.push(line.text);
-      pos++;
-    }
-    return parts;
-  };
-
-  const parseMapping = (indent: number): YamlMap => {
-    const map: YamlMap = new Map();
-    for (let line = lineAt(pos); line && line.indent === indent; line = lineAt(pos)) {
-      if (isFlowStart(line.text)) throw flowStyle(line.number);
-      const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s'"#][^:]*?)\s*:(?:\s+(.*))?$/.exec(line.text);
-      if (!m) throw new Error(`line ${line.number}: expected "key: value"`);
-      pos++;
-      const key = scalar(m[1] ?? '', [], line.number) ?? 'null';
-      if (typeof key !== 'string') throw new Error(`line ${line.number}: unsupported key`);
-      const rest = (m[2] ?? '').trim();
-      let value: YamlValue;
-      if (rest === '' || rest.startsWith('#')) {
-        const next = lineAt(pos);
-        // A sequence may sit at the same indent as its key.
-        if (next && (next.indent > indent || (next.indent === indent && (next.text === '-' || next.text.startsWith('- '))))) {
-          value = parseBlock(next.indent);
-        } else value = null;
-      } else if (rest === '|' || rest === '>' || /^[|>][+-]?\d*$/.test(rest)) {
-        const parts = continuation(indent);
-        value = rest.startsWith('|') ? parts.join('\n') : parts.join(' ');
-      } else {
-        value = scalar(rest, continuation(indent), line.number);
+    if (lineStart && type !== 'comment' && type !== 'doc-mode' && type !== 'byte-order-mark') {
+      lineStart = false;
+      const seqItem = type === 'seq-item-ind';
+      for (let top = open[open.length - 1]; top; top = open[open.length - 1]) {
+        if (top.indent < indent || (top.indent === indent && seqItem && !top.seqItem)) break;
+        open.pop();
       }
-      map.set(key, value);
+      const parent = open[open.length - 1]?.depth ?? 0;
+      current = { indent, seqItem, depth: parent + 1 };
+      indicators = 0;
+      open.push(current);
     }
-    const stray = lineAt(pos);
-    if (stray && stray.indent > indent) throw new Error(`line ${stray.number}: unexpected indentation`);
+    if (type === 'flow-map-start' || type === 'flow-seq-start') throw flowStyle(line);
+    if (current && (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') && ++indicators > 1) current.depth++;
+    if (current && current.depth > MAX_YAML_DEPTH) throw new Error(`line ${line}: nested deeper than ${MAX_YAML_DEPTH} levels`);
+    // Scalars may span lines (quoted, wrapped, block scalars): their line breaks are not line starts.
+    if (type !== 'scalar' && type !== 'doc-mode') for (let at = token.indexOf('\n'); at >= 0; at = token.indexOf('\n', at + 1)) line++;
+  }
+}
+
+function toValue(node: YamlNode, lines: LineCounter, depth: number): YamlValue {
+  if (depth > MAX_YAML_DEPTH) throw new Error(`line ${lineOf(lines, node)}: nested deeper than ${MAX_YAML_DEPTH} levels`);
+  if (isScalar(node)) {
+    const value = String(node.value);
+    return node.type === 'PLAIN' && NULLS.has(value) ? null : value;
+  }
+  if (isMap(node)) {
+    const map: YamlMap = new Map();
+    for (const pair of node.items) {
+      const key = pair.key === null ? null : toValue(pair.key as YamlNode, lines, depth + 1);
+      if (key !== null && typeof key !== 'string') throw new Error(`line ${lineOf(lines, pair.key as YamlNode)}: unsupported key`);
+      map.set(key ?? 'null', pair.value === null ? null : toValue(pair.value as YamlNode, lines, depth + 1));
+    }
     return map;
-  };
-
-  const top = lineAt(0);
-  if (!top) throw new Error('empty document');
-  if (top.indent !== 0) throw new Error(`line ${top.number}: unexpected indentation`);
-  const root = parseBlock(0);
-  if (!(root instanceof Map)) throw new Error('the document is not a mapping');
-  const rest = lineAt(pos);
-  if (rest) throw new Error(`line ${rest.number}: unexpected content`);
-  return root;
+  }
+  if (isSeq(node)) return node.items.map((item) => (item === null ? null : toValue(item as YamlNode, lines, depth + 1)));
+  if (isAlias(node)) throw new UnsupportedYamlError(`line ${lineOf(lines, node)}: YAML aliases are not supported; MLflow does not write them`);
+  throw new Error(`line ${lineOf(lines, node)}: unsupported YAML node`);
 }
 
-/** A flow scalar, joined with its continuation lines (YAML folds line breaks into spaces). */
-function scalar(first: string, more: readonly string[], lineNumber: number): YamlValue {
-  const joined = [first, ...more].join(' ');
-  if (joined.startsWith("'")) {
-    if (!joined.endsWith("'") || joined.length < 2) throw new Error(`line ${lineNumber}: unterminated quoted string`);
-    return joined.slice(1, -1).replace(/''/g, "'");
-  }
-  if (joined.startsWith('"')) {
-    try {
-      const value: unknown = JSON.parse(joined);
-      if (typeof value === 'string') return value;
-    } catch {
-      // fall through
-    }
-    throw new Error(`line ${lineNumber}: unsupported double-quoted string`);
-  }
-  const plain = joined.replace(/\s+#.*$/, '').trim();
-  // A plain scalar cannot start with a flow indicator: this is a flow collection.
-  if (isFlowStart(plain)) throw flowStyle(lineNumber);
-  if (plain === '~' || plain === 'null' || plain === 'Null' || plain === 'NULL') return null;
-  return plain;
+/** Plain scalars PyYAML reads as None (the empty one included). */
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+function lineOf(lines: LineCounter, node: YamlNode): number {
+  return lines.linePos(node.range?.[0] ?? 0).line;
 }
 
-function isFlowStart(text: string): boolean {
-  return text.startsWith('{') || text.startsWith('[');
+/** The first line of a `yaml` error message, without its position (the caller gives the line). */
+function firstLine(message: string): string {
+  const first = message.split('\n', 1)[0] ?? '';
+  return first.replace(/ at line \d+, column \d+:?$/, '').slice(0, 200);
 }
 
 function flowStyle(lineNumber: number): UnsupportedYamlError {

@@ -166,6 +166,59 @@ describe('LocalEventSourceMapping', () => {
     expect(esm.stats.bisections).toBeGreaterThanOrEqual(5);
   });
 
+  it('bisects as Lambda does: each half on its own, first half first, full batches only once the failed range is resolved', async () => {
+    // BisectBatchOnFunctionError (Lambda developer guide, Kinesis error handling): on a function
+    // error the batch is split in two and each half retried separately; splits are not retries;
+    // MaximumRetryAttempts then bounds the attempts of the record left alone.
+    const { name, arn } = await streamWithRecords(15);
+    const { handler, deliveries } = recorder((indexes) => (indexes.includes(6) ? new Error('record 6 breaks the function') : { batchItemFailures: [] }));
+    const esm = new LocalEventSourceMapping({ kinesis: services.kinesis, streamName: name, streamArn: arn, batchSize: 10, maximumRetryAttempts: 1, handler });
+    await esm.start();
+    await esm.waitForRecords(15, 10_000);
+    await esm.stop();
+
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    expect(deliveries).toEqual([
+      range(0, 9), // fails: split into 0..4 and 5..9
+      range(0, 4), // succeeds; the other half follows alone, not merged with 10..14
+      range(5, 9), // fails: split into 5..7 and 8..9
+      range(5, 7), // fails: split into 5..6 and 7
+      range(5, 6), // fails: split into 5 and 6
+      [5],
+      [6], // fails alone: the first attempt,
+      [6], // and the one retry MaximumRetryAttempts 1 allows; then it goes to the on-failure destination
+      [7],
+      [8, 9],
+      range(10, 14), // the failed range resolved: full batches again
+    ]);
+    expect(esm.stats).toMatchObject({ invocations: 11, functionErrors: 6, bisections: 4, retries: 1, recordsCheckpointed: 14, recordsSentToOnFailure: 1 });
+    expect(esm.failures.map((f) => f.records.map((r) => indexOf(r.kinesis.data)))).toEqual([[6]]);
+  });
+
+  it('a partial failure inside a bisected half re-delivers from the failed record within that half', async () => {
+    const { name, arn } = await streamWithRecords(12);
+    let failedPartially = false;
+    const { handler, deliveries } = recorder((indexes, event) => {
+      if (indexes.length > 6) return new Error('too many at once');
+      if (indexes[0] === 6 && !failedPartially) {
+        failedPartially = true;
+        return { batchItemFailures: [{ itemIdentifier: event.Records[2]?.kinesis.sequenceNumber ?? '' }] };
+      }
+      return { batchItemFailures: [] };
+    });
+    const esm = new LocalEventSourceMapping({ kinesis: services.kinesis, streamName: name, streamArn: arn, batchSize: 12, handler });
+    await esm.start();
+    await esm.waitForRecords(12, 10_000);
+    await esm.stop();
+    expect(deliveries).toEqual([
+      Array.from({ length: 12 }, (_, i) => i),
+      [0, 1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10, 11], // 6 and 7 checkpointed, 8 failed
+      [8, 9, 10, 11],
+    ]);
+    expect(esm.stats).toMatchObject({ bisections: 1, partialFailures: 1, retries: 1, recordsCheckpointed: 12 });
+  });
+
   it('fails a batch whose invocation outlives the function timeout', async () => {
     const { name, arn } = await streamWithRecords(3);
     let calls = 0;

@@ -128,6 +128,28 @@ describe('parseMlmodel', () => {
     expect(parseMlmodel("flavors:\n  sklearn:\n    pickled_model: model.pkl\nsignature: '{\"inputs\": []}'\n").pickledModel).toBe('model.pkl');
   });
 
+  it('runs of 180,000 spaces (which made back-tracking regexes take 40 s) are read or refused in linear time', { timeout: 2_000 }, () => {
+    const spaces = ' '.repeat(180_000);
+    const head = 'flavors:\n  sklearn:\n';
+    const cases: readonly (readonly [string, RegExp | string])[] = [
+      [`${head}    pickled_model: model.pkl${spaces}\n`, 'model.pkl'],
+      [`${head}    pickled_model:${spaces}model.pkl\n`, 'model.pkl'],
+      [`${head}    pickled_model: model.pkl${spaces}# comment\n`, 'model.pkl'],
+      [`${head}    pickled_model: a${spaces}b\n`, /pickled_model "a {199}"…\(180002 chars\) is longer than any file path/],
+      [`${head}    pickled_model: model.pkl\n    sklearn_version: 1.${spaces}2\n`, 'model.pkl'],
+      [`${head}${spaces}\n    pickled_model: model.pkl\n`, 'model.pkl'],
+      [`${head}    pickled_model${spaces}: model.pkl\n`, /^MLmodel is not valid YAML: line 3: .*implicit .*key/],
+      [`${head}    - ${spaces}x\n`, /has no sklearn flavour/],
+      [`k${spaces}\n`, /^MLmodel is not valid YAML: line 1: expected "key: value", found a scalar$/],
+    ];
+    for (const [text, outcome] of cases) {
+      const started = performance.now();
+      if (typeof outcome === 'string') expect(parseMlmodel(text).pickledModel).toBe(outcome);
+      else expect(() => parseMlmodel(text)).toThrow(outcome);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+  });
+
   it('10,000 nested levels: refused at the depth limit of 64 without deep recursion', { timeout: 2_000 }, async () => {
     // Block nesting needs ever deeper indentation: a mapping, then `- k:` lines each adding a
     // sequence and a mapping level 2 columns further in (25 MB of text for 10,000 levels).

@@ -1,11 +1,12 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SignedS3Client } from '../../lambda/signed-s3-client.js';
 import {
   DEAD_LETTER_CONTENT_TYPE, deadLetterKey, deadLettersToJsonLines, S3DeadLetterSink, type S3ObjectWriter,
 } from '../../lambda/sinks/dead-letter.js';
 import { sdkS3ObjectWriter } from '../../lambda/sinks/dead-letter-sdk.js';
-import { LogDeadLetterSink } from '../../lambda/sinks/log.js';
+import { LogDeadLetterSink, MAX_LOGGED_DATA_CHARS } from '../../lambda/sinks/log.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';
 import { sequenceNumber, TEST_SHARD_ID, TEST_STREAM_ARN } from '../support/events.js';
 import { RecordingLog } from '../support/log.js';
@@ -93,5 +94,31 @@ describe('LogDeadLetterSink', () => {
     const log = new RecordingLog();
     await new LogDeadLetterSink(log).write([letter(1), letter(2)]);
     expect(log.at('error').map((e) => e.fields.deadLetter)).toEqual([letter(1), letter(2)]);
+  });
+
+  it('cuts a letter whose data would not fit a CloudWatch log event (256 KB), saying so and how long it was', async () => {
+    // A 1 MiB record is 1,398,104 base64 characters.
+    const huge = letter(3, 'QUFB'.repeat(349_526));
+    const logger = new Logger({ serviceName: 'ride-duration-stream', logLevel: 'ERROR' });
+    const lines: string[] = [];
+    // Powertools writes ERROR lines to stderr (one line per log event).
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      await new LogDeadLetterSink(logger).write([huge, letter(4, 'A'.repeat(MAX_LOGGED_DATA_CHARS))]);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const events = lines.join('').trimEnd().split('\n');
+    expect(events).toHaveLength(2);
+    for (const event of events) expect(Buffer.byteLength(event)).toBeLessThan(256 * 1024 - 26);
+    const [cut, whole] = events.map((event) => (JSON.parse(event) as { deadLetter: Record<string, unknown> }).deadLetter);
+    expect(cut).toEqual({ ...huge, data: huge.data.slice(0, MAX_LOGGED_DATA_CHARS), truncated: true, dataLength: 1_398_104 });
+    // At the limit a letter is logged whole, without the flag.
+    expect(whole).toEqual(letter(4, 'A'.repeat(MAX_LOGGED_DATA_CHARS)));
   });
 });

@@ -118,6 +118,22 @@ describe('putRecordsReliably', () => {
     expect(delays).toEqual([100, 200, 400, 500]);
   });
 
+  it('the jitter varies with the random source: each wait is random() times its cap', async () => {
+    const throttled = serviceError('ProvisionedThroughputExceededException', 400);
+    kinesisMock.on(PutRecordsCommand).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).callsFake(succeedAll);
+    const draws = [0.25, 0.5, 0.75, 0.1];
+    const delays: number[] = [];
+    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(3), {
+      remainingTimeMs: () => 60_000,
+      sleep: async (ms) => void delays.push(ms),
+      random: () => draws[delays.length] ?? 0,
+      retry: { baseDelayMs: 100, maxDelayMs: 500 },
+    });
+    expect(report.failures).toEqual([]);
+    // Caps 100, 200, 400, 500; without the jitter every wait would be its cap.
+    expect(delays).toEqual([25, 100, 300, 50]);
+  });
+
   it('gives up at maxAttempts and reports the last error for every unwritten record', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => ({
       FailedRecordCount: 1,

@@ -8,7 +8,8 @@
  * exactly as `DictVectorizer.transform` of the Python feature dict would
  * ({@link RideEncoder.encode}), noting values the model never saw (drift).
  */
-import { ModelContractError, quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
+import { ModelContractError } from '../errors.js';
 import type { FeatureSpace } from '../types.js';
 import { fieldProblem, RIDE_START_FIELDS, wallClock } from './fields.js';
 import { DEFAULT_RECIPE } from './recipe.js';
@@ -88,7 +89,7 @@ class Sources {
   }
 
   private field(name: string, key: string): RideField | string {
-    return this.fields.get(name) ?? `its recipe reads ${quoteFileValue(name)}, which is no ride field (declare it under "fields")`;
+    return this.fields.get(name) ?? `its recipe reads ${quote(name)}, which is no ride field (declare it under "fields")`;
   }
 
   private derived(key: string, derivation: Derivation): Source | string {
@@ -185,15 +186,15 @@ export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_
   const inputs: Input[] = [];
   for (const [key, { kinds, columns, example }] of read) {
     if (kinds.size > 1) {
-      problems.push(`${quoteFileValue(key)}: read both as a number and as text (one-hot), e.g. ${quoteFileValue(example)}`);
+      problems.push(`${quote(key)}: read both as a number and as text (one-hot), e.g. ${quote(example)}`);
       continue;
     }
     const kind = [...kinds][0]!;
     const source = sources.resolve(key);
-    const what = `${kind}, ${columns} column${columns === 1 ? '' : 's'}${kind === 'one-hot' ? ` such as ${quoteFileValue(example)}` : ''}`;
+    const what = `${kind}, ${columns} column${columns === 1 ? '' : 's'}${kind === 'one-hot' ? ` such as ${quote(example)}` : ''}`;
     const problem = typeof source === 'string' ? source : kindProblem(kind, source);
     if (problem !== undefined || typeof source === 'string') {
-      problems.push(`${quoteFileValue(key)} (${what}): ${problem}`);
+      problems.push(`${quote(key)} (${what}): ${problem}`);
       continue;
     }
     inputs.push({

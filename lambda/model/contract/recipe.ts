@@ -16,7 +16,8 @@
  * ```
  * Both sections are optional. README "Your own model" is the user's guide.
  */
-import { ModelContractError, quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
+import { ModelContractError } from '../errors.js';
 import type { Derivation, FieldType, Recipe, RideField } from './types.js';
 
 export const RECIPE_FORMAT = 'ride-duration-recipe/v1';
@@ -47,11 +48,11 @@ function entries(value: unknown, section: string, where: string): Array<[string,
 
 function derivation(key: string, spec: unknown, where: string): Derivation {
   const fail = (problem: string): never => {
-    throw new ModelContractError(`recipe ${where}: derived key ${quoteFileValue(key)} ${problem}`);
+    throw new ModelContractError(`recipe ${where}: derived key ${quote(key)} ${problem}`);
   };
   if (!isObject(spec)) return fail('must be an object such as {"hour": "lpep_pickup_datetime"}');
   const ops = Object.keys(spec).filter((name) => name !== 'separator');
-  if (ops.length !== 1) return fail(`must name one of join, hour, weekday, field (got ${ops.map((op) => quoteFileValue(op)).join(', ') || 'none'})`);
+  if (ops.length !== 1) return fail(`must name one of join, hour, weekday, field (got ${ops.map((op) => quote(op)).join(', ') || 'none'})`);
   const op = ops[0]!;
   const argument = spec[op];
   if (op === 'join') {
@@ -63,7 +64,7 @@ function derivation(key: string, spec: unknown, where: string): Derivation {
     return { op, fields: argument as string[], separator };
   }
   if (spec.separator !== undefined) return fail('"separator" goes with "join" only');
-  if (op !== 'hour' && op !== 'weekday' && op !== 'field') return fail(`has an unknown operation ${quoteFileValue(op)} (known: join, hour, weekday, field)`);
+  if (op !== 'hour' && op !== 'weekday' && op !== 'field') return fail(`has an unknown operation ${quote(op)} (known: join, hour, weekday, field)`);
   if (typeof argument !== 'string') return fail(`"${op}" must name a field`);
   return { op, field: argument };
 }
@@ -83,13 +84,13 @@ function derivation(key: string, spec: unknown, where: string): Derivation {
 export function parseRecipe(json: unknown, where: string): Recipe {
   if (!isObject(json)) throw new ModelContractError(`recipe ${where}: expected a JSON object`);
   if (json.format !== RECIPE_FORMAT) {
-    throw new ModelContractError(`recipe ${where}: "format" is ${quoteFileValue(String(json.format))}, expected "${RECIPE_FORMAT}"`);
+    throw new ModelContractError(`recipe ${where}: "format" is ${quote(String(json.format))}, expected "${RECIPE_FORMAT}"`);
   }
   const unknown = Object.keys(json).filter((name) => !['format', 'fields', 'derived'].includes(name));
-  if (unknown.length > 0) throw new ModelContractError(`recipe ${where}: unknown section ${quoteFileValue(unknown[0]!)} (known: format, fields, derived)`);
+  if (unknown.length > 0) throw new ModelContractError(`recipe ${where}: unknown section ${quote(unknown[0]!)} (known: format, fields, derived)`);
   const fields: RideField[] = entries(json.fields, 'fields', where).map(([name, type]) => {
     if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
-      throw new ModelContractError(`recipe ${where}: field ${quoteFileValue(name)} has type ${quoteFileValue(String(type))} (known: ${FIELD_TYPES.join(', ')})`);
+      throw new ModelContractError(`recipe ${where}: field ${quote(name)} has type ${quote(String(type))} (known: ${FIELD_TYPES.join(', ')})`);
     }
     return { name, type: type as FieldType };
   });

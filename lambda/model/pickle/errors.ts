@@ -1,4 +1,5 @@
-import { ModelLoadError, quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
+import { ModelLoadError } from '../errors.js';
 
 /** The pickle stream is malformed or uses something this reader does not support. */
 export class PickleError extends ModelLoadError {
@@ -22,7 +23,7 @@ export class ForbiddenGlobalError extends PickleError {
   readonly qualname: string;
   constructor(module: string, qualname: string, offset: number) {
     const hint = module.startsWith('joblib') ? ' (files written by joblib.dump are not supported; save the model with pickle.dump)' : '';
-    super(`forbidden global ${quoteFileValue(`${module}.${qualname}`, { bare: true })}: not on the model allow-list, refusing to load${hint}`, offset);
+    super(`forbidden global ${quote(`${module}.${qualname}`, { bare: true })}: not on the model allow-list, refusing to load${hint}`, offset);
     this.module = module;
     this.qualname = qualname;
   }

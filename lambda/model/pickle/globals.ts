@@ -7,13 +7,16 @@
  * - `function`: a constructor with a TypeScript implementation (numpy arrays, dtypes, scalars, bytes).
  * - `type`: a reference only (e.g. `numpy.float64` as `DictVectorizer.dtype`); calling it is refused.
  */
+import { COST } from './budget.js';
+import type { LoadBudget } from './budget.js';
 import { PickleError } from './errors.js';
-import { ArrayBudget, DType, NdArray, numpyScalar } from './numpy.js';
+import { DType, NdArray, numpyScalar } from './numpy.js';
 import { PyDict, PyGlobal, PySet, PyTuple, describeValue, isPyKey } from './values.js';
 import type { PyValue } from './values.js';
 
 export interface CallContext {
-  readonly budget: ArrayBudget;
+  /** The load's budget: a function charges what it allocates before allocating it. */
+  readonly budget: LoadBudget;
 }
 
 export type GlobalEntry =
@@ -37,12 +40,13 @@ const dtype = fn((args) => DType.fromSpec(args[0]));
 const frombuffer = fn((args, ctx) => NdArray.fromBuffer(ctx.budget, args));
 
 /** `_codecs.encode(text, 'latin1')`: how protocol 2 pickles carry Python 3 bytes. */
-const codecsEncode = fn((args) => {
+const codecsEncode = fn((args, ctx) => {
   const [text, encoding] = args;
   if (typeof text !== 'string') throw new PickleError(`_codecs.encode: expected a str, got ${describeValue(text)}`);
   if (encoding !== 'latin1' && encoding !== 'latin-1' && encoding !== 'iso-8859-1') {
     throw new PickleError(`_codecs.encode: only latin1 is supported, got ${describeValue(encoding)}`);
   }
+  ctx.budget.charge(COST.object + text.length, `_codecs.encode of a ${text.length}-character str`);
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -53,11 +57,15 @@ const codecsEncode = fn((args) => {
 });
 
 /** `bytes()` / `bytearray()` with no argument, a bytes object or a list of small ints. */
-const bytesCtor = fn((args) => {
+const bytesCtor = fn((args, ctx) => {
   const [source] = args;
   if (source === undefined) return new Uint8Array(0);
-  if (source instanceof Uint8Array) return source.slice();
+  if (source instanceof Uint8Array) {
+    ctx.budget.charge(COST.object + source.length, `bytes() of ${source.length} bytes`);
+    return source.slice();
+  }
   if (Array.isArray(source)) {
+    ctx.budget.charge(COST.object + source.length, `bytes() of a list of ${source.length} items`);
     return Uint8Array.from(source, (b) => {
       if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) throw new PickleError('bytes(): list item out of range');
       return b;
@@ -67,12 +75,13 @@ const bytesCtor = fn((args) => {
 });
 
 const setCtor = (frozen: boolean): GlobalEntry =>
-  fn((args) => {
+  fn((args, ctx) => {
     const set = new PySet(frozen);
     const [items] = args;
     if (items === undefined) return set;
     const list = Array.isArray(items) ? items : items instanceof PyTuple ? items.items : null;
     if (!list) throw new PickleError(`set(): unsupported argument ${describeValue(items)}`);
+    ctx.budget.charge(COST.object + COST.entry * list.length, `a set of ${list.length} items`);
     for (const item of list) {
       if (!isPyKey(item)) throw new PickleError(`set(): unhashable item ${describeValue(item)}`);
       set.items.add(item);

@@ -1,10 +1,12 @@
 /**
  * Safe pickle reader: a pickle VM that builds plain data and allow-listed scikit-learn/numpy
- * objects only. See `globals.ts` for the allow-list and `limits.ts` for the resource bounds.
+ * objects only. See `globals.ts` for the allow-list, `limits.ts` for the resource bounds and
+ * `budget.ts` for the load budget every allocation is charged to.
  */
 export { unpickle } from './machine.js';
 export type { UnpickleOptions } from './machine.js';
-export { DEFAULT_PICKLE_LIMITS } from './limits.js';
+export { DEFAULT_PICKLE_LIMITS, loadBudgetBytes } from './limits.js';
+export { COST, LoadBudget } from './budget.js';
 export type { PickleLimits } from './limits.js';
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './errors.js';
 export { ALLOWED_GLOBALS, allowedGlobalNames, lookupGlobal } from './globals.js';

@@ -5,13 +5,14 @@
  * bounds-checked, and every size the stream claims is checked against {@link PickleLimits}.
  */
 import { Buffer } from 'node:buffer';
-import { quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
 import { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './errors.js';
+import { COST, LoadBudget } from './budget.js';
 import { lookupGlobal } from './globals.js';
 import type { CallContext } from './globals.js';
 import { DEFAULT_PICKLE_LIMITS } from './limits.js';
 import type { PickleLimits } from './limits.js';
-import { ArrayBudget, DType, NdArray } from './numpy.js';
+import { DType, NdArray } from './numpy.js';
 import { HIGHEST_PROTOCOL, OP, opcodeName } from './opcodes.js';
 import { PyDict, PyGlobal, PyInstance, PySet, PyTuple, describeValue, isPyKey } from './values.js';
 import type { PyValue } from './values.js';
@@ -33,12 +34,22 @@ const MAX_LINE = 4096;
  * ```
  * @throws {ForbiddenGlobalError} when the pickle names a global outside the allow-list
  * @throws {TruncatedPickleError} when the stream ends early
- * @throws {PickleLimitError} when a claimed size exceeds the limits
+ * @throws {PickleLimitError} when a claimed size exceeds the limits, or the load its budget
+ *   (`limits.ts`: 64 MiB + 16 x the file's length, at most 2 GiB, by default)
  * @throws {PickleError} for any other malformed or unsupported stream
  */
 export function unpickle(data: Uint8Array, options: UnpickleOptions = {}): PyValue {
   const limits: PickleLimits = { ...DEFAULT_PICKLE_LIMITS, ...options.limits };
-  return new Machine(data, limits).run();
+  const machine = new Machine(data, limits);
+  try {
+    return machine.run();
+  } catch (err) {
+    // Errors raised away from the stream (the budget, numpy's checks) get the opcode's offset here.
+    if (err instanceof PickleError && err.offset < 0) {
+      throw new (err.constructor as typeof PickleError)(err.message, machine.offset, { cause: err });
+    }
+    throw err;
+  }
 }
 
 /** `Buffer.prototype.latin1Slice`, Node's binding behind `toString('latin1')`, where it exists. */
@@ -53,6 +64,8 @@ class Machine {
   private readonly marks: number[] = [];
   private readonly memo: PyValue[] = [];
   private readonly ctx: CallContext;
+  /** Everything this load allocates is charged here first (and, after it, the adapters' copies of its arrays). */
+  private readonly budget: LoadBudget;
 
   constructor(
     private readonly data: Uint8Array,
@@ -60,7 +73,13 @@ class Machine {
   ) {
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    this.ctx = { budget: new ArrayBudget(limits) };
+    this.budget = new LoadBudget(limits, data.length);
+    this.ctx = { budget: this.budget };
+  }
+
+  /** Byte offset of the opcode being executed. */
+  get offset(): number {
+    return this.opStart;
   }
 
   run(): PyValue {
@@ -108,25 +127,37 @@ class Machine {
     // No MARK can come inside the run, so the floor MEMOIZE checks against stays put.
     const floor = this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0;
     const latin1 = this.latin1Slicer();
+    // Charged for the run when it stops: a string per SHORT_BINUNICODE, a slot per MEMOIZE (what
+    // the run allocates is bounded by the bytes it reads, so charging after it is safe).
+    const runStart = pos;
+    let strings = 0;
+    let memos = 0;
     for (;;) {
       const op = data[pos];
       if (op === OP.SHORT_BINUNICODE) {
         const start = pos + 2;
-        if (start > end || stack.length >= maxStackSize) return pos;
+        if (start > end || stack.length >= maxStackSize) break;
         const length = data[pos + 1] as number;
         const stop = start + length;
-        if (stop > end || length > maxStringBytes) return pos;
-        for (let i = start; i < stop; i++) if ((data[i] as number) >= 0x80) return pos;
+        if (stop > end || length > maxStringBytes) break;
+        let ascii = true;
+        for (let i = start; i < stop; i++) if ((data[i] as number) >= 0x80) ascii = false;
+        if (!ascii) break;
         stack.push(latin1(start, stop));
+        strings++;
         pos = stop;
       } else if (op === OP.MEMOIZE) {
-        if (stack.length <= floor || memo.length > maxMemoIndex) return pos;
+        if (stack.length <= floor || memo.length > maxMemoIndex) break;
         memo.push(stack[stack.length - 1] as PyValue);
+        memos++;
         pos++;
       } else {
-        return pos;
+        break;
       }
     }
+    // Each string costs its header and its bytes (at most the run's length), each MEMOIZE a slot.
+    if (strings + memos > 0) this.budget.charge(strings * COST.string + memos * COST.slot + (pos - runStart), 'strings');
+    return pos;
   }
 
   /** From `pos`, `LONG_BINGET`, `BINGET`, `BININT2` and `BININT1` opcodes (a dict's items); returns where it stopped. */
@@ -241,6 +272,8 @@ class Machine {
         break;
       }
     }
+    // UTF-16 at worst: two bytes a character, at most one character a byte.
+    this.budget.charge(COST.string + (ascii ? n : 2 * n), `a str of ${n} bytes`);
     if (ascii) return this.buffer.toString('latin1', start, end);
     try {
       return utf8.decode(data.subarray(start, end));
@@ -249,6 +282,7 @@ class Machine {
     }
   }
   private latin1(raw: Uint8Array): string {
+    this.budget.charge(COST.string + raw.length, `a str of ${raw.length} bytes`);
     let s = '';
     for (let i = 0; i < raw.length; i += 8192) s += String.fromCharCode(...raw.subarray(i, i + 8192));
     return s;
@@ -297,6 +331,7 @@ class Machine {
   }
   private memoPut(index: number): void {
     if (index > this.limits.maxMemoIndex) throw new PickleLimitError(`memo index ${index} exceeds the limit`, this.opStart);
+    this.budget.charge(COST.slot, 'a memo slot');
     this.memo[index] = this.top();
   }
   private memoGet(index: number): void {
@@ -307,10 +342,18 @@ class Machine {
   private int(value: bigint): number | bigint {
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   }
+  /**
+   * A little-endian two's-complement integer (`LONG1`, `LONG4`), in time linear in its length: its
+   * bytes reversed into one hex string and parsed by `BigInt` at once (a shift and an or per byte
+   * would copy the growing number each time: quadratic).
+   */
   private long(raw: Uint8Array): number | bigint {
     if (raw.length === 0) return 0;
-    let v = 0n;
-    for (let i = raw.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i] as number);
+    if (raw.length > this.limits.maxLongBytes) {
+      throw new PickleLimitError(`${raw.length}-byte integer exceeds the ${this.limits.maxLongBytes}-byte limit (maxLongBytes)`, this.opStart);
+    }
+    this.budget.charge(COST.object + 3 * raw.length, `an integer of ${raw.length} bytes`);
+    let v = BigInt(`0x${Buffer.from(raw).reverse().toString('hex')}`);
     if (((raw[raw.length - 1] as number) & 0x80) !== 0) v -= 1n << BigInt(raw.length * 8);
     return this.int(v);
   }
@@ -318,6 +361,7 @@ class Machine {
   private global(module: string, name: string): PyGlobal {
     const entry = lookupGlobal(module, name);
     if (!entry) throw new ForbiddenGlobalError(module, name, this.opStart);
+    this.budget.charge(COST.object, 'a global');
     return new PyGlobal(module, name, entry);
   }
 
@@ -335,26 +379,42 @@ class Machine {
           throw err;
         }
       case 'class':
-        return new PyInstance(callable, args);
+        return this.instance(callable, args);
       case 'type':
         throw this.error(`calling ${callable.fullName} is not supported`);
     }
   }
 
+  private instance(cls: PyGlobal, args: readonly PyValue[]): PyInstance {
+    this.budget.charge(COST.object + COST.slot * args.length, `a ${cls.name} instance`);
+    return new PyInstance(cls, args);
+  }
+
   private build(target: PyValue, state: PyValue): void {
     try {
-      if (target instanceof NdArray || target instanceof DType) {
+      if (target instanceof NdArray) {
+        target.setState(state);
+      } else if (target instanceof DType) {
+        // A structured dtype's state builds a field map: an entry per name of its names tuple.
+        const names = state instanceof PyTuple ? state.items[3] : undefined;
+        if (names instanceof PyTuple) this.budget.charge(COST.object + COST.entry * names.length, `a dtype of ${names.length} fields`);
         target.setState(state);
       } else if (target instanceof PyInstance) {
         let dict: PyValue = state;
         let slots: PyValue = null;
         if (state instanceof PyTuple && state.length === 2) [dict = null, slots = null] = state.items;
-        const merged = target.state ?? new PyDict();
+        const parts: PyDict[] = [];
         for (const part of [dict, slots]) {
           if (part === null) continue;
           if (!(part instanceof PyDict)) throw this.error(`${target.className} state is ${describeValue(part)}, expected a dict`);
-          for (const [k, v] of part.map) merged.set(k, v);
+          parts.push(part);
         }
+        // Every BUILD copies its state into the object's own dict: one memoised state given to
+        // many objects is as many copies.
+        const entries = parts.reduce((n, part) => n + part.map.size, 0);
+        this.budget.charge(COST.object + COST.entry * entries, `the state of a ${target.className} (${entries} entries)`);
+        const merged = target.state ?? new PyDict();
+        for (const part of parts) for (const [k, v] of part.map) merged.set(k, v);
         target.state = merged;
       } else {
         throw this.error(`cannot set the state of ${describeValue(target)}`);
@@ -371,6 +431,7 @@ class Machine {
   private setItems(target: PyValue, items: readonly PyValue[], from = 0, to = items.length): void {
     if (!(target instanceof PyDict)) throw this.error(`cannot set items on ${describeValue(target)}`);
     if ((to - from) % 2 !== 0) throw this.error('odd number of items for a dict');
+    this.budget.charge(COST.entry * ((to - from) / 2), `${(to - from) / 2} dict items`);
     for (let i = from; i < to; i += 2) {
       const key = items[i] as PyValue;
       // The common keys tested inline: a cold start runs this loop in the interpreter, where a
@@ -383,6 +444,7 @@ class Machine {
   /** Appends `items[from..to)` to a list. */
   private appendItems(target: PyValue, items: readonly PyValue[], from = 0, to = items.length): void {
     if (!Array.isArray(target)) throw this.error(`cannot append to ${describeValue(target)}`);
+    this.budget.charge(COST.slot * (to - from), `${to - from} list items`);
     // Native bulk copies (slice + spread in bounded chunks) rather than a push per item, which a
     // cold start runs in the interpreter.
     for (let i = from; i < to; i += 8192) target.push(...items.slice(i, Math.min(to, i + 8192)));
@@ -390,6 +452,7 @@ class Machine {
 
   private addItems(target: PyValue, items: readonly PyValue[]): void {
     if (!(target instanceof PySet) || target.frozen) throw this.error(`cannot add to ${describeValue(target)}`);
+    this.budget.charge(COST.entry * items.length, `${items.length} set items`);
     for (const item of items) {
       if (!isPyKey(item)) throw this.error(`unhashable set item ${describeValue(item)}`);
       target.items.add(item);
@@ -397,7 +460,14 @@ class Machine {
   }
 
   private tuple(items: readonly PyValue[]): PyTuple {
+    this.budget.charge(COST.object + COST.slot * items.length, `a tuple of ${items.length} items`);
     return new PyTuple(items);
+  }
+
+  /** A new empty list, dict or set. */
+  private empty<T extends PyValue>(value: T): T {
+    this.budget.charge(COST.object, 'a container');
+    return value;
   }
 
   private step(op: number): void {
@@ -462,19 +532,19 @@ class Machine {
         if (line === '00') this.push(false);
         else if (line === '01') this.push(true);
         else if (/^[+-]?\d+$/.test(line)) this.push(this.int(BigInt(line)));
-        else throw this.error(`bad INT ${quoteFileValue(line)}`);
+        else throw this.error(`bad INT ${quote(line)}`);
         return;
       }
       case OP.LONG: {
         const line = this.line().replace(/L$/, '');
-        if (!/^[+-]?\d+$/.test(line)) throw this.error(`bad LONG ${quoteFileValue(line)}`);
+        if (!/^[+-]?\d+$/.test(line)) throw this.error(`bad LONG ${quote(line)}`);
         this.push(this.int(BigInt(line)));
         return;
       }
       case OP.FLOAT: {
         const line = this.line();
         const value = Number(line);
-        if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) throw this.error(`bad FLOAT ${quoteFileValue(line)}`);
+        if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) throw this.error(`bad FLOAT ${quote(line)}`);
         this.push(value);
         return;
       }
@@ -502,18 +572,22 @@ class Machine {
         this.push(this.latin1(this.bytes(n)));
         return;
       }
+      // bytes are views of the file; a bytearray is a copy.
       case OP.SHORT_BINBYTES:
-        this.push(this.bytes(this.u8()));
+        this.push(this.empty(this.bytes(this.u8())));
         return;
       case OP.BINBYTES:
-        this.push(this.bytes(this.u32()));
+        this.push(this.empty(this.bytes(this.u32())));
         return;
       case OP.BINBYTES8:
-        this.push(this.bytes(this.u64()));
+        this.push(this.empty(this.bytes(this.u64())));
         return;
-      case OP.BYTEARRAY8:
-        this.push(this.bytes(this.u64()).slice());
+      case OP.BYTEARRAY8: {
+        const view = this.bytes(this.u64());
+        this.budget.charge(COST.object + view.length, `a bytearray of ${view.length} bytes`);
+        this.push(view.slice());
         return;
+      }
       case OP.EMPTY_TUPLE:
         this.push(this.tuple([]));
         return;
@@ -537,11 +611,14 @@ class Machine {
         this.push(this.tuple(this.popMark()));
         return;
       case OP.EMPTY_LIST:
-        this.push([]);
+        this.push(this.empty([]));
         return;
-      case OP.LIST:
-        this.push(this.popMark());
+      case OP.LIST: {
+        const items = this.popMark();
+        this.budget.charge(COST.object + COST.slot * items.length, `a list of ${items.length} items`);
+        this.push(items);
         return;
+      }
       case OP.APPEND: {
         const item = this.pop();
         this.appendItems(this.top(), [item]);
@@ -558,10 +635,10 @@ class Machine {
         return;
       }
       case OP.EMPTY_DICT:
-        this.push(new PyDict());
+        this.push(this.empty(new PyDict()));
         return;
       case OP.DICT: {
-        const dict = new PyDict();
+        const dict = this.empty(new PyDict());
         this.setItems(dict, this.popMark());
         this.push(dict);
         return;
@@ -582,7 +659,7 @@ class Machine {
         return;
       }
       case OP.EMPTY_SET:
-        this.push(new PySet(false));
+        this.push(this.empty(new PySet(false)));
         return;
       case OP.ADDITEMS: {
         const items = this.popMark();
@@ -590,8 +667,9 @@ class Machine {
         return;
       }
       case OP.FROZENSET: {
-        const set = new PySet(false);
+        const set = this.empty(new PySet(false));
         this.addItems(set, this.popMark());
+        this.budget.charge(COST.object + COST.entry * set.items.size, `a frozenset of ${set.items.size} items`);
         const frozen = new PySet(true);
         for (const item of set.items) frozen.items.add(item);
         this.push(frozen);
@@ -605,7 +683,7 @@ class Machine {
         return;
       case OP.GET: {
         const line = this.line();
-        if (!/^\d+$/.test(line)) throw this.error(`bad GET index ${quoteFileValue(line)}`);
+        if (!/^\d+$/.test(line)) throw this.error(`bad GET index ${quote(line)}`);
         this.memoGet(Number(line));
         return;
       }
@@ -617,7 +695,7 @@ class Machine {
         return;
       case OP.PUT: {
         const line = this.line();
-        if (!/^\d+$/.test(line)) throw this.error(`bad PUT index ${quoteFileValue(line)}`);
+        if (!/^\d+$/.test(line)) throw this.error(`bad PUT index ${quote(line)}`);
         this.memoPut(Number(line));
         return;
       }
@@ -649,7 +727,7 @@ class Machine {
         const cls = this.pop();
         if (!(args instanceof PyTuple)) throw this.error(`arguments are ${describeValue(args)}, expected a tuple`);
         if (!(cls instanceof PyGlobal) || cls.entry.kind !== 'class') throw this.error(`cannot instantiate ${describeValue(cls)}`);
-        this.push(new PyInstance(cls, args.items));
+        this.push(this.instance(cls, args.items));
         return;
       }
       case OP.NEWOBJ_EX: {
@@ -659,7 +737,7 @@ class Machine {
         if (!(args instanceof PyTuple)) throw this.error(`arguments are ${describeValue(args)}, expected a tuple`);
         if (!(kwargs instanceof PyDict) || kwargs.map.size > 0) throw this.error('keyword arguments are not supported');
         if (!(cls instanceof PyGlobal) || cls.entry.kind !== 'class') throw this.error(`cannot instantiate ${describeValue(cls)}`);
-        this.push(new PyInstance(cls, args.items));
+        this.push(this.instance(cls, args.items));
         return;
       }
       case OP.BUILD: {

@@ -5,41 +5,12 @@
  * records of any layout (56- or 64-byte tree nodes) are read by field name and offset.
  */
 import { LITTLE_ENDIAN_HOST } from '../endian.js';
-import { quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
+import { COST } from './budget.js';
+import type { LoadBudget } from './budget.js';
 import { PickleError, PickleLimitError } from './errors.js';
-import type { PickleLimits } from './limits.js';
 import { PyDict, PyTuple, describeValue } from './values.js';
 import type { PyValue } from './values.js';
-
-/** Running total of array bytes for one unpickling run. */
-export class ArrayBudget {
-  totalBytes = 0;
-  constructor(readonly limits: PickleLimits) {}
-
-  /** Checks a claimed shape before anything is allocated; returns the element count. */
-  claim(shape: readonly number[], itemSize: number): number {
-    const { maxArrayElements, maxArrayBytes, maxTotalArrayBytes } = this.limits;
-    let count = 1;
-    for (const dim of shape) {
-      if (!Number.isSafeInteger(dim) || dim < 0) throw new PickleError(`numpy array has an invalid dimension ${dim}`);
-      count *= dim;
-      if (count > maxArrayElements) {
-        throw new PickleLimitError(
-          `numpy array shape (${shape.join(', ')}) claims more than ${maxArrayElements} elements (limit)`,
-        );
-      }
-    }
-    const bytes = count * itemSize;
-    if (bytes > maxArrayBytes) {
-      throw new PickleLimitError(`numpy array of ${bytes} bytes exceeds the ${maxArrayBytes}-byte limit`);
-    }
-    if (this.totalBytes + bytes > maxTotalArrayBytes) {
-      throw new PickleLimitError(`numpy arrays exceed the ${maxTotalArrayBytes}-byte total limit`);
-    }
-    this.totalBytes += bytes;
-    return count;
-  }
-}
 
 type ByteOrder = '<' | '>' | '|';
 const NUMERIC_KINDS = new Set(['f', 'i', 'u', 'b']);
@@ -77,7 +48,7 @@ export class DType {
   static fromSpec(spec: PyValue | undefined): DType {
     if (typeof spec !== 'string') throw new PickleError(`numpy.dtype: expected a type string, got ${describeValue(spec)}`);
     const m = /^([<>|=]?)([a-zA-Z])(\d*)(\[[A-Za-z0-9]+\])?$/.exec(spec);
-    if (!m) throw new PickleError(`numpy.dtype: unsupported type string ${quoteFileValue(spec)}`);
+    if (!m) throw new PickleError(`numpy.dtype: unsupported type string ${quote(spec)}`);
     const order = m[1] === '>' ? '>' : m[1] === '|' ? '|' : '<';
     const kind = m[2] ?? '';
     const digits = m[3] ?? '';
@@ -86,18 +57,18 @@ export class DType {
       // need for scoring) but never read as numbers.
       const count = digits === '' ? 0 : Number(digits);
       const size = kind === 'U' ? count * 4 : count;
-      if (!Number.isSafeInteger(size) || size < 0 || size > 1 << 20) throw new PickleError(`numpy.dtype: bad size in ${quoteFileValue(spec)}`);
+      if (!Number.isSafeInteger(size) || size < 0 || size > 1 << 20) throw new PickleError(`numpy.dtype: bad size in ${quote(spec)}`);
       return new DType(kind, size, kind === 'U' && size > 0 ? order : '|');
     }
     if (kind === 'M' || kind === 'm' || kind === 'c') {
       const size = digits === '' ? 8 : Number(digits);
-      if (![8, 16].includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quoteFileValue(spec)}`);
+      if (![8, 16].includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quote(spec)}`);
       return new DType(kind, size, order);
     }
     const sizes = VALID_SIZES[kind];
-    if (!sizes) throw new PickleError(`numpy.dtype: unsupported kind ${quoteFileValue(kind)} in ${quoteFileValue(spec)}`);
+    if (!sizes) throw new PickleError(`numpy.dtype: unsupported kind ${quote(kind)} in ${quote(spec)}`);
     const size = digits === '' ? defaultSize(kind) : Number(digits);
-    if (!sizes.includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quoteFileValue(spec)}`);
+    if (!sizes.includes(size)) throw new PickleError(`numpy.dtype: unsupported size in ${quote(spec)}`);
     return new DType(kind, size, size === 1 || kind === 'O' ? '|' : order);
   }
 
@@ -124,13 +95,13 @@ export class DType {
     for (const name of names.items) {
       if (typeof name !== 'string') throw new PickleError('numpy.dtype state: field name is not a string');
       const spec = fields.get(name);
-      if (!(spec instanceof PyTuple) || spec.length < 2) throw new PickleError(`numpy.dtype state: field ${quoteFileValue(name)} has no (dtype, offset)`);
+      if (!(spec instanceof PyTuple) || spec.length < 2) throw new PickleError(`numpy.dtype state: field ${quote(name)} has no (dtype, offset)`);
       const [fieldType, offset] = spec.items;
       if (!(fieldType instanceof DType) || fieldType.fields !== null) {
-        throw new PickleError(`numpy.dtype state: field ${quoteFileValue(name)} is not a scalar dtype`);
+        throw new PickleError(`numpy.dtype state: field ${quote(name)} is not a scalar dtype`);
       }
       if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset + fieldType.itemSize > elsize) {
-        throw new PickleError(`numpy.dtype state: field ${quoteFileValue(name)} offset ${describeValue(offset)} outside the ${elsize}-byte record`);
+        throw new PickleError(`numpy.dtype state: field ${quote(name)} offset ${describeValue(offset)} outside the ${elsize}-byte record`);
       }
       fieldMap.set(name, { dtype: fieldType, offset });
       order.push(name);
@@ -153,7 +124,7 @@ export class DType {
   }
 
   describe(): string {
-    return this.fields ? `dtype{${this.names?.join(',')}}[${this.itemSize}]` : `dtype ${this.str}`;
+    return this.fields ? `dtype{${this.names?.map((name) => quote(name, { bare: true, maxChars: 40 })).join(',')}}[${this.itemSize}]` : `dtype ${this.str}`;
   }
 
   /** Reads one numeric element at `offset` of `view`. */
@@ -201,13 +172,17 @@ export class NdArray {
   private bytes: Uint8Array = new Uint8Array(0);
   private objects: PyValue[] | null = null;
 
+  /**
+   * @param budget the load's budget: the array's bytes are charged to it when BUILD gives them, and
+   *   so is every copy made of them (by this class or by the scikit-learn adapters).
+   */
   constructor(
     public dtype: DType,
-    private readonly budget: ArrayBudget,
+    readonly budget: LoadBudget,
   ) {}
 
   /** `numpy.core.multiarray._reconstruct(ndarray, (0,), b'b')`: an empty array awaiting BUILD. */
-  static reconstruct(budget: ArrayBudget): NdArray {
+  static reconstruct(budget: LoadBudget): NdArray {
     return new NdArray(new DType('u', 1, '|'), budget);
   }
 
@@ -223,7 +198,7 @@ export class NdArray {
   }
 
   /** `_frombuffer(buffer, dtype, shape, order)` of protocol-5 pickles. */
-  static fromBuffer(budget: ArrayBudget, args: readonly PyValue[]): NdArray {
+  static fromBuffer(budget: LoadBudget, args: readonly PyValue[]): NdArray {
     const [buffer, dtype, shape, order] = args;
     if (!(dtype instanceof DType)) throw new PickleError(`_frombuffer: dtype is ${describeValue(dtype)}`);
     if (dtype.isObject) throw new PickleError('_frombuffer: object arrays cannot come from a buffer');
@@ -239,7 +214,7 @@ export class NdArray {
       if (typeof d !== 'number') throw new PickleError(`ndarray: shape entry is ${describeValue(d)}`);
       return d;
     });
-    const size = this.budget.claim(dims, dtype.isObject ? 8 : dtype.itemSize);
+    const size = this.budget.claimArray(dims, dtype.isObject ? 8 : dtype.itemSize);
     this.dtype = dtype;
     this.shape = dims;
     this.fortran = fortran;
@@ -268,6 +243,7 @@ export class NdArray {
   /** Items of an object array, in C order. */
   toObjects(): PyValue[] {
     if (!this.objects) throw new PickleError(`expected an object array, got ${this.describe()}`);
+    if (this.fortran && this.shape.length > 1) this.budget.charge(COST.object + COST.slot * this.size, `a copy of ${this.describe()}`);
     return this.cOrder(this.objects);
   }
 
@@ -275,6 +251,9 @@ export class NdArray {
   toFloat64(): Float64Array {
     const { dtype } = this;
     if (!dtype.isNumeric) throw new PickleError(`expected a numeric array, got ${this.describe()}`);
+    // A Fortran-ordered copy goes through a JS array of numbers (heap numbers: 16 bytes or more each).
+    const reorders = this.fortran && this.shape.length > 1;
+    this.budget.charge(COST.object + this.size * (reorders ? 8 + 8 + 24 : 8), `a float64 copy of ${this.describe()}`);
     let out: Float64Array;
     if (dtype.kind === 'f' && dtype.itemSize === 8 && dtype.byteOrder === '<' && LITTLE_ENDIAN_HOST) {
       // Aligned copy, no per-element decode. (Buffer#slice would share memory, hence the explicit copy.)
@@ -287,14 +266,15 @@ export class NdArray {
       const step = dtype.itemSize;
       for (let i = 0; i < out.length; i++) out[i] = dtype.read(view, i * step);
     }
-    return this.fortran && this.shape.length > 1 ? Float64Array.from(this.cOrder(Array.from(out))) : out;
+    return reorders ? Float64Array.from(this.cOrder(Array.from(out))) : out;
   }
 
   /** One field of a structured array (1-D), as float64 per record. */
   field(name: string): Float64Array {
     const field = this.dtype.fields?.get(name);
-    if (!field) throw new PickleError(`${this.describe()} has no field ${quoteFileValue(name)}`);
-    if (!field.dtype.isNumeric) throw new PickleError(`field ${quoteFileValue(name)} of ${this.describe()} is not numeric`);
+    if (!field) throw new PickleError(`${this.describe()} has no field ${quote(name)}`);
+    if (!field.dtype.isNumeric) throw new PickleError(`field ${quote(name)} of ${this.describe()} is not numeric`);
+    this.budget.charge(COST.object + 8 * this.size, `field ${quote(name)} of ${this.describe()}`);
     const out = new Float64Array(this.size);
     const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const step = this.dtype.itemSize;

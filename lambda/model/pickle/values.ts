@@ -3,6 +3,7 @@
  * one-to-one (None → null, bool, float → number, str → string, bytes → Uint8Array, list → array);
  * small classes cover what JS lacks (tuple, dict with non-string keys, set, allow-listed objects).
  */
+import { quote } from '../../quote.js';
 import type { GlobalEntry } from './globals.js';
 import type { DType, NdArray } from './numpy.js';
 
@@ -139,5 +140,7 @@ export function describeValue(value: PyValue | undefined): string {
   if (value instanceof PyGlobal) return `global ${value.fullName}`;
   if (value instanceof PyInstance) return `${value.className} instance`;
   if (typeof value === 'object') return value.describe();
+  // A str comes from the file: quoted, escaped and cut like every file value in a message.
+  if (typeof value === 'string') return `string ${quote(value, { maxChars: 40 })}`;
   return `${typeof value} ${String(value).slice(0, 40)}`;
 }

@@ -1,12 +1,15 @@
 /**
  * Decision trees as flat typed arrays (memory-light: a forest of thousands of nodes is a few
- * hundred kB). Read from `sklearn.tree._tree.Tree` state by field name and offset, so node records
+ * hundred kB). A tree the pickle references more than once (one estimator, one `Tree` or one pair
+ * of node and value arrays behind several estimators) is converted and stored once, its estimators
+ * sharing its root, so a forest of 20,000 references to one tree holds one tree. Read from `sklearn.tree._tree.Tree` state by field name and offset, so node records
  * of 56 bytes (scikit-learn < 1.3) and 64 bytes (with `missing_go_to_left`) both work.
  *
  * Traversal mirrors scikit-learn on sparse input: the feature value is cast to float32 and compared
  * `x <= threshold` (threshold float64), going left on true, until a leaf (`left_child == -1`).
  */
 import { UnsupportedModelError } from '../errors.js';
+import { COST } from '../pickle/budget.js';
 import { describeValue } from '../pickle/index.js';
 import type { NdArray, PyInstance } from '../pickle/index.js';
 import { arrayAttr, attr, instanceOf, numberAttr } from './attrs.js';
@@ -42,20 +45,25 @@ export class TreeEnsemble implements SparseRegressor {
    * this order divided by their number (RandomForestRegressor's `predict`).
    */
   static fromEstimators(name: string, estimators: readonly PyInstance[]): TreeEnsemble {
-    const trees = estimators.map((est) => readTree(est));
-    const featureCount = trees[0]?.nFeatures ?? 0;
-    const odd = trees.findIndex((t) => t.nFeatures !== featureCount);
-    if (odd >= 0) throw new UnsupportedModelError(`${name}: tree ${odd} reads ${trees[odd]!.nFeatures} features, tree 0 reads ${featureCount}`);
-    const total = trees.reduce((s, t) => s + t.nodes, 0);
+    const reader = new TreeReader();
+    const trees = estimators.map((est) => reader.read(est));
+    // Each distinct tree once, in order of first use; estimators of the same tree share its root.
+    const unique = [...new Set(trees)];
+    const featureCount = unique[0]?.nFeatures ?? 0;
+    const odd = unique.find((t) => t.nFeatures !== featureCount);
+    if (odd !== undefined) throw new UnsupportedModelError(`${name}: a tree reads ${odd.nFeatures} features, the first reads ${featureCount}`);
+    const total = unique.reduce((s, t) => s + t.nodes, 0);
+    unique[0]?.budget.charge(COST.object * 6 + total * NODE_BYTES + trees.length * 4, `a tree ensemble of ${total} nodes`);
     const roots = new Int32Array(trees.length);
     const left = new Int32Array(total);
     const right = new Int32Array(total);
     const feature = new Int32Array(total);
     const threshold = new Float64Array(total);
     const value = new Float64Array(total);
+    const bases = new Map<FlatTree, number>();
     let base = 0;
-    trees.forEach((t, k) => {
-      roots[k] = base;
+    for (const t of unique) {
+      bases.set(t, base);
       for (let i = 0; i < t.nodes; i++) {
         const l = t.left[i] as number;
         left[base + i] = l === TREE_LEAF ? TREE_LEAF : base + l;
@@ -65,7 +73,8 @@ export class TreeEnsemble implements SparseRegressor {
       threshold.set(t.threshold, base);
       value.set(t.value, base);
       base += t.nodes;
-    });
+    }
+    trees.forEach((t, k) => (roots[k] = bases.get(t) as number));
     return new TreeEnsemble(name, featureCount, roots, left, right, feature, threshold, value);
   }
 
@@ -90,7 +99,12 @@ export class TreeEnsemble implements SparseRegressor {
   }
 }
 
+/** Bytes a node costs in a {@link TreeEnsemble} (left, right, feature: int32; threshold, value: float64). */
+const NODE_BYTES = 3 * 4 + 2 * 8;
+
 interface FlatTree {
+  /** The load budget the tree's arrays were charged to. */
+  budget: NdArray['budget'];
   nFeatures: number;
   nodes: number;
   left: Int32Array;
@@ -100,15 +114,50 @@ interface FlatTree {
   value: Float64Array;
 }
 
-function readTree(est: PyInstance): FlatTree {
-  const tree = attr(est, 'tree_');
-  if (!instanceOf(tree, 'Tree')) throw new UnsupportedModelError(`DecisionTreeRegressor.tree_ is ${describeValue(tree)}`);
-  const [nFeatures, , nOutputs] = tree.args;
-  if (typeof nFeatures !== 'number' || nFeatures <= 0) throw new UnsupportedModelError(`Tree: bad n_features ${describeValue(nFeatures)}`);
-  if (nOutputs !== 1) throw new UnsupportedModelError(`Tree: n_outputs ${describeValue(nOutputs)} is not supported (1 only)`);
-  const nodeCount = numberAttr(tree, 'node_count');
-  const nodes = arrayAttr(tree, 'nodes');
-  const values = arrayAttr(tree, 'values');
+/**
+ * Reads the trees of one ensemble, each distinct tree once: by estimator, then by `Tree` object,
+ * then by its pair of node and value arrays (a `Tree` is nothing but those arrays and its sizes,
+ * which are checked against them), so that no reference in the pickle converts a tree twice.
+ */
+class TreeReader {
+  private readonly byObject = new Map<PyInstance, FlatTree>();
+  private readonly byArrays = new Map<NdArray, Map<NdArray, Map<number, FlatTree>>>();
+
+  read(est: PyInstance): FlatTree {
+    const known = this.byObject.get(est);
+    if (known) return known;
+    const tree = attr(est, 'tree_');
+    if (!instanceOf(tree, 'Tree')) throw new UnsupportedModelError(`DecisionTreeRegressor.tree_ is ${describeValue(tree)}`);
+    let flat = this.byObject.get(tree);
+    if (!flat) {
+      flat = this.fromArrays(tree);
+      this.byObject.set(tree, flat);
+    }
+    this.byObject.set(est, flat);
+    return flat;
+  }
+
+  private fromArrays(tree: PyInstance): FlatTree {
+    const [nFeatures, , nOutputs] = tree.args;
+    if (typeof nFeatures !== 'number' || nFeatures <= 0) throw new UnsupportedModelError(`Tree: bad n_features ${describeValue(nFeatures)}`);
+    if (nOutputs !== 1) throw new UnsupportedModelError(`Tree: n_outputs ${describeValue(nOutputs)} is not supported (1 only)`);
+    const nodeCount = numberAttr(tree, 'node_count');
+    const nodes = arrayAttr(tree, 'nodes');
+    const values = arrayAttr(tree, 'values');
+    let byValues = this.byArrays.get(nodes);
+    if (!byValues) this.byArrays.set(nodes, (byValues = new Map()));
+    let byFeatures = byValues.get(values);
+    if (!byFeatures) byValues.set(values, (byFeatures = new Map()));
+    const known = byFeatures.get(nFeatures);
+    // The same arrays were checked against this node_count already only if it is theirs.
+    if (known && known.nodes === nodeCount) return known;
+    const flat = readTree(nFeatures, nodeCount, nodes, values);
+    byFeatures.set(nFeatures, flat);
+    return flat;
+  }
+}
+
+function readTree(nFeatures: number, nodeCount: number, nodes: NdArray, values: NdArray): FlatTree {
   if (nodes.size !== nodeCount || nodes.shape.length !== 1 || nodeCount < 1) {
     throw new UnsupportedModelError(`Tree: node_count ${nodeCount} does not match nodes ${nodes.describe()}`);
   }
@@ -120,6 +169,7 @@ function readTree(est: PyInstance): FlatTree {
   if (values.dtype.kind !== 'f' || values.dtype.itemSize !== 8) {
     throw new UnsupportedModelError(`Tree: values have dtype ${values.dtype.kind}${values.dtype.itemSize}, expected float64`);
   }
+  nodes.budget.charge(COST.object * 3 + nodeCount * (3 * 4 + 8), `the ${nodeCount} nodes of a tree`);
   const left = toInt32(nodes, 'left_child');
   const right = toInt32(nodes, 'right_child');
   const feature = toInt32(nodes, 'feature');
@@ -144,7 +194,7 @@ function readTree(est: PyInstance): FlatTree {
     }
     if (!(f >= 0 && f < nFeatures)) throw new UnsupportedModelError(`Tree: node ${i} splits on feature ${f} of ${nFeatures}`);
   }
-  return { nFeatures, nodes: nodeCount, left, right, feature, threshold, value };
+  return { budget: nodes.budget, nFeatures, nodes: nodeCount, left, right, feature, threshold, value };
 }
 
 function toInt32(nodes: NdArray, field: string): Int32Array {

@@ -4,7 +4,8 @@
  * writes), a binary search over the names, which costs nothing to build at cold start; otherwise a
  * Map built from the dict itself.
  */
-import { UnsupportedModelError, quoteFileValue } from '../errors.js';
+import { quote } from '../../quote.js';
+import { UnsupportedModelError } from '../errors.js';
 
 export interface Vocabulary {
   readonly size: number;
@@ -80,7 +81,7 @@ export function vocabularyFromNames(names: readonly string[], sorted = false): V
   if (sorted || isStrictlySorted(names)) return new SortedVocabulary(names);
   const map = new Map<string, number>();
   names.forEach((name, column) => {
-    if (map.has(name)) throw new UnsupportedModelError(`duplicate feature name ${quoteFileValue(name)}`);
+    if (map.has(name)) throw new UnsupportedModelError(`duplicate feature name ${quote(name)}`);
     map.set(name, column);
   });
   return new MapVocabulary(map);
