@@ -20,9 +20,6 @@ export {
 export { processBatch, type BatchCounts, type BatchDependencies, type BatchOptions, type BatchOutcome, type RecordFailure } from './batch.js';
 export { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
 export { createKinesisClient, createS3Client, type ClientOptions } from './aws-clients.js';
-export { SignedKinesisWriter, type SignedKinesisWriterOptions } from './signed-kinesis-writer.js';
-export { SignedS3Client, type SignedS3ClientOptions } from './signed-s3-client.js';
-export { sdkS3Reader } from './sdk-s3-reader.js';
 export { METRIC, createLogger, createMetrics, silentLog, type LogSink } from './observability.js';
 export { RideRejection, SchemaMismatch, MAX_JSON_DEPTH, MAX_RECORD_BYTES, type RejectionKind } from './ride/decode.js';
 export { decodeRide, explainRideEvent, rideEventSchema, rideSchema } from './ride/validation.js';
