@@ -123,6 +123,8 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
 
   const invoke = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> => {
     deps.logger?.addContext?.(context);
+    // Powertools' ColdStart metric (1) on the environment's first invocation: the init phase logs and loads, but does not invoke.
+    deps.metrics?.captureColdStartMetric(context?.functionName);
     if (!Array.isArray(event?.Records)) throw new TypeError('not a Kinesis event: no Records array');
 
     let loaded: LoadedModel;
