@@ -42,7 +42,7 @@ const RF_MODEL = path('../test/fixtures/models/official-rf-mlflow');
 const EVENT_RECORDS = 10_000;
 const WARMUP_RUNS = 5;
 const THROUGHPUT_RUNS = 25;
-// Eleven: single cold starts on this host spread over ±30 % (115–195 ms in one series of seven).
+// Eleven: single cold starts on this shared host spread widely (206–636 ms within one run under load).
 const COLD_START_RUNS = 11;
 const RSS_RUNS = 2;
 const E2E_RIDES = 3_000;
