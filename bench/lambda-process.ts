@@ -36,8 +36,6 @@ export interface ChildRun extends ChildReport {
   readonly wallMs: number;
   /** `ModelLoadMs` of the handler's own EMF metric (S3 fetch + unpickle + predictor). */
   readonly modelLoadMs: number | undefined;
-  /** Whether the model came from its compiled sidecar (the handler's "Model loaded" log line). */
-  readonly compiledUsed: boolean;
 }
 
 export interface LambdaProcessOptions {
@@ -49,8 +47,6 @@ export interface LambdaProcessOptions {
   readonly nodeOptions?: string;
   /** Write predictions to this stream (on kinesalite) instead of `TEST_RUN`'s returning them. */
   readonly output?: { readonly streamName: string; readonly kinesisEndpoint: string };
-  /** `MODEL_COMPILED_SHA256`: the stack pins the sidecar it deploys beside the default model. */
-  readonly compiledSha256?: string;
 }
 
 /** The function's environment, as the stack sets it, with `TEST_RUN` unless an output stream is given. */
@@ -67,7 +63,6 @@ function lambdaEnvironment(options: LambdaProcessOptions): NodeJS.ProcessEnv {
       : { [ENV.predictionsStreamName]: options.output.streamName, [ENV.kinesisEndpointUrl]: options.output.kinesisEndpoint }),
     [ENV.modelLocation]: options.modelLocation,
     [ENV.s3EndpointUrl]: options.s3Endpoint,
-    ...(options.compiledSha256 === undefined ? {} : { [ENV.modelCompiledSha256]: options.compiledSha256 }),
     [ENV.logLevel]: 'INFO',
     ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
   };
@@ -90,12 +85,6 @@ function jsonLine(stdout: string, marker: string): Record<string, unknown> | und
 function modelLoadMsFromEmf(stdout: string): number | undefined {
   const value = jsonLine(stdout, '"ModelLoadMs"')?.ModelLoadMs;
   return typeof value === 'number' ? value : undefined;
-}
-
-/** `model.compiled.used` of the handler's "Model loaded" log line. */
-function compiledUsedFromLog(stdout: string): boolean {
-  const { model } = (jsonLine(stdout, '"Model loaded"') ?? {}) as { model?: { compiled?: { used?: unknown } } };
-  return model?.compiled?.used === true;
 }
 
 /** What the launcher (bench/launcher.mjs) answers for one spawned process. */
@@ -188,6 +177,5 @@ export async function runLambdaProcess(launcher: Launcher, options: LambdaProces
     ...parsed,
     wallMs: result.wallMs,
     modelLoadMs: modelLoadMsFromEmf(result.stdout),
-    compiledUsed: compiledUsedFromLog(result.stdout),
   };
 }

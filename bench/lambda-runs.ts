@@ -45,17 +45,9 @@ export interface ColdStartResult {
   readonly nodeBaselineMs: number;
   /**
    * Median spawn → first response when the function writes its prediction to a Kinesis stream
-   * (kinesalite) instead of returning it (`TEST_RUN`): the SDK chunk is then loaded too, while the
-   * model download is in flight, and the response waits for `PutRecords`.
+   * (kinesalite) instead of returning it (`TEST_RUN`): the response then waits for `PutRecords`.
    */
   readonly withOutputMs: number;
-  /**
-   * Median spawn → first response with the pickle alone (no compiled sidecar beside it in S3): the
-   * model read by the pickle VM, as for a model uploaded without `ride-duration compile`.
-   */
-  readonly pickleOnlyMs: number;
-  /** Median model load of those runs (the handler's `ModelLoadMs`). */
-  readonly pickleOnlyModelLoadMs: number | undefined;
   readonly firstPrediction: unknown;
 }
 
@@ -88,10 +80,7 @@ function medianOf(runs: readonly ChildRun[], pick: (run: ChildRun) => number | u
   return values.length === 0 ? undefined : median(values);
 }
 
-/**
- * Measures the cold start (lin_reg.bin with its compiled sidecar, as the stack deploys it; and the
- * pickle alone) and the RandomForest's peak RSS.
- */
+/** Measures the cold start (lin_reg.bin from S3, as the stack deploys it) and the RandomForest's peak RSS. */
 export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<LambdaRunsResult> {
   const directory = await mkdtemp(join(tmpdir(), 'ride-bench-events-'));
   const services = await startLocalServices({ modelPath: options.linregModel });
@@ -101,39 +90,26 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
     const bigEvent = await writeEventFile(directory, 'big.json', options.bigEvent);
     const rfLocation = await uploadFolder(services, options.rfModel, 'official-rf-mlflow');
     const base = { bundleFile: options.bundleFile, s3Endpoint: services.s3Endpoint };
-    // The sidecar the local services uploaded beside the model, pinned as the stack pins the one it deploys.
-    const linreg: LambdaProcessOptions = {
-      ...base,
-      modelLocation: services.modelLocation!,
-      ...(services.modelCompiledSha256 === undefined ? {} : { compiledSha256: services.modelCompiledSha256 }),
-    };
+    const linreg: LambdaProcessOptions = { ...base, modelLocation: services.modelLocation! };
     const withOutput: LambdaProcessOptions = {
       ...linreg,
       output: { streamName: services.outputStream.name, kinesisEndpoint: services.kinesisEndpoint },
     };
-    const pickleKey = 'pickle-only/lin_reg.bin';
-    await services.s3.send(new PutObjectCommand({ Bucket: services.modelBucket, Key: pickleKey, Body: await readFile(options.linregModel) }));
-    const pickleOnly: LambdaProcessOptions = { ...base, modelLocation: `s3://${services.modelBucket}/${pickleKey}` };
 
     // One untimed run: the bundle and Node itself in the page cache, as on a warm Lambda host.
     await runLambdaProcess(launcher, linreg, firstEvent);
     const cold: ChildRun[] = [];
     const withOutputMs: number[] = [];
-    const pickled: ChildRun[] = [];
     const baseline: number[] = [];
     // Interleaved, so that each variant sees the same host phases.
     for (let i = 0; i < options.coldStartRuns; i += 1) {
       baseline.push(await runBaselineProcess(launcher));
       const run = await runLambdaProcess(launcher, linreg, firstEvent);
       if (run.predictions !== 1) throw new Error(`cold start run predicted ${run.predictions} of 1 record`);
-      if (!run.compiledUsed) throw new Error('cold start run did not use the compiled sidecar uploaded beside the model');
       cold.push(run);
       const written = await runLambdaProcess(launcher, withOutput, firstEvent);
       if (written.failures !== 0) throw new Error(`cold start with output reported ${written.failures} failed records`);
       withOutputMs.push(written.wallMs);
-      const fromPickle = await runLambdaProcess(launcher, pickleOnly, firstEvent);
-      if (fromPickle.predictions !== 1 || fromPickle.compiledUsed) throw new Error('pickle-only cold start run did not predict from the pickle');
-      pickled.push(fromPickle);
     }
 
     const rf: ChildRun[] = [];
@@ -146,9 +122,8 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
     }
     // VmHWM, not getrusage's maxRSS: Linux carries the maxRSS of the forked copy of the spawning
     // process across exec into the child, so maxRSS reads at least the spawner's RSS (an empty
-    // `node -e` child of a 343 MiB parent: maxRSS 304 MiB, VmHWM 40 MiB; when the bench itself still
-    // spawned the children, after `--verify-bundle` loaded the CDK, this read 157-163 MiB instead of
-    // ~98). The launcher is small, but maxRSS is still only the fallback where there is no /proc.
+    // `node -e` child of a 343 MiB parent: maxRSS 304 MiB, VmHWM 40 MiB). The launcher is small,
+    // but maxRSS is still only the fallback where there is no /proc.
     const rssMb = rf.map((run) => (run.vmHwmKb ?? run.maxRssKb) / MB);
 
     return {
@@ -163,8 +138,6 @@ export async function measureLambdaRuns(options: LambdaRunsOptions): Promise<Lam
         cpuMs: median(cold.map((run) => run.cpuMs)),
         nodeBaselineMs: median(baseline),
         withOutputMs: median(withOutputMs),
-        pickleOnlyMs: median(pickled.map((run) => run.wallMs)),
-        pickleOnlyModelLoadMs: medianOf(pickled, (run) => run.modelLoadMs),
         firstPrediction: cold[0]?.firstPrediction,
       },
       rfMemory: {

@@ -4,20 +4,19 @@
  * ```sh
  * npm run bench                      # table on stdout, bench/results.json written
  * npm run --silent bench -- --json   # the JSON object alone on stdout
- * npm run bench -- --verify-bundle   # also build the bundle through CDK synth and compare (slow)
  * ```
  *
  * Figures (details and method in BENCHMARKS.md):
  * - handler_records_per_s_{linreg,homework,rf}: warm invocations of the real handler (createHandler →
  *   processBatch) on a 10,000-record event of real February 2021 rides, output sink stubbed; the
  *   course model, a homework-style model (location ids one-hot, no distance) and the RandomForest.
- * - cold_start_ms: a fresh `node` importing the deployable bundle, fetching lin_reg.bin and its
- *   compiled sidecar (as the stack deploys them) from a local S3 (s3rver) and returning the first
- *   prediction; spawned by bench/launcher.mjs (a small process, so that the spawn does not pay for
- *   the bench's memory), its clock, spawn → response. cold_start_pickle_only_ms: the pickle alone.
- *   cold_start_in_process_ms: the same runs measured inside the child, from the start of the
- *   bundle's import to the first response (Node's own boot, ~60–140 ms on this VM, excluded).
- * - bundle_bytes: the esbuild bundle the stack deploys (index.mjs, without its source map).
+ * - cold_start_ms: a fresh `node` importing the deployable bundle, fetching lin_reg.bin (as the
+ *   stack deploys it) from a local S3 (s3rver) through the SDK and returning the first prediction;
+ *   spawned by bench/launcher.mjs (a small process, so that the spawn does not pay for the bench's
+ *   memory), its clock, spawn → response. cold_start_in_process_ms: the same
+ *   runs measured inside the child, from the start of the bundle's import to the first response
+ *   (Node's own boot excluded).
+ * - bundle_bytes: the bundle a CDK synth of the function's construct deploys (NodejsFunction's index.mjs).
  * - rf_peak_rss_mb: peak RSS of a fresh process running the bundle with the RandomForest, scoring
  *   10,000 rides.
  * - e2e_records_per_s: runLocalPipeline on the bundled 3,000-ride sample.
@@ -26,7 +25,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DEFAULT_BATCH_SIZE } from '../cdk/defaults.js';
-import { buildHandlerBundle, sameBundleCode, synthesizeCdkBundle, type BuiltBundle } from './bundle.js';
+import { synthesizeCdkBundle } from './bundle.js';
 import { measureEndToEnd } from './e2e.js';
 import { measureHandlerThroughput } from './handler-throughput.js';
 import { measureLambdaRuns, type LambdaRunsResult } from './lambda-runs.js';
@@ -45,7 +44,7 @@ const HOMEWORK_MODEL = path('../test/fixtures/models/contract/homework-linreg.bi
 const EVENT_RECORDS = 10_000;
 const WARMUP_RUNS = 5;
 const THROUGHPUT_RUNS = 25;
-// Eleven: single cold starts on this host spread over ±30 % (115–195 ms in one series of seven).
+// Eleven: single cold starts on this shared host spread widely (206–636 ms within one run under load).
 const COLD_START_RUNS = 11;
 const RSS_RUNS = 2;
 const E2E_RIDES = 3_000;
@@ -55,7 +54,8 @@ export const TARGETS = {
   // A batch of 100 then spends well under a millisecond of CPU against its PutRecords round trip.
   handler_records_per_s_linreg: { op: '>=', value: 200_000, unit: 'records/s' },
   handler_records_per_s_homework: { op: '>=', value: 200_000, unit: 'records/s' },
-  cold_start_ms: { op: '<', value: 150, unit: 'ms' },
+  // Issue 15: once per shard or concurrency step, in a pipeline that waits up to a second per batch.
+  cold_start_ms: { op: '<=', value: 400, unit: 'ms' },
   // 1 MB read strictly as 1,000,000 bytes (the looser 1 MiB = 1,048,576 is reported alongside).
   bundle_bytes: { op: '<=', value: 1_000_000, unit: 'bytes' },
   // A 128 MB Lambda function has 128 MiB of memory; RSS is measured in KiB and reported in MiB.
@@ -68,8 +68,6 @@ function meets(key: TargetKey, value: number): boolean {
   switch (target.op) {
     case '>=':
       return value >= target.value;
-    case '<':
-      return value < target.value;
     case '<=':
       return value <= target.value;
   }
@@ -77,7 +75,6 @@ function meets(key: TargetKey, value: number): boolean {
 
 interface Options {
   readonly json: boolean;
-  readonly verifyBundle: boolean;
 }
 
 /** Sends everything else written to stdout to stderr while `work` runs (stdout stays pure JSON). */
@@ -115,17 +112,10 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
   progress('handler throughput (RandomForest)');
   const rf = await measureHandlerThroughput({ model: RF_MODEL, event, warmupRuns: WARMUP_RUNS, runs: THROUGHPUT_RUNS });
 
-  progress('building the bundle');
-  const bundle = await buildHandlerBundle();
-  let cdkBundle: BuiltBundle | undefined;
-  let bundleMatchesCdk: boolean | null = null;
+  progress('synthesizing the function (CDK, NodejsFunction bundling)');
+  const bundle = await synthesizeCdkBundle();
   let lambda: LambdaRunsResult;
   try {
-    if (options.verifyBundle) {
-      progress('synthesizing the CDK bundle (slow)');
-      cdkBundle = await synthesizeCdkBundle();
-      bundleMatchesCdk = await sameBundleCode(bundle, cdkBundle);
-    }
     progress('cold starts and RandomForest memory (fresh processes, local S3)');
     lambda = await measureLambdaRuns({
       bundleFile: bundle.file,
@@ -138,7 +128,6 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     });
   } finally {
     await bundle.remove();
-    await cdkBundle?.remove();
   }
 
   progress(`local pipeline (${E2E_RIDES} rides)`);
@@ -172,11 +161,6 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     cold_start_cpu_ms: round(lambda.coldStart.cpuMs),
     node_baseline_ms: round(lambda.coldStart.nodeBaselineMs),
     cold_start_with_output_ms: round(lambda.coldStart.withOutputMs),
-    // The same cold start with the pickle alone in S3, read by the pickle VM (no compiled sidecar).
-    cold_start_pickle_only_ms: round(lambda.coldStart.pickleOnlyMs),
-    cold_start_pickle_only_model_load_ms: lambda.coldStart.pickleOnlyModelLoadMs === undefined ? null : round(lambda.coldStart.pickleOnlyModelLoadMs),
-    bundle_cold_path_bytes: bundle.coldPathBytes,
-    bundle_matches_cdk: bundleMatchesCdk,
     targets,
     all_targets_met: Object.values(targets).every((target) => target.met),
     details: {
@@ -185,7 +169,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
       handler_rf: { runsMs: rf.runsMs.map((ms) => round(ms, 2)), medianMs: round(rf.medianMs, 2), medianCpuMs: round(rf.medianCpuMs, 2), model: rf.model },
       cold_start: { ...lambda.coldStart, runsMs: lambda.coldStart.runsMs.map((ms) => round(ms)) },
       rf_memory: lambda.rfMemory,
-      bundle: { buildMs: round(bundle.buildMs), mib: round(bundle.bytes / 1024 ** 2, 3), files: bundle.files },
+      bundle: { synthMs: round(bundle.buildMs), mib: round(bundle.bytes / 1024 ** 2, 3) },
       e2e,
     },
     machine: {
@@ -195,8 +179,8 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     },
     method: {
       handler: `createHandler (real) → processBatch on a ${EVENT_RECORDS}-record Kinesis event of real rides (course producer bytes); output sink stubbed (accepts, stores nothing); ${WARMUP_RUNS} warm-up runs, median of ${THROUGHPUT_RUNS}; also records per CPU-second (process.cpuUsage, all threads)`,
-      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the esbuild bundle (CDK options), AWS_LAMBDA_FUNCTION_NAME set (model load at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), role credentials in the environment (as in Lambda), model lin_reg.bin with its compiled sidecar beside it, pinned by MODEL_COMPILED_SHA256 (as the stack deploys them; each run checked to have used it) from s3rver in the parent; 1 untimed run, median of ${COLD_START_RUNS}; each process spawned by bench/launcher.mjs, a small process of its own (a spawn from the bench, which then holds 200+ MB, took about 6 ms longer), whose clock times spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN. pickle_only: the same with lin_reg.bin alone, no pin (pickle VM). The three variants interleaved`,
-      bundle: 'esbuild with the options of cdk/handler-bundle.ts (the stack\'s own): every .mjs file that deploys (entry + chunks); cold path = the entry and the chunks it imports statically; --verify-bundle compares with a CDK synth',
+      cold_start: `fresh \`node bench/lambda-child.mjs\` per run importing the bundle CDK synthesizes, AWS_LAMBDA_FUNCTION_NAME set (SDK clients made and model load started at import, as in Lambda's init), TEST_RUN=True, no NODE_OPTIONS (as deployed), credentials in the environment (as in Lambda), model lin_reg.bin from s3rver in the parent through the SDK's GetObject; 1 untimed run, median of ${COLD_START_RUNS}; each process spawned by bench/launcher.mjs, a small process of its own, whose clock times spawn → first response. with_output: the same with PREDICTIONS_STREAM_NAME on kinesalite instead of TEST_RUN. The variants interleaved`,
+      bundle: 'index.mjs of the function asset of a CDK synth of StreamScoring (NodejsFunction, local esbuild, cdk/handler-bundle.ts)',
       rf_memory: `fresh process running the bundle with official-rf-mlflow from s3rver, one invocation of the ${EVENT_RECORDS}-record event; max of the child's VmHWM (/proc/self/status) over ${RSS_RUNS} runs (getrusage maxRSS would include the bench's own RSS, inherited across fork + exec)`,
       e2e: `runLocalPipeline({ count: ${E2E_RIDES}, batchSize: ${DEFAULT_BATCH_SIZE} }) on the bundled sample: first put → last record processed`,
     },
@@ -232,13 +216,13 @@ function table(results: Record<string, unknown>): string {
   );
   add(
     'cold_start_ms',
-    ` spawn → first prediction, compiled sidecar (node alone ${results.node_baseline_ms}; CPU ${results.cold_start_cpu_ms}; writing to Kinesis instead of TEST_RUN ${results.cold_start_with_output_ms}; pickle alone ${results.cold_start_pickle_only_ms})`,
+    ` spawn → first prediction (node alone ${results.node_baseline_ms}; CPU ${results.cold_start_cpu_ms}; writing to Kinesis instead of TEST_RUN ${results.cold_start_with_output_ms})`,
   );
   add(
     'cold_start_in_process_ms',
-    ` import → first prediction, Node's boot excluded (import ${results.cold_start_import_ms} + first invoke ${results.cold_start_first_invoke_ms}; model load ${results.cold_start_model_load_ms}: the prefetched download awaited, sidecar read, predictor; ${results.cold_start_pickle_only_model_load_ms} from the pickle alone)`,
+    ` import → first prediction, Node's boot excluded (import ${results.cold_start_import_ms} + first invoke ${results.cold_start_first_invoke_ms}; model load ${results.cold_start_model_load_ms})`,
   );
-  add('bundle_bytes', ` (entry + chunks; ${formatNumber(results.bundle_cold_path_bytes)} on the cold path)`);
+  add('bundle_bytes', ' (NodejsFunction index.mjs from a CDK synth)');
   add('rf_peak_rss_mb');
   add('e2e_records_per_s');
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -260,7 +244,6 @@ const program = new Command()
   .name('bench')
   .description('Performance figures of the ride-duration function against their targets.')
   .option('--json', 'print the results JSON alone on stdout', false)
-  .option('--verify-bundle', 'also build the bundle through CDK synth and check it is byte-identical (slow)', false)
   .action(async (options: Options) => {
     const results = await withStdoutOnStderr(options.json, () => measure(options));
     await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);

@@ -50,10 +50,6 @@ export const CONTEXT_KEYS = {
     schema: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),
     doc: 'Expected sha256 of the model (MODEL_SHA256)',
   },
-  modelCompiledSha256: {
-    schema: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),
-    doc: "Expected sha256 of the model's compiled sidecar (MODEL_COMPILED_SHA256); needed with modelSha256 to use a sidecar",
-  },
   runId: { schema: text, doc: "version written in every prediction (RUN_ID); unset: the model's own version id (MLflow run id, else sha256:<first 12 hex> of the model bytes)" },
   deadLetterPrefix: { schema: text, doc: 'Key prefix of dead-letter objects' },
   deadLetterRetentionDays: { schema: int(1, 3650), doc: 'Days before dead letters expire' },
@@ -123,7 +119,6 @@ function toProps(v: ContextValues): RideDurationStackProps {
     modelKey: v.modelKey,
     deployDefaultModel: v.deployDefaultModel,
     modelSha256: v.modelSha256,
-    modelCompiledSha256: v.modelCompiledSha256,
     runId: v.runId,
     deadLetterPrefix: v.deadLetterPrefix,
     deadLetterRetention:

@@ -2,7 +2,6 @@
  * The ride-duration stream stack: input and output streams, the scoring function, the model bucket,
  * dead letters, alarms and a dashboard. Environment-agnostic (no lookups), so it synthesizes offline.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
@@ -16,8 +15,6 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, ENV } from '../lambda/config.js';
-import { COMPILED_MODEL_SUFFIX, compileSidecar } from '../lambda/model/index.js';
-import { sha256Hex } from '../lambda/model/digest.js';
 import {
   ACCESS_LOG_RETENTION,
   DEFAULT_DEAD_LETTER_PREFIX,
@@ -75,20 +72,10 @@ export interface RideDurationStackProps extends StackProps {
    * @default 'models/lin_reg.bin' (where the default model is uploaded)
    */
   readonly modelKey?: string;
-  /**
-   * Upload `model-artifacts/lin_reg.bin` to `models/lin_reg.bin` with a BucketDeployment, together
-   * with its compiled sidecar (`models/lin_reg.bin.compiled.json`, compiled at synth), which saves the
-   * cold start the pickle VM. @default true
-   */
+  /** Upload `model-artifacts/lin_reg.bin` to `models/lin_reg.bin` with a BucketDeployment. @default true */
   readonly deployDefaultModel?: boolean;
   /** Expected sha256 of the model (`MODEL_SHA256`); the function refuses a different file. */
   readonly modelSha256?: string;
-  /**
-   * Expected sha256 of the model's compiled sidecar (`MODEL_COMPILED_SHA256`), which the function
-   * needs to use a sidecar while `modelSha256` pins the pickle (`ride-duration compile` prints it).
-   * @default the deployed sidecar's own sha256 when the function reads the default model, else undefined
-   */
-  readonly modelCompiledSha256?: string;
   /** `version` in every prediction (`RUN_ID`). @default undefined (the model's own version id: MLflow run id, else `sha256:<first 12 hex>` of its bytes) */
   readonly runId?: string;
   /** @default 'dead-letters/' */
@@ -113,17 +100,6 @@ export interface RideDurationStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** The function's entry file (exports `handler`). @default lambda/entry.ts */
   readonly handlerEntry?: string;
-}
-
-/** The default model's sidecar, compiled once per process: every stack of a synth (or a test) deploys the same. */
-let defaultSidecar: { readonly file: string; readonly text: string; readonly sha256: string } | undefined;
-
-function defaultModelSidecar(file: string): { readonly text: string; readonly sha256: string } {
-  if (defaultSidecar?.file !== file) {
-    const { text, bytes } = compileSidecar(readFileSync(file));
-    defaultSidecar = { file, text, sha256: sha256Hex(bytes) };
-  }
-  return defaultSidecar;
 }
 
 /**
@@ -226,10 +202,7 @@ export class RideDurationStack extends Stack {
           })
         : Bucket.fromBucketName(this, 'ModelBucket', props.modelBucketName);
 
-    const defaultModel = props.deployDefaultModel === false ? undefined : this.deployDefaultModel(this.modelBucket);
-    this.defaultModelDeployment = defaultModel?.deployment;
-    // The pin of the sidecar that ships with the default model, when that is the model the function reads.
-    const compiledPin = props.modelCompiledSha256 ?? (this.modelKey === DEFAULT_MODEL_KEY ? defaultModel?.compiledSha256 : undefined);
+    this.defaultModelDeployment = props.deployDefaultModel === false ? undefined : this.deployDefaultModel(this.modelBucket);
 
     this.deadLetterPrefix = normalizePrefix(props.deadLetterPrefix ?? DEFAULT_DEAD_LETTER_PREFIX);
     // A bucket of its own rather than a prefix of the model bucket: dead letters are raw rider
@@ -262,7 +235,6 @@ export class RideDurationStack extends Stack {
       [ENV.logLevel]: logLevel,
       ...(props.runId === undefined ? {} : { [ENV.runId]: props.runId }),
       ...(props.modelSha256 === undefined ? {} : { [ENV.modelSha256]: props.modelSha256.toLowerCase() }),
-      ...(compiledPin === undefined ? {} : { [ENV.modelCompiledSha256]: compiledPin.toLowerCase() }),
     };
 
     this.scoring = new StreamScoring(this, 'Scoring', {
@@ -312,12 +284,9 @@ export class RideDurationStack extends Stack {
       new PolicyStatement({
         sid: 'ReadModel',
         actions: ['s3:GetObject'],
-        // A single model file: exactly its key and its compiled sidecar's. An MLflow folder: the
-        // objects under it (MLmodel, the pickle, its sidecar), a wildcard S3 requires because the
-        // folder's file names are not known here.
-        resources: isFolder
-          ? [this.modelBucket.arnForObjects(`${this.modelKey}*`)]
-          : [this.modelBucket.arnForObjects(this.modelKey), this.modelBucket.arnForObjects(`${this.modelKey}${COMPILED_MODEL_SUFFIX}`)],
+        // A single model file: exactly its key. An MLflow folder: the objects under it (MLmodel, the
+        // pickle), a wildcard S3 requires because the folder's file names are not known here.
+        resources: isFolder ? [this.modelBucket.arnForObjects(`${this.modelKey}*`)] : [this.modelBucket.arnForObjects(this.modelKey)],
       }),
     );
     if (props.modelBucketKeyArn !== undefined) {
@@ -367,20 +336,12 @@ export class RideDurationStack extends Stack {
     }
   }
 
-  /**
-   * Uploads the default model and its compiled sidecar. The sidecar is compiled here, at synth, and
-   * checked against the pickle feature by feature, so a deployment can only carry one that stands in
-   * for its pickle exactly; it is the same bytes on every synth, so the asset hash stays stable.
-   */
-  private deployDefaultModel(bucket: IBucket): { deployment: BucketDeployment; compiledSha256: string } {
+  /** Uploads the default model. */
+  private deployDefaultModel(bucket: IBucket): BucketDeployment {
     const file = join(REPO_ROOT, DEFAULT_MODEL_FILE);
     const name = posix.basename(DEFAULT_MODEL_FILE);
-    const compiled = defaultModelSidecar(file);
     const deployment = new BucketDeployment(this, 'DefaultModel', {
-      sources: [
-        Source.asset(dirname(file), { exclude: ['*', `!${name}`] }),
-        Source.data(`${name}${COMPILED_MODEL_SUFFIX}`, compiled.text),
-      ],
+      sources: [Source.asset(dirname(file), { exclude: ['*', `!${name}`] })],
       destinationBucket: bucket,
       destinationKeyPrefix: `${posix.dirname(DEFAULT_MODEL_KEY)}/`,
       // Never delete the models ops uploaded next to the default one.
@@ -388,7 +349,7 @@ export class RideDurationStack extends Stack {
       retainOnDelete: true,
     });
     this.acknowledgeBucketDeploymentProvider();
-    return { deployment, compiledSha256: compiled.sha256 };
+    return deployment;
   }
 
   /**

@@ -7,7 +7,8 @@
  * no wildcard actions, no CDK `grant*` helpers, which add `kms:ReEncrypt*`/`kms:GenerateDataKey*`),
  * and every event-source knob is a prop with a justified default (cdk/defaults.ts).
  */
-import { ArnFormat, AssetHashType, DockerImage, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
@@ -15,20 +16,19 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   ApplicationLogLevel,
   Architecture,
-  Code,
   EventSourceMapping,
-  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   StartingPosition,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
 import type { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LocalHandlerBundling, REPO_ROOT } from './handler-bundle.js';
+import { HANDLER_BUNDLING, REPO_ROOT } from './handler-bundle.js';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_LOG_LEVEL,
@@ -76,7 +76,7 @@ export interface StreamScoringProps {
    * AWS managed `aws/kinesis` key and the queue SSE-SQS, which need no KMS permission at all.
    */
   readonly dataKey?: IKey | undefined;
-  /** Handler source file (TypeScript), bundled by the local esbuild. */
+  /** Handler source file (TypeScript), bundled by `NodejsFunction` with the local esbuild. */
   readonly entry: string;
   /** Exported handler name. @default 'handler' */
   readonly handler?: string;
@@ -109,7 +109,7 @@ export class StreamScoring extends Construct {
   /** The function's execution role; holds only the statements added here and by the owner. */
   readonly role: Role;
   readonly logGroup: LogGroup;
-  readonly function: LambdaFunction;
+  readonly function: NodejsFunction;
   /** Receives the metadata (shard, sequence range) of batches that exhausted retries or age. */
   readonly onFailureQueue: Queue;
   readonly eventSourceMapping: EventSourceMapping;
@@ -192,19 +192,13 @@ export class StreamScoring extends Construct {
     );
 
     const logLevel = props.logLevel ?? DEFAULT_LOG_LEVEL;
-    this.function = new LambdaFunction(this, 'Function', {
-      // Built locally by the project's esbuild (cdk/handler-bundle.ts): an ESM entry plus chunks,
-      // the AWS SDK bundled and split off the cold start's path. Hashed on the output, as
-      // NodejsFunction does, so an unchanged build is an unchanged asset.
-      code: Code.fromAsset(REPO_ROOT, {
-        assetHashType: AssetHashType.OUTPUT,
-        bundling: {
-          // Never pulled: local bundling always succeeds or throws.
-          image: DockerImage.fromRegistry('local-esbuild-bundling-only'),
-          local: new LocalHandlerBundling({ entry: props.entry }),
-        },
-      }),
-      handler: `index.${props.handler ?? 'handler'}`,
+    this.function = new NodejsFunction(this, 'Function', {
+      // One minified ESM file built by the project's own esbuild, no Docker (cdk/handler-bundle.ts).
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: HANDLER_BUNDLING,
       runtime: FUNCTION_RUNTIME,
       architecture: FUNCTION_ARCHITECTURE,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
@@ -216,8 +210,6 @@ export class StreamScoring extends Construct {
       // INFO keeps Lambda's REPORT lines: init duration and max memory used are nowhere else.
       systemLogLevelV2: SystemLogLevel.INFO,
       description: 'Scores ride events from Kinesis with the ride-duration model.',
-      // No NODE_OPTIONS=--enable-source-maps and no maps shipped: reading them costs every cold
-      // start 15-50 ms here (BENCHMARKS.md); traces still name the bundle's functions and files.
       environment: { ...props.environment },
     });
 

@@ -6,7 +6,6 @@
 import { Command } from 'commander';
 
 import { CliError } from './errors.js';
-import { compileCommand } from './commands/compile.js';
 import { eventsCommand } from './commands/events.js';
 import { invokeCommand } from './commands/invoke.js';
 import { produceCommand } from './commands/produce.js';
@@ -23,7 +22,6 @@ const COMMANDS: ReadonlyArray<() => Command> = [
   tailCommand,
   serveCommand,
   trainCommand,
-  compileCommand,
 ];
 
 // The AWS SDK warns on every run that its 2027 releases will need Node 22; the CLI's output (stderr

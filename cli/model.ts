@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createS3Client } from '../lambda/aws-clients.js';
-import { sdkS3Reader } from '../lambda/sdk-s3-reader.js';
 import { ENV } from '../lambda/config.js';
 import { loadModel, parseModelLocation } from '../lambda/model/index.js';
 import type { LoadedModel } from '../lambda/model/index.js';
@@ -32,7 +31,7 @@ export function resolveModelLocation(model: string | undefined): string {
 /**
  * Loads a model with the Lambda's model runtime, from `model` or the default model. `s3://`
  * locations use `S3_ENDPOINT_URL` when set (else AWS and its default credential chain);
- * `MODEL_SHA256` and `MODEL_COMPILED_SHA256`, when set, are checked as in the Lambda.
+ * `MODEL_SHA256`, when set, is checked as in the Lambda.
  */
 export async function loadCliModel(
   model: string | undefined,
@@ -40,13 +39,12 @@ export async function loadCliModel(
 ): Promise<LoadedModel> {
   const location = resolveModelLocation(model);
   const expectedSha256 = env[ENV.modelSha256]?.trim() || undefined;
-  const expectedCompiledSha256 = env[ENV.modelCompiledSha256]?.trim() || undefined;
-  const verify = { ...(expectedSha256 ? { expectedSha256 } : {}), ...(expectedCompiledSha256 ? { expectedCompiledSha256 } : {}) };
+  const verify = expectedSha256 ? { expectedSha256 } : {};
   if (!location.toLowerCase().startsWith('s3://')) return loadModel(parseModelLocation(location), verify);
   const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
   const s3 = createS3Client({ endpoint, region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'] });
   try {
-    return await loadModel(parseModelLocation(location), { s3: sdkS3Reader(s3), ...verify });
+    return await loadModel(parseModelLocation(location), { s3, ...verify });
   } finally {
     s3.destroy();
   }

@@ -15,7 +15,6 @@ export const ENV = {
   modelKey: 'MODEL_KEY',
   mlflowExperimentId: 'MLFLOW_EXPERIMENT_ID',
   modelSha256: 'MODEL_SHA256',
-  modelCompiledSha256: 'MODEL_COMPILED_SHA256',
   kinesisEndpointUrl: 'KINESIS_ENDPOINT_URL',
   s3EndpointUrl: 'S3_ENDPOINT_URL',
   deadLetterBucket: 'DEAD_LETTER_BUCKET',
@@ -24,12 +23,8 @@ export const ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'LOG_LEVEL',
   region: 'AWS_REGION',
-  // Set by Lambda: the function's name (inside Lambda at all), and its role's credentials, with
-  // which the function signs its own model GET and PutRecords.
+  // Set by Lambda: the function's name, i.e. inside Lambda at all.
   functionName: 'AWS_LAMBDA_FUNCTION_NAME',
-  accessKeyId: 'AWS_ACCESS_KEY_ID',
-  secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
-  sessionToken: 'AWS_SESSION_TOKEN',
 } as const;
 
 /** Region used when neither the options nor `AWS_REGION` name one (local endpoints only care that one is set). */
@@ -55,8 +50,6 @@ export interface HandlerConfig {
   readonly modelLocation: string | undefined;
   /** Expected sha256 (hex) of the model bytes, checked at load. */
   readonly modelSha256: string | undefined;
-  /** Expected sha256 (hex) of the pickle's compiled sidecar; a sidecar with other bytes is ignored. */
-  readonly modelCompiledSha256: string | undefined;
   readonly kinesisEndpointUrl: string | undefined;
   readonly s3EndpointUrl: string | undefined;
   /** S3 bucket for poison records; when absent (local invoke) they are kept in memory and returned. */
@@ -67,18 +60,6 @@ export interface HandlerConfig {
   readonly metricsNamespace: string;
   readonly logLevel: string | undefined;
   readonly region: string | undefined;
-  /**
-   * The role's credentials when the environment holds them (inside Lambda it always does): the model
-   * GET and the output's PutRecords are then signed by the function itself instead of going through
-   * the SDK's clients (a faster cold start). Never logged.
-   */
-  readonly environmentCredentials: EnvironmentCredentials | undefined;
-}
-
-export interface EnvironmentCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
 }
 
 /** A configuration value that cannot work; thrown by {@link readConfig}. */
@@ -121,14 +102,6 @@ export function inLambda(env: Env = process.env): boolean {
   return value(env, ENV.functionName) !== undefined;
 }
 
-function environmentCredentials(env: Env): EnvironmentCredentials | undefined {
-  const accessKeyId = value(env, ENV.accessKeyId);
-  const secretAccessKey = value(env, ENV.secretAccessKey);
-  if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
-  const sessionToken = value(env, ENV.sessionToken);
-  return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
-}
-
 /** A sha256 setting: 64 hex digits, lower-cased; undefined when unset. */
 function sha256Setting(env: Env, name: string): string | undefined {
   const sha = value(env, name);
@@ -153,14 +126,12 @@ export function readConfig(env: Env = process.env): HandlerConfig {
   prefix = prefix.replace(/^\/+/, '');
   if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
   const sha = sha256Setting(env, ENV.modelSha256);
-  const compiledSha = sha256Setting(env, ENV.modelCompiledSha256);
   return {
     predictionsStreamName: value(env, ENV.predictionsStreamName),
     runId: value(env, ENV.runId),
     testRun: parseFlag(env[ENV.testRun]),
     modelLocation: resolveModelLocation(env),
     modelSha256: sha,
-    modelCompiledSha256: compiledSha,
     kinesisEndpointUrl: value(env, ENV.kinesisEndpointUrl),
     s3EndpointUrl: value(env, ENV.s3EndpointUrl),
     deadLetterBucket: value(env, ENV.deadLetterBucket),
@@ -169,6 +140,5 @@ export function readConfig(env: Env = process.env): HandlerConfig {
     metricsNamespace: value(env, ENV.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
     logLevel: value(env, ENV.logLevel),
     region: value(env, ENV.region) ?? value(env, 'AWS_DEFAULT_REGION'),
-    environmentCredentials: environmentCredentials(env),
   };
 }

@@ -17,25 +17,18 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createKinesisClient, createS3Client } from './aws-clients.js';
 import { processBatch, type BatchOutcome } from './batch.js';
-import { ConfigError, DEFAULT_REGION, ENV, readConfig, type HandlerConfig } from './config.js';
-import { loadConfiguredModel } from './model-loading.js';
-import { signedS3ClientFor } from './model-prefetch.js';
-import type { PrefetchedModel, S3ObjectReader } from './model/locate.js';
+import { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
+import { loadModel } from './model/load.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
-import { SignedKinesisWriter } from './signed-kinesis-writer.js';
-import type { SignedS3Client } from './signed-s3-client.js';
-import { Deferred, DeferredDeadLetterSink, DeferredOutputSink } from './sinks/deferred.js';
 import { S3DeadLetterSink } from './sinks/dead-letter.js';
 import { KinesisOutputSink } from './sinks/kinesis.js';
 import { LogDeadLetterSink } from './sinks/log.js';
 import { MemoryDeadLetterSink } from './sinks/memory.js';
 import type { DeadLetter, DeadLetterSink, OutputSink } from './sinks/types.js';
-
-/** The SDK-backed parts, a chunk of the bundle of their own (see `aws-parts.ts`). */
-type AwsParts = typeof import('./aws-parts.js');
 
 /**
  * Time kept back from the invocation's remaining time for everything after the sinks (metrics,
@@ -57,11 +50,6 @@ export interface HandlerDependencies {
   /** Powertools `Metrics`; flushed at the end of every invocation. */
   readonly metrics?: Metrics;
   readonly safetyMarginMs?: number;
-  /**
-   * Work to overlap with the model load at init (`warmUp`), e.g. loading the output sink's code
-   * while the model download waits on the network.
-   */
-  readonly prepare?: () => Promise<unknown>;
   /** Sees every batch's outcome (the local pipeline's summary counts drift with it). */
   readonly onOutcome?: (outcome: BatchOutcome) => void;
 }
@@ -140,6 +128,8 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
 
   const invoke = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> => {
     deps.logger?.addContext?.(context);
+    // Powertools' ColdStart metric (1) on the environment's first invocation: the init phase logs and loads, but does not invoke.
+    deps.metrics?.captureColdStartMetric(context?.functionName);
     if (!Array.isArray(event?.Records)) throw new TypeError('not a Kinesis event: no Records array');
 
     let loaded: LoadedModel;
@@ -191,17 +181,11 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
 
   return Object.assign(invoke, {
     warmUp: async (): Promise<void> => {
-      // The model first: its download is on the network while `prepare` compiles on the CPU.
-      const loading = getModel();
-      const preparing = deps.prepare?.().catch((error: unknown) => {
-        log.warn('Preparing the sinks failed at init; the first write will retry it', { error: errorMessage(error) });
-      });
       try {
-        await loading;
+        await getModel();
       } catch (error) {
         log.warn('Model load failed at init; the first invocation will retry it', { error: errorMessage(error) });
       }
-      await preparing;
     },
   });
 }
@@ -212,67 +196,34 @@ export interface EnvironmentOverrides {
   readonly kinesis?: KinesisClient;
   readonly logger?: HandlerDependencies['logger'];
   readonly metrics?: Metrics;
-  /** The model's bytes, already on their way (`entry.ts`); used by the first load only. */
-  readonly prefetchedModel?: Promise<PrefetchedModel> | undefined;
-  /** The signed S3 client that fetched them, reused for later loads and the dead letters (else one is made). */
-  readonly signedS3?: SignedS3Client | undefined;
 }
 
 /**
  * The production wiring: Kinesis output (none under `TEST_RUN`), dead letters to S3 when
- * `DEAD_LETTER_BUCKET` is set (else memory under `TEST_RUN`, else the log), model from the configured location.
- *
- * With the role's credentials in the environment (always in Lambda) the model is read with a signed
- * GET of our own, the predictions written with a signed `PutRecords` and the dead letters with a
- * signed `PutObject` of our own, so the AWS SDK is not loaded at all. Without them, or with an
- * injected client, the SDK's clients are used, loaded on first use (the output's during init, see
- * {@link HandlerDependencies.prepare}; the dead letters' by the first batch with poison).
+ * `DEAD_LETTER_BUCKET` is set (else memory under `TEST_RUN`, else the log), model from the
+ * configured location (checked against `MODEL_SHA256` when set). The SDK clients are made here,
+ * once (`aws-clients.ts`), unless injected; one S3 client serves the model and the dead letters.
  *
  * @throws {ConfigError} when `PREDICTIONS_STREAM_NAME` is missing outside `TEST_RUN`.
  */
 export function dependenciesFromConfig(config: HandlerConfig, overrides: EnvironmentOverrides = {}): HandlerDependencies {
   const logger = overrides.logger ?? createLogger(config);
   const region = config.region;
-  const aws = new Deferred<AwsParts>(() => import('./aws-parts.js'));
-  const s3 = new Deferred<S3Client>(async () => overrides.s3 ?? (await aws.get()).createS3Client({ endpoint: config.s3EndpointUrl, region }));
+  const s3 = overrides.s3 ?? createS3Client({ endpoint: config.s3EndpointUrl, region });
 
-  const credentials = config.environmentCredentials;
-  // One client for the model and the dead letters: one keep-alive pool, one set of credentials.
-  const signedS3 = overrides.s3 === undefined ? (overrides.signedS3 ?? signedS3ClientFor(config)) : undefined;
   let output: OutputSink | undefined;
-  // Loaded at init, overlapping the model download, when the output goes through the SDK.
-  let outputSdk: Deferred<OutputSink> | undefined;
   if (!config.testRun) {
     const streamName = config.predictionsStreamName;
     if (streamName === undefined) {
       throw new ConfigError(`${ENV.predictionsStreamName} is required unless ${ENV.testRun}=True`);
     }
-    if (overrides.kinesis === undefined && credentials !== undefined) {
-      const client = new SignedKinesisWriter({ region: region ?? DEFAULT_REGION, credentials, endpoint: config.kinesisEndpointUrl });
-      output = new KinesisOutputSink({ client, streamName, log: logger });
-    } else {
-      outputSdk = new Deferred(async () => {
-        const parts = await aws.get();
-        const client = overrides.kinesis ?? parts.createKinesisClient({ endpoint: config.kinesisEndpointUrl, region });
-        return new KinesisOutputSink({ client: parts.sdkPutRecords(client), streamName, log: logger });
-      });
-      output = new DeferredOutputSink(outputSdk);
-    }
+    const client = overrides.kinesis ?? createKinesisClient({ endpoint: config.kinesisEndpointUrl, region });
+    output = new KinesisOutputSink({ client, streamName, log: logger });
   }
 
   let deadLetters: DeadLetterSink;
-  const deadLetterBucket = config.deadLetterBucket;
-  if (deadLetterBucket !== undefined) {
-    const where = { bucket: deadLetterBucket, prefix: config.deadLetterPrefix };
-    deadLetters =
-      signedS3 !== undefined
-        ? new S3DeadLetterSink({ client: signedS3, ...where })
-        : new DeferredDeadLetterSink(
-            new Deferred(async () => {
-              const [parts, client] = await Promise.all([aws.get(), s3.get()]);
-              return new S3DeadLetterSink({ client: parts.sdkS3ObjectWriter(client), ...where });
-            }),
-          );
+  if (config.deadLetterBucket !== undefined) {
+    deadLetters = new S3DeadLetterSink({ client: s3, bucket: config.deadLetterBucket, prefix: config.deadLetterPrefix });
   } else if (config.testRun) {
     deadLetters = new MemoryDeadLetterSink();
   } else {
@@ -280,29 +231,21 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters = new LogDeadLetterSink(logger);
   }
 
-  const modelReader: S3ObjectReader = signedS3 ?? {
-    getObject: async (bucket, key) => {
-      const [parts, client] = await Promise.all([aws.get(), s3.get()]);
-      return parts.sdkS3Reader(client).getObject(bucket, key);
-    },
-  };
-
-  let prefetched = overrides.prefetchedModel;
+  const location = config.modelLocation;
   return {
-    loadModel: () => {
-      // The prefetched bytes serve one attempt; after a failure the next load fetches afresh.
-      const first = prefetched;
-      prefetched = undefined;
-      return loadConfiguredModel(config, modelReader, first);
+    loadModel: async () => {
+      if (location === undefined) {
+        throw new ConfigError(
+          `no model configured: set ${ENV.modelLocation}, or ${ENV.modelBucket} + ${ENV.modelKey}, or ${ENV.modelBucket} + ${ENV.mlflowExperimentId} + ${ENV.runId}`,
+        );
+      }
+      return loadModel(location, { s3, ...(config.modelSha256 === undefined ? {} : { expectedSha256: config.modelSha256 }) });
     },
     runId: config.runId,
     output,
     deadLetters,
     logger,
     metrics: overrides.metrics ?? createMetrics(config),
-    // Dead letters through the SDK are not prepared: poison is rare, and the SDK's S3 client would
-    // cost every cold start its compile time; the first batch with poison loads it.
-    prepare: () => Promise.resolve(outputSdk?.get()),
   };
 }
 
@@ -310,21 +253,16 @@ let fromEnvironment: RideHandler | undefined;
 
 /**
  * The handler wired from the environment (see `lambda/config.ts`), built on first use and then kept
- * for the container's life. `entry.ts` passes the configuration it already read and the model it
- * started fetching; both are used only by the call that builds the handler.
+ * for the execution environment's life, with its SDK clients. The deployed entry (`entry.ts`) builds
+ * it at init and starts the model load there.
  *
  * @throws {ConfigError} when the environment cannot work
  */
-export function environmentHandler(
-  from: { readonly config?: HandlerConfig; readonly prefetched?: Promise<PrefetchedModel>; readonly signedS3?: SignedS3Client } = {},
-): RideHandler {
-  fromEnvironment ??= createHandler(dependenciesFromConfig(from.config ?? readConfig(), { prefetchedModel: from.prefetched, signedS3: from.signedS3 }));
+export function environmentHandler(): RideHandler {
+  fromEnvironment ??= createHandler(dependenciesFromConfig(readConfig()));
   return fromEnvironment;
 }
 
-/**
- * The Lambda handler, wired from the environment on first use. The deployed entry is `entry.ts`,
- * which also loads the model during Lambda's init phase.
- */
+/** The Lambda handler, wired from the environment on first use (the deployed entry is `entry.ts`). */
 export const handler = async (event: KinesisStreamEvent, context: Context): Promise<RideHandlerResponse> =>
   environmentHandler()(event, context); // async: a configuration error becomes a rejected invocation

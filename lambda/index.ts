@@ -29,9 +29,6 @@ export {
 } from './batch.js';
 export { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
 export { createKinesisClient, createS3Client, type ClientOptions } from './aws-clients.js';
-export { SignedKinesisWriter, type SignedKinesisWriterOptions } from './signed-kinesis-writer.js';
-export { SignedS3Client, type SignedS3ClientOptions } from './signed-s3-client.js';
-export { sdkS3Reader } from './sdk-s3-reader.js';
 export { METRIC, createLogger, createMetrics, silentLog, type LogSink } from './observability.js';
 export {
   checkRideEvent,

@@ -9,7 +9,6 @@ import { encodeRideEvent, PoisonMixer, type PoisonKind, readRides, rideEvent, WI
 import type { RideContract } from '../lambda/model/contract/index.js';
 import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../lambda/sinks/kinesis.js';
-import { sdkPutRecords } from '../lambda/sinks/kinesis-sdk.js';
 import type { OutputFailure } from '../lambda/sinks/types.js';
 
 /** One record the pipeline puts on the input stream, and what should become of it. */
@@ -122,7 +121,7 @@ export async function produce(
     const producedAt = Date.now();
     const callStarted = producedAt;
     const { failures } = await putRecordsReliably(
-      sdkPutRecords(kinesis),
+      kinesis,
       streamName,
       chunk.map((record) => ({ data: record.data, partitionKey: record.key })),
       { remainingTimeMs: () => PUT_BUDGET_MS - (Date.now() - callStarted) },

@@ -27,8 +27,7 @@ export function formatSummary(summary: PipelineSummary): string {
     model
       ? `${summary.modelLocation}: ${model.regressor}, ${n(model.featureCount)} features` +
           `${model.sklearnVersion ? `, sklearn ${model.sklearnVersion}` : ''}` +
-          `${summary.modelLoadMs === undefined ? '' : `, loaded in ${n(summary.modelLoadMs)} ms`}` +
-          `${model.compiled === undefined ? '' : model.compiled.used ? ' from its compiled sidecar' : ` (compiled sidecar ignored: ${model.compiled.reason ?? 'unknown'})`}`
+          `${summary.modelLoadMs === undefined ? '' : `, loaded in ${n(summary.modelLoadMs)} ms`}`
       : `${summary.modelLocation} (not loaded)`,
   );
   if (summary.contract !== undefined) {

@@ -12,14 +12,11 @@ import { basename, join, relative, sep } from 'node:path';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
   ListShardsCommand,
+  type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../lambda/aws-clients.js';
-import { COMPILED_MODEL_SUFFIX, compileSidecar, isModelLoadError } from '../lambda/model/index.js';
-import { sha256Hex } from '../lambda/model/digest.js';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createKinesisClient, createS3Client } from '../lambda/aws-clients.js';
 import { LocalServicesError } from './errors.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './constants.js';
 
@@ -68,11 +65,6 @@ export interface LocalServicesOptions {
    * folder is uploaded under one prefix. Omit to start without a model.
    */
   readonly modelPath?: string;
-  /**
-   * Upload a model file's compiled sidecar beside it, compiled here, as the stack deploys the
-   * default model (models that do not compile, such as forests, go without). Default true.
-   */
-  readonly compileModel?: boolean;
 }
 
 /** A created Kinesis stream. */
@@ -96,22 +88,15 @@ export interface LocalServices {
   readonly deadLetterBucket: string;
   /** `s3://bucket/key` (file) or `s3://bucket/prefix/` (MLflow folder) of the uploaded model. */
   readonly modelLocation: string | undefined;
-  /** sha256 of the compiled sidecar uploaded beside the model, when one was (`MODEL_COMPILED_SHA256`). */
-  readonly modelCompiledSha256: string | undefined;
   /** Temporary directory that holds s3rver's objects (removed by stop()). */
   readonly s3Directory: string;
   /** Stops both servers, removes the temporary directory; safe to call more than once. */
   stop(): Promise<void>;
 }
 
-/** A Kinesis client for a local endpoint: kinesalite speaks HTTP/1.1 only, hence NodeHttpHandler. */
+/** A Kinesis client for a local endpoint (the function's own factory). */
 export function localKinesisClient(endpoint: string): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    requestHandler: new NodeHttpHandler(),
-  });
+  return createKinesisClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 /** An S3 client for a local endpoint (the function's own factory: path-style, as s3rver needs). */
@@ -183,29 +168,15 @@ async function listFiles(directory: string): Promise<string[]> {
     .sort();
 }
 
-/** The sidecar of a pickle, or undefined when the model does not compile (a forest, our own JSON). */
-function compiledSidecar(bytes: Uint8Array): Uint8Array | undefined {
-  try {
-    return compileSidecar(bytes).bytes;
-  } catch (err) {
-    if (isModelLoadError(err)) return undefined;
-    throw err;
-  }
-}
-
-/** Uploads a model file (with its compiled sidecar when asked) or MLflow folder; returns its MODEL_LOCATION and the sidecar's sha256. */
-async function uploadModel(s3: S3Client, bucket: string, modelPath: string, compile: boolean): Promise<{ location: string; compiledSha256?: string }> {
+/** Uploads a model file or MLflow folder; returns its MODEL_LOCATION. */
+async function uploadModel(s3: S3Client, bucket: string, modelPath: string): Promise<{ location: string }> {
   const info = await stat(modelPath).catch(() => {
     throw new LocalServicesError(`model not found: ${modelPath}`);
   });
   if (info.isFile()) {
     const key = basename(modelPath);
-    const bytes = await readFile(modelPath);
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
-    const sidecar = compile ? compiledSidecar(bytes) : undefined;
-    if (sidecar === undefined) return { location: `s3://${bucket}/${key}` };
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}${COMPILED_MODEL_SUFFIX}`, Body: sidecar }));
-    return { location: `s3://${bucket}/${key}`, compiledSha256: sha256Hex(sidecar) };
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(modelPath) }));
+    return { location: `s3://${bucket}/${key}` };
   }
   const prefix = `${basename(modelPath)}/`;
   const files = await listFiles(modelPath);
@@ -285,7 +256,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     for (const bucket of new Set([modelBucket, deadLetterBucket])) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     }
-    const model = options.modelPath ? await uploadModel(s3, modelBucket, options.modelPath, options.compileModel ?? true) : undefined;
+    const model = options.modelPath ? await uploadModel(s3, modelBucket, options.modelPath) : undefined;
 
     return {
       region: LOCAL_REGION,
@@ -298,7 +269,6 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       modelBucket,
       deadLetterBucket,
       modelLocation: model?.location,
-      modelCompiledSha256: model?.compiledSha256,
       s3Directory,
       stop,
     };

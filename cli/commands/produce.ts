@@ -11,7 +11,6 @@ import { Command } from 'commander';
 import { rideStreamRecords, WIRE_POISON_KINDS } from '../../io/index.js';
 import type { PoisonKind } from '../../io/index.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../../lambda/sinks/kinesis.js';
-import { sdkPutRecords } from '../../lambda/sinks/kinesis-sdk.js';
 import type { OutputFailure, OutputRecord } from '../../lambda/sinks/types.js';
 import { poisonKindsFor } from '../contract.js';
 import { CliError, fraction, nonNegativeInt, positiveInt, positiveNumber } from '../errors.js';
@@ -84,7 +83,7 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
       if (wait > 0) await sleep(wait);
     }
     const deadline = Date.now() + BATCH_BUDGET_MS;
-    const { failures } = await putRecordsReliably(sdkPutRecords(client), options.stream, batch, { remainingTimeMs: () => deadline - Date.now() });
+    const { failures } = await putRecordsReliably(client, options.stream, batch, { remainingTimeMs: () => deadline - Date.now() });
     if (failures.length === batch.length && sent === 0) {
       const first = failures[0];
       throw new CliError(`PutRecords to stream ${options.stream} failed: ${first?.errorCode}: ${first?.errorMessage}`);

@@ -1,6 +1,5 @@
 /**
- * The one sha256 of the code base: model bytes (version ids, `MODEL_SHA256`, compiled sidecars) and
- * SigV4 payloads. A leaf (only `node:crypto`), so the function's cold path can import it.
+ * The one sha256 of the code base: model bytes (version ids, `MODEL_SHA256`).
  */
 import { createHash } from 'node:crypto';
 

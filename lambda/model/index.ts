@@ -13,9 +13,6 @@
  * ```
  */
 import { ModelLoadError } from './errors.js';
-import { prepareModel, type ModelBytesMeta } from './load.js';
-import { readPickleModel } from './pickle-model.js';
-import type { LoadedModel } from './types.js';
 
 export type { FeatureDict, LoadedModel, ModelDescription, Predictor } from './types.js';
 export {
@@ -28,34 +25,15 @@ export {
   UnsupportedModelError,
 } from './errors.js';
 export { ForbiddenGlobalError, PickleError, PickleLimitError, TruncatedPickleError } from './pickle/index.js';
-export { COMPILED_MODEL_SUFFIX, fetchModel, fetchModelSidecarFirst, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
-export type { FetchedModel, FetchedSidecar, HeadedModel, ModelLocationParts, ModelSource, PrefetchedModel, S3ObjectHead, S3ObjectReader, S3ObjectResponse } from './locate.js';
-export { COMPILED_MODEL_FORMAT } from './compiled.js';
-export type { CompiledModel, CompiledModelSource } from './compiled.js';
-export { checkCompiledModel, compileModel, compileSidecar, formatCompiledModel } from './compile.js';
-export type { CompiledSidecar } from './compile.js';
-export { loadFetchedModel, loadModel, prepareModel } from './load.js';
-export type { LoadModelOptions, ModelBytesMeta, PickledModel, PickleReader, PreparedModel } from './load.js';
+export { fetchModel, formatModelSource, modelSourceFromParts, parseModelLocation, MAX_MODEL_BYTES, MODEL_FILE_EXTENSIONS } from './locate.js';
+export type { FetchedModel, FetchModelOptions, ModelLocationParts, ModelSource } from './locate.js';
+export { loadModel, loadModelFromBytes } from './load.js';
+export type { LoadModelOptions, ModelBytesMeta, PickledModel, PickleReader } from './load.js';
 export { readPickleModel } from './pickle-model.js';
 export { parseMlmodel } from './mlmodel.js';
 export type { MlflowModelInfo } from './mlmodel.js';
 export { NATIVE_MODEL_FORMAT } from './native-format.js';
 export type { NativeLinearModel } from './native-format.js';
-
-
-/**
- * Reads model bytes already in memory (see {@link prepareModel}), with the pickle reader loaded
- * statically: for the CLI and tests, which read pickles anyway.
- *
- * @example
- * ```ts
- * const model = loadModelFromBytes(readFileSync('lin_reg.bin'), { source: 'lin_reg.bin' });
- * ```
- */
-export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): LoadedModel {
-  const prepared = prepareModel(bytes, meta);
-  return 'loaded' in prepared ? prepared.loaded : prepared.pickle(readPickleModel);
-}
 
 /** Type guard for errors of this module. */
 export function isModelLoadError(err: unknown): err is ModelLoadError {

@@ -1,11 +1,12 @@
 /**
  * Where the model lives and how its bytes are fetched: a local file or folder, or an S3 object or
  * prefix. MLflow model folders (`MLmodel` + pickled model) are followed to their sklearn pickle.
- * S3 is reached through an injected {@link S3ObjectReader}, so `lambda/model` imports no AWS SDK: the
- * function's cold start uses a signed GET of its own (`lambda/signed-s3-client.ts`), everything
- * else the SDK's `GetObject` (`lambda/sdk-s3-reader.ts`).
+ * S3 is read with the SDK's `GetObject` through the client the caller made (`lambda/aws-clients.ts`),
+ * the body counted as it streams so that no object beyond {@link MAX_MODEL_BYTES} is held, whatever
+ * its `Content-Length` said.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { MlflowModelError, ModelFetchError, ModelLocationError, quoteFileValue } from './errors.js';
 import { parseMlmodel } from './mlmodel.js';
@@ -16,58 +17,9 @@ export type ModelSource =
   | { readonly kind: 's3'; readonly bucket: string; readonly key: string }
   | { readonly kind: 'file'; readonly path: string };
 
-/**
- * One S3 `GetObject`, as the model loader needs it.
- *
- * A failure rejects with an error shaped like the SDK's service exceptions: `name` is S3's error code
- * (`NoSuchKey`, `AccessDenied`, …) and `$metadata.httpStatusCode` the HTTP status, when known.
- */
-export interface S3ObjectReader {
-  getObject(bucket: string, key: string): Promise<S3ObjectResponse>;
-  /**
-   * `HeadObject`: the object's metadata without its body. Optional: without it, a pinned sidecar's
-   * pickle is downloaded as always (see {@link fetchModelSidecarFirst}).
-   */
-  headObject?(bucket: string, key: string): Promise<S3ObjectHead>;
-}
-
-/** What `HeadObject` says of an object. */
-export interface S3ObjectHead {
-  readonly contentLength?: number | undefined;
-  readonly versionId?: string | undefined;
-  readonly eTag?: string | undefined;
-}
-
-/** An object's metadata, with its body still to be read. */
-export interface S3ObjectResponse {
-  readonly contentLength?: number | undefined;
-  readonly versionId?: string | undefined;
-  readonly eTag?: string | undefined;
-  /** Reads the whole body (call once). */
-  readBody(): Promise<Uint8Array>;
-  /** Drops the body unread (the object was refused on its metadata). */
-  discard(): void;
-}
-
-/**
- * Appended to a pickle's file name or S3 key to name its compiled sidecar (`model/compiled.ts`),
- * which is fetched with the pickle, in parallel, and used only if it was compiled from exactly it.
- */
-export const COMPILED_MODEL_SUFFIX = '.compiled.json';
-
-/** A compiled sidecar found next to the pickle. */
-export interface FetchedSidecar {
-  readonly uri: string;
-  /** Its bytes; absent when it exists but could not be read, and then `problem` says why. */
-  readonly bytes?: Uint8Array;
-  readonly problem?: string;
-}
-
 /** The model bytes and what is known about where they came from. */
 export interface FetchedModel {
   readonly bytes: Uint8Array;
-  /** The pickle's compiled sidecar, when one exists next to it. */
-  readonly compiled?: FetchedSidecar;
   /** URI or path of the model file itself (`…/model.pkl` for an MLflow folder). */
   readonly uri: string;
   /** Present when the location was an MLflow model folder. */
@@ -76,28 +28,10 @@ export interface FetchedModel {
   readonly s3ETag?: string;
 }
 
-/**
- * A pickle on S3 known by its metadata only, beside its sidecar's bytes: what
- * {@link fetchModelSidecarFirst} answers when the sidecar may stand in, so that the pickle need not
- * be downloaded. The loader checks the sidecar (its pin, the pickle's MD5 and length) and calls
- * {@link HeadedModel.fetch} when it does not stand in.
- */
-export interface HeadedModel {
-  readonly uri: string;
-  readonly compiled: FetchedSidecar & { readonly bytes: Uint8Array };
-  /** The pickle's length, and its ETag as an MD5 (hex), which S3 gives an object uploaded in one part without KMS. */
-  readonly head: { readonly contentLength: number; readonly md5: string; readonly eTag: string; readonly versionId?: string };
-  /** Downloads the pickle after all. */
-  fetch(): Promise<FetchedModel>;
-}
-
-/** What {@link fetchModelSidecarFirst} answers: the model's bytes, or a pickle HEADed beside its sidecar. */
-export type PrefetchedModel = FetchedModel | HeadedModel;
-
 /** Extensions that mark a location as the model file itself rather than an MLflow folder. */
 export const MODEL_FILE_EXTENSIONS = ['.bin', '.pkl', '.pickle', '.json'] as const;
 const MLMODEL = 'MLmodel';
-/** Largest model file accepted (checked before reading, from the file size or ContentLength). */
+/** Largest model file accepted: checked before reading (file size, `Content-Length`) and while an S3 body streams. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 
 /**
@@ -173,56 +107,15 @@ function isModelFileName(name: string): boolean {
  * @throws {ModelFetchError} when nothing is found or S3/the file system fails
  * @throws {MlflowModelError} when an MLflow folder is incomplete or not an sklearn model
  */
-export async function fetchModel(source: ModelSource, options: { s3?: S3ObjectReader } = {}): Promise<FetchedModel> {
-  return source.kind === 'file' ? fetchLocal(source.path) : fetchS3(source.bucket, source.key, options.s3);
+export async function fetchModel(source: ModelSource, options: FetchModelOptions = {}): Promise<FetchedModel> {
+  return source.kind === 'file' ? fetchLocal(source.path) : fetchS3(source.bucket, source.key, options.s3, options.maxS3Bytes ?? MAX_MODEL_BYTES);
 }
 
-/**
- * Whether a sidecar may stand in for a pickle known only by a HEAD (`fetchModelSidecarFirst`):
- * `MODEL_COMPILED_SHA256` pins the sidecar and no `MODEL_SHA256` asks for the pickle's own bytes.
- */
-export function sidecarPinnedAlone(pins: { readonly expectedSha256?: string | undefined; readonly expectedCompiledSha256?: string | undefined }): boolean {
-  return pins.expectedCompiledSha256 !== undefined && pins.expectedSha256 === undefined;
-}
-
-/** An ETag that is an MD5 (hex, lower case), or undefined (multipart uploads, SSE-KMS, SSE-C). */
-function md5OfETag(eTag: string | undefined): string | undefined {
-  const value = eTag?.replace(/^"|"$/g, '').toLowerCase();
-  return value !== undefined && /^[0-9a-f]{32}$/.test(value) ? value : undefined;
-}
-
-/**
- * {@link fetchModel}, except that a model file on S3 whose compiled sidecar is there is only HEADed
- * while the sidecar is downloaded: a {@link HeadedModel}, for a loader that has the sidecar pinned
- * (`MODEL_COMPILED_SHA256`) and so can match the pickle by its ETag. Half the bytes and one fewer
- * object to stream at cold start. Anything else (a local file, an MLflow folder, no sidecar, an
- * ETag that is no MD5, a reader without `headObject`) is fetched as {@link fetchModel} does.
- */
-export async function fetchModelSidecarFirst(source: ModelSource, options: { s3?: S3ObjectReader } = {}): Promise<PrefetchedModel> {
-  const { s3 } = options;
-  const headOf = s3?.headObject?.bind(s3);
-  if (s3 === undefined || headOf === undefined || source.kind !== 's3' || !isModelFileName(source.key) || !mayHaveSidecar(source.key)) return fetchModel(source, options);
-  const { bucket, key } = source;
-  const uri = `s3://${bucket}/${key}`;
-  const head = headObject(headOf, bucket, key);
-  const sidecar = s3Sidecar(s3, bucket, key);
-  let metadata: S3ObjectHead | undefined;
-  try {
-    metadata = await head;
-  } finally {
-    await sidecar; // settles without rejecting; waited for so that no request outlives the load
-  }
-  if (metadata === undefined) throw new ModelFetchError(`model not found: ${uri} does not exist`);
-  const compiled = await sidecar;
-  const md5 = md5OfETag(metadata.eTag);
-  const fetch = async (): Promise<FetchedModel> => modelFile(await getObject(s3, bucket, key), uri, compiled);
-  if (compiled?.bytes === undefined || md5 === undefined || metadata.contentLength === undefined) return fetch();
-  return {
-    uri,
-    compiled: { ...compiled, bytes: compiled.bytes },
-    head: { contentLength: metadata.contentLength, md5, eTag: metadata.eTag!, ...(metadata.versionId ? { versionId: metadata.versionId } : {}) },
-    fetch,
-  };
+export interface FetchModelOptions {
+  /** Reads `s3://` sources (`createS3Client()`). */
+  readonly s3?: S3Client | undefined;
+  /** Largest S3 object read; lower than {@link MAX_MODEL_BYTES} only to test the cap without 256 MB. */
+  readonly maxS3Bytes?: number;
 }
 
 async function fetchLocal(path: string): Promise<FetchedModel> {
@@ -237,8 +130,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   }
   if (!isDirectory) {
     if (path.endsWith(MLMODEL)) return fetchLocal(path.slice(0, -MLMODEL.length) || '.');
-    const [bytes, compiled] = await Promise.all([readLocal(path, 'model file'), localSidecar(path)]);
-    return { bytes, uri: path, ...(compiled ? { compiled } : {}) };
+    return { bytes: await readLocal(path, 'model file'), uri: path };
   }
   const mlmodelPath = join(path, MLMODEL);
   let text: string;
@@ -267,29 +159,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
     // The file-system message repeats the path, which holds the file-provided name: quote it capped.
     throw new MlflowModelError(`${named}, but it cannot be read: ${quoteFileValue((cause as Error).message, { bare: true })}`, { cause });
   }
-  // No containment check for the sidecar: it is data, used only if it was compiled from these bytes.
-  const compiled = await localSidecar(modelPath);
-  return { bytes, uri: modelPath, mlflow, ...(compiled ? { compiled } : {}) };
-}
-
-/** Whether a model file may have a compiled sidecar: a pickle, not one of our JSON files. */
-function mayHaveSidecar(name: string): boolean {
-  return !name.toLowerCase().endsWith('.json');
-}
-
-/** The sidecar next to a local model file: undefined when there is none, never a rejection. */
-async function localSidecar(path: string): Promise<FetchedSidecar | undefined> {
-  if (!mayHaveSidecar(path)) return undefined;
-  const uri = `${path}${COMPILED_MODEL_SUFFIX}`;
-  try {
-    const info = await stat(uri);
-    if (!info.isFile()) return undefined;
-    if (info.size > MAX_MODEL_BYTES) return { uri, problem: `${info.size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit` };
-    return { uri, bytes: await readFile(uri) };
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return { uri, problem: (cause as Error).message };
-  }
+  return { bytes, uri: modelPath, mlflow };
 }
 
 async function readLocal(path: string, what: string): Promise<Uint8Array> {
@@ -317,40 +187,48 @@ function isNotFound(err: unknown): boolean {
   return name !== 'NoSuchBucket' && (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
 }
 
+/** A GetObject body as the SDK gives it in Node (an `IncomingMessage`): chunks, and a way to drop the rest. */
+type StreamedBody = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
+
 /**
  * Gets an object; undefined when it does not exist, ModelFetchError for any other failure.
  * `deniedMeansAbsent`: S3 answers AccessDenied instead of NoSuchKey when the caller may not list the
  * bucket, so a probe for an optional `MLmodel` treats a denial as "not there".
+ *
+ * The body is refused beyond {@link MAX_MODEL_BYTES} twice: on its `Content-Length` before a byte is
+ * read, and by counting the bytes as they stream, whatever the header said.
  */
-async function getObject(s3: S3ObjectReader, bucket: string, key: string, deniedMeansAbsent = false): Promise<S3Object | undefined> {
+async function getObject(s3: S3Client, bucket: string, key: string, maxBytes: number, deniedMeansAbsent = false): Promise<S3Object | undefined> {
   const uri = objectUri(bucket, key);
-  const out = await askS3(uri, () => s3.getObject(bucket, key), deniedMeansAbsent);
+  const out = await askS3(uri, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })), deniedMeansAbsent);
   if (out === undefined) return undefined;
-  const tooLarge = sizeError(uri, out.contentLength);
+  const body = out.Body as StreamedBody | undefined;
+  const tooLarge = sizeError(uri, out.ContentLength, maxBytes);
   if (tooLarge !== undefined) {
-    out.discard();
+    body?.destroy?.(); // frees the socket without reading the body
     throw tooLarge;
   }
-  let bytes: Uint8Array;
+  if (body === undefined) throw new ModelFetchError(`reading ${uri} failed: the response has no body`);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
   try {
-    bytes = await out.readBody();
+    for await (const chunk of body) {
+      length += chunk.byteLength;
+      if (length > maxBytes) {
+        body.destroy?.();
+        throw new ModelFetchError(`${uri} streams more than the ${maxBytes}-byte limit (Content-Length said ${out.ContentLength ?? 'nothing'})`);
+      }
+      chunks.push(chunk);
+    }
   } catch (cause) {
+    if (cause instanceof ModelFetchError) throw cause;
     throw new ModelFetchError(`reading ${uri} failed: ${(cause as Error).message}`, { cause });
   }
   return {
-    bytes,
-    ...(out.versionId ? { versionId: out.versionId } : {}),
-    ...(out.eTag ? { eTag: out.eTag } : {}),
+    bytes: Buffer.concat(chunks, length),
+    ...(out.VersionId ? { versionId: out.VersionId } : {}),
+    ...(out.ETag ? { eTag: out.ETag } : {}),
   };
-}
-
-/** HEADs an object; undefined when it does not exist, ModelFetchError for any other failure (as {@link getObject}). */
-async function headObject(headOf: (bucket: string, key: string) => Promise<S3ObjectHead>, bucket: string, key: string): Promise<S3ObjectHead | undefined> {
-  const uri = objectUri(bucket, key);
-  const head = await askS3(uri, () => headOf(bucket, key));
-  const tooLarge = sizeError(uri, head?.contentLength);
-  if (tooLarge !== undefined) throw tooLarge;
-  return head;
 }
 
 /** An object's URI for messages: the key may end in a name read from an MLmodel file, so it is quoted capped. */
@@ -371,82 +249,47 @@ async function askS3<T>(uri: string, call: () => Promise<T>, deniedMeansAbsent =
   }
 }
 
-/** The error for an object longer than {@link MAX_MODEL_BYTES}, else undefined. */
-function sizeError(uri: string, contentLength: number | undefined): ModelFetchError | undefined {
-  return contentLength !== undefined && contentLength > MAX_MODEL_BYTES
-    ? new ModelFetchError(`${uri} has ${contentLength} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`)
+/** The error for an object longer than `maxBytes`, else undefined. */
+function sizeError(uri: string, contentLength: number | undefined, maxBytes: number): ModelFetchError | undefined {
+  return contentLength !== undefined && contentLength > maxBytes
+    ? new ModelFetchError(`${uri} has ${contentLength} bytes, more than the ${maxBytes}-byte limit`)
     : undefined;
 }
 
-/** The model file fetched from `uri`, or the error that it does not exist. */
-function modelFile(object: S3Object | undefined, uri: string, compiled: FetchedSidecar | undefined): FetchedModel {
-  if (!object) throw new ModelFetchError(`model not found: ${uri} does not exist`);
-  return fromS3(object, uri, undefined, compiled);
-}
-
-/**
- * The sidecar of the S3 object `key`: undefined when there is none (or the role may not read it),
- * never a rejection, so that no sidecar failure can fail or delay a model load beyond its own GET.
- */
-async function s3Sidecar(s3: S3ObjectReader, bucket: string, key: string): Promise<FetchedSidecar | undefined> {
-  if (!mayHaveSidecar(key)) return undefined;
-  const sidecarKey = `${key}${COMPILED_MODEL_SUFFIX}`;
-  const uri = objectUri(bucket, sidecarKey);
-  try {
-    const object = await getObject(s3, bucket, sidecarKey, true);
-    return object === undefined ? undefined : { uri, bytes: object.bytes };
-  } catch (err) {
-    return { uri, problem: (err as Error).message };
-  }
-}
-
-/** The pickle and its sidecar, requested together. */
-async function getWithSidecar(s3: S3ObjectReader, bucket: string, key: string): Promise<[S3Object | undefined, FetchedSidecar | undefined]> {
-  const object = getObject(s3, bucket, key);
-  const sidecar = s3Sidecar(s3, bucket, key);
-  try {
-    return [await object, await sidecar];
-  } catch (err) {
-    await sidecar; // settles without rejecting; waited for so that no request outlives the load
-    throw err;
-  }
-}
-
-function fromS3(object: S3Object, uri: string, mlflow?: MlflowModelInfo, compiled?: FetchedSidecar): FetchedModel {
+function fromS3(object: S3Object, uri: string, mlflow?: MlflowModelInfo): FetchedModel {
   return {
     bytes: object.bytes,
     uri,
     ...(mlflow ? { mlflow } : {}),
-    ...(compiled ? { compiled } : {}),
     ...(object.versionId ? { s3VersionId: object.versionId } : {}),
     ...(object.eTag ? { s3ETag: object.eTag } : {}),
   };
 }
 
-async function fetchS3(bucket: string, key: string, s3: S3ObjectReader | undefined): Promise<FetchedModel> {
+async function fetchS3(bucket: string, key: string, s3: S3Client | undefined, maxBytes: number): Promise<FetchedModel> {
   if (!s3) throw new ModelLocationError(`model location s3://${bucket}/${key} needs an S3 client`);
   const uri = `s3://${bucket}/${key}`;
-  if (isModelFileName(key)) {
-    const [object, compiled] = await getWithSidecar(s3, bucket, key);
-    return modelFile(object, uri, compiled);
-  }
+  const notFound = (): never => {
+    throw new ModelFetchError(`model not found: ${uri} does not exist`);
+  };
+  if (isModelFileName(key)) return fromS3((await getObject(s3, bucket, key, maxBytes)) ?? notFound(), uri);
   const prefix = key.endsWith(MLMODEL) ? key.slice(0, -MLMODEL.length) : key.endsWith('/') ? key : `${key}/`;
   const mlmodelKey = `${prefix}${MLMODEL}`;
-  const mlmodelObject = await getObject(s3, bucket, mlmodelKey, !key.endsWith('/') && !key.endsWith(MLMODEL));
+  const mlmodelObject = await getObject(s3, bucket, mlmodelKey, maxBytes, !key.endsWith('/') && !key.endsWith(MLMODEL));
   if (!mlmodelObject) {
     // Not a folder: maybe an object without a recognised extension.
-    const [object, compiled] = key.endsWith('/') ? [undefined, undefined] : await getWithSidecar(s3, bucket, key);
+    const object = key.endsWith('/') ? undefined : await getObject(s3, bucket, key, maxBytes);
     if (!object) {
       throw new MlflowModelError(`model not found: neither the object ${uri} nor an MLflow folder (s3://${bucket}/${mlmodelKey}) exists`);
     }
-    return fromS3(object, uri, undefined, compiled);
+    return fromS3(object, uri);
   }
   const mlmodelUri = `s3://${bucket}/${mlmodelKey}`;
   const mlflow = parseMlmodel(new TextDecoder().decode(mlmodelObject.bytes), mlmodelUri);
   const modelKey = `${prefix}${mlflow.pickledModel}`;
-  const [model, compiled] = await getWithSidecar(s3, bucket, modelKey);
+  const model = await getObject(s3, bucket, modelKey, maxBytes);
   if (!model) {
     throw new MlflowModelError(`${mlmodelUri} names pickled_model ${quoteFileValue(mlflow.pickledModel)}, but that object does not exist under s3://${bucket}/${prefix}`);
   }
-  return fromS3(model, `s3://${bucket}/${modelKey}`, mlflow, compiled);
+  return fromS3(model, `s3://${bucket}/${modelKey}`, mlflow);
 }

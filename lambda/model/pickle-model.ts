@@ -1,7 +1,6 @@
 /**
  * The pickle reader as the loader (`load.ts`) calls it: the allow-listing VM (`pickle/`), then the
- * scikit-learn objects it built turned into a predictor (`sklearn/`). Imported only when a pickle
- * must be read, so that a model with a compiled sidecar loads none of this.
+ * scikit-learn objects it built turned into a predictor (`sklearn/`).
  */
 import type { PickleReader } from './load.js';
 import { unpickle } from './pickle/index.js';

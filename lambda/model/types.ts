@@ -27,17 +27,6 @@ export interface ModelDescription {
   /** S3 object version id / ETag when loaded from S3. */
   readonly s3VersionId?: string;
   readonly s3ETag?: string;
-  /**
-   * The pickle's compiled sidecar, when one was found next to it: whether it stood in for the pickle
-   * (`used`), and if not, why (stale, unpinned, unreadable…).
-   */
-  readonly compiled?: {
-    readonly uri: string;
-    readonly used: boolean;
-    readonly reason?: string;
-    /** `etag`: the pickle was matched by its S3 ETag (MD5) and length, and not downloaded. */
-    readonly pickle?: 'etag';
-  };
 }
 
 /**

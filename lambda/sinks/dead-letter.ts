@@ -7,11 +7,8 @@
  *
  * The key is derived from the letters themselves (stream, shard, first and last sequence number), so
  * a batch that Lambda delivers again rewrites the same object instead of adding a copy.
- *
- * The sink knows S3 only through {@link S3ObjectWriter}, so that it carries no AWS SDK: inside Lambda
- * the function's own signed client writes (`signed-s3-client.ts`), elsewhere the SDK's adapter
- * (`dead-letter-sdk.ts`), loaded on first use.
  */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeadLetter, DeadLetterSink, WriteOptions } from './types.js';
 
 /** Longest a dead-letter write may take, whatever the remaining time. */
@@ -19,20 +16,9 @@ export const MAX_WRITE_MS = 30_000;
 
 export const DEAD_LETTER_CONTENT_TYPE = 'application/x-ndjson';
 
-export interface PutObjectOptions {
-  readonly contentType?: string | undefined;
-  /** Ends the call, retries included; the call then rejects. */
-  readonly abortSignal?: AbortSignal | undefined;
-}
-
-/** S3's `PutObject`, as much of it as the dead letters use. */
-export interface S3ObjectWriter {
-  /** Stores the object whole or rejects (with S3's error code as the error's `name`). */
-  putObject(bucket: string, key: string, body: string | Uint8Array, options?: PutObjectOptions): Promise<void>;
-}
-
 export interface S3DeadLetterSinkOptions {
-  readonly client: S3ObjectWriter;
+  /** `createS3Client()` (`aws-clients.ts`). */
+  readonly client: S3Client;
   readonly bucket: string;
   /** Key prefix ending in `/`, e.g. `dead-letters/`. */
   readonly prefix: string;
@@ -72,10 +58,13 @@ export class S3DeadLetterSink implements DeadLetterSink {
   async write(letters: readonly DeadLetter[], options: WriteOptions): Promise<void> {
     if (letters.length === 0) return;
     const { client, bucket, prefix } = this.options;
-    await client.putObject(bucket, deadLetterKey(prefix, letters), deadLettersToJsonLines(letters), {
-      contentType: DEAD_LETTER_CONTENT_TYPE,
-      // A finite whole number of milliseconds, also when there is no deadline.
-      abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(Math.min(options.remainingTimeMs(), MAX_WRITE_MS)))),
+    const put = new PutObjectCommand({
+      Bucket: bucket,
+      Key: deadLetterKey(prefix, letters),
+      Body: deadLettersToJsonLines(letters),
+      ContentType: DEAD_LETTER_CONTENT_TYPE,
     });
+    // Ends the call, the SDK's retries included. A finite whole number of milliseconds, also when there is no deadline.
+    await client.send(put, { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(Math.min(options.remainingTimeMs(), MAX_WRITE_MS)))) });
   }
 }

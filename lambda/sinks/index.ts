@@ -7,11 +7,8 @@ export {
   deadLetterKey,
   deadLettersToJsonLines,
   DEAD_LETTER_CONTENT_TYPE,
-  type PutObjectOptions,
   type S3DeadLetterSinkOptions,
-  type S3ObjectWriter,
 } from './dead-letter.js';
-export { sdkS3ObjectWriter } from './dead-letter-sdk.js';
 export {
   KinesisOutputSink,
   putRecordsReliably,
@@ -21,11 +18,7 @@ export {
   PUT_RECORDS_MAX_ENTRIES,
   RETRYABLE_ENTRY_ERRORS,
   type KinesisOutputSinkOptions,
-  type PutRecordsClient,
-  type PutRecordsInput,
-  type PutRecordsOutput,
   type PutRecordsOptions,
   type PutRecordsReport,
   type RetryPolicy,
 } from './kinesis.js';
-export { sdkPutRecords } from './kinesis-sdk.js';

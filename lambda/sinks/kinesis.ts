@@ -6,6 +6,7 @@
  * jitter, and never past the invocation's remaining time: what is still unwritten then is returned
  * as failures, which the batch reports in `batchItemFailures` so Lambda delivers those records again.
  */
+import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { silentLog, type LogSink } from '../observability.js';
 import type { OutputBatch } from './output-batch.js';
 import type { OutputFailure, OutputRecord, OutputSink, WriteOptions } from './types.js';
@@ -55,31 +56,6 @@ const RETRYABLE_CALL_ERRORS: ReadonlySet<string> = new Set([
   'RequestTimeoutException',
   'TimeoutError',
 ]);
-
-/** One `PutRecords` request, in the API's own shape. */
-export interface PutRecordsInput {
-  readonly StreamName: string;
-  readonly Records: ReadonlyArray<{ readonly Data: Uint8Array; readonly PartitionKey: string }>;
-}
-
-/** The parts of a `PutRecords` response the sink reads. */
-export interface PutRecordsOutput {
-  readonly FailedRecordCount?: number | undefined;
-  readonly Records?: ReadonlyArray<{
-    readonly SequenceNumber?: string | undefined;
-    readonly ErrorCode?: string | undefined;
-    readonly ErrorMessage?: string | undefined;
-  }> | undefined;
-}
-
-/**
- * The one Kinesis call the sink makes: the SDK's (`sdkPutRecords(client)`, `kinesis-sdk.ts`) or the
- * function's own signed POST (`SignedKinesisWriter`). A failed call rejects with an error shaped
- * like the SDK's exceptions (`name` = the error code, `$metadata.httpStatusCode`).
- */
-export interface PutRecordsClient {
-  putRecords(input: PutRecordsInput, options: { readonly abortSignal: AbortSignal }): Promise<PutRecordsOutput>;
-}
 
 export interface PutRecordsOptions extends WriteOptions {
   readonly retry?: Partial<RetryPolicy>;
@@ -152,13 +128,13 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  *
  * @example
  * ```ts
- * const { failures } = await putRecordsReliably(sdkPutRecords(kinesis), 'ride_predictions', records, {
+ * const { failures } = await putRecordsReliably(kinesis, 'ride_predictions', records, {
  *   remainingTimeMs: () => context.getRemainingTimeInMillis() - 1_000,
  * });
  * ```
  */
 export async function putRecordsReliably(
-  client: PutRecordsClient,
+  client: KinesisClient,
   streamName: string,
   records: readonly OutputRecord[],
   options: PutRecordsOptions,
@@ -193,7 +169,7 @@ export async function putRecordsReliably(
       if (attempt > 0) retriedEntries += pending.length;
       calls++;
       try {
-        const response = await client.putRecords({ StreamName: streamName, Records: entries }, {
+        const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: entries }), {
           // AbortSignal.timeout takes a finite whole number of milliseconds.
           abortSignal: AbortSignal.timeout(Math.floor(Math.min(remaining, MAX_CALL_MS))),
         });
@@ -259,7 +235,8 @@ export async function putRecordsReliably(
 }
 
 export interface KinesisOutputSinkOptions {
-  readonly client: PutRecordsClient;
+  /** The SDK client, with its own retries off (`createKinesisClient`): the retries are this file's. */
+  readonly client: KinesisClient;
   readonly streamName: string;
   readonly retry?: Partial<RetryPolicy>;
   readonly sleep?: (ms: number) => Promise<void>;

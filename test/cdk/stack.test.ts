@@ -10,11 +10,9 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { staticImportClosure } from '../../cdk/handler-bundle.js';
 import { DEFAULT_MODEL_FILE } from '../../cdk/defaults.js';
 import { REPO_ROOT } from '../../cdk/stack.js';
-import { sha256Hex } from '../../lambda/model/digest.js';
-import { compileModel, formatCompiledModel, loadModelFromBytes } from '../../lambda/model/index.js';
+import { loadModelFromBytes } from '../../lambda/model/index.js';
 import { logicalId, synth } from './synth.js';
 import type { Synthesized } from './synth.js';
 
@@ -40,8 +38,6 @@ beforeAll(() => {
 afterAll(() => s?.cleanup());
 
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
-/** The default model's sidecar as the stack compiles it. */
-const defaultSidecar = (): Uint8Array => new TextEncoder().encode(formatCompiledModel(compileModel(readFileSync(join(REPO_ROOT, DEFAULT_MODEL_FILE)))));
 
 describe('streams', () => {
   it('creates both streams with the course names, KMS-encrypted, on-demand, 24 h retention', () => {
@@ -91,44 +87,20 @@ describe('function', () => {
       POWERTOOLS_SERVICE_NAME: 'ride-duration-stream',
       POWERTOOLS_METRICS_NAMESPACE: 'RideDurationStream',
       LOG_LEVEL: 'INFO',
-      // The sidecar deployed with the default model, pinned: a forged or foreign one is ignored.
-      MODEL_COMPILED_SHA256: sha256Hex(defaultSidecar()),
     });
   });
 
-  it('bundles lambda/entry.ts into an ESM entry plus chunks: the handler, the SDK and the pickle reader load by import(), off the static path, and the handler needs no SDK for the dead letters (local esbuild, no Docker)', () => {
+  it('bundles lambda/entry.ts with NodejsFunction into one minified ESM file with the SDK clients in it (local esbuild, no Docker)', () => {
     const fn = s.json.Resources[ids.fn as string]?.Properties as { Code: { S3Key: string }; Handler: string };
     const dir = join(s.assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(fn.Handler).toBe('index.handler');
-    const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
-    // What the entry imports statically, transitively: what compiles before the model request leaves.
-    const closure = (start: string): Set<string> => staticImportClosure(dir, start);
-    const staticPath = closure('index.mjs');
-    const chunks = readdirSync(join(dir, 'chunks'));
-    const handlerChunk = chunks.find((name) => name.startsWith('handler-'));
-    const awsParts = chunks.find((name) => name.startsWith('aws-parts-'));
-    expect(read('index.mjs')).toContain(`import("./chunks/${handlerChunk}")`);
-    expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${awsParts}")`);
-    expect(read(`chunks/${awsParts}`)).toContain('PutRecords');
-    expect(read(`chunks/${awsParts}`)).toContain('PutObject'); // the dead letters' SDK path (no credentials in the environment)
-    const staticCode = [...staticPath].map(read).join('\n');
-    expect(staticPath.has(`chunks/${handlerChunk}`)).toBe(false);
-    expect(staticPath.has(`chunks/${awsParts}`)).toBe(false);
-    expect(staticCode).not.toContain('PutRecords');
-    expect(staticCode).toContain('AWS4-HMAC-SHA256'); // the signed model GET
-    const handlerCode = [...closure(`chunks/${handlerChunk}`)].map(read).join('\n');
-    // The dead letters inside Lambda are the signed PUT of our own: the handler carries no SDK command.
-    expect(handlerCode).not.toContain('PutObject');
-    // The pickle reader too: a model with its compiled sidecar (the default) never compiles it.
-    const pickleReader = chunks.find((name) => name.startsWith('pickle-model-'));
-    expect(read(`chunks/${handlerChunk}`)).toContain(`import("./${pickleReader}")`);
-    expect(handlerCode).not.toContain('numpy.core.multiarray');
-    expect(read(`chunks/${pickleReader}`)).toContain('numpy.core.multiarray');
-    // No chunk needs a CommonJS require() (the bundle has no createRequire banner).
-    const everything = [...readdirSync(dir, { recursive: true })].map(String).filter((name) => name.endsWith('.mjs'));
-    for (const file of everything) expect(read(file), file).not.toMatch(/__require\b/);
-    // No source maps are shipped (see cdk/handler-bundle.ts).
-    expect(readdirSync(dir, { recursive: true }).filter((name) => String(name).endsWith('.map'))).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['index.mjs']); // no chunks, no source map
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code).toContain('PutRecords'); // @aws-sdk/client-kinesis, bundled rather than the runtime's
+    expect(code).toContain('PutObject'); // @aws-sdk/client-s3
+    expect(code).not.toContain('AWS4-HMAC-SHA256"+'); // no signer of our own: the SDK signs
+    // No dependency needs a CommonJS require() (the bundle has no createRequire banner).
+    expect(code).not.toMatch(/__require\b/);
   });
 
   it('ships a bundle that scores the course event (TEST_RUN, default model) in plain Node', async () => {
@@ -145,6 +117,8 @@ describe('function', () => {
       cwd: dir,
       env: {
         PATH: process.env.PATH ?? '',
+        // As in Lambda: the handler is built and the model loaded at import, the init phase.
+        AWS_LAMBDA_FUNCTION_NAME: 'f',
         TEST_RUN: 'True',
         MODEL_LOCATION: join(REPO_ROOT, 'model-artifacts', 'lin_reg.bin'),
         EVENT_FILE: join(REPO_ROOT, 'events', 'kinesis-single-ride.json'),
@@ -255,7 +229,7 @@ describe('function role (least privilege)', () => {
         Sid: 'ReadModel',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: [join(arn(ids.modelBucket as string), '/models/lin_reg.bin'), join(arn(ids.modelBucket as string), '/models/lin_reg.bin.compiled.json')],
+        Resource: join(arn(ids.modelBucket as string), '/models/lin_reg.bin'),
       },
       {
         Sid: 'WriteDeadLetters',
@@ -314,21 +288,17 @@ describe('buckets', () => {
     });
   });
 
-  it('uploads with it the compiled sidecar made at synth, the bytes that stand in for the pickle', () => {
+  it('uploads the pickle alone, byte for byte the model in the repository', () => {
     const deployment = Object.values(s.json.Resources).find((r) => r.Type === 'Custom::CDKBucketDeployment');
-    expect((deployment?.Properties as { SourceObjectKeys: unknown[] }).SourceObjectKeys).toHaveLength(2);
+    expect((deployment?.Properties as { SourceObjectKeys: unknown[] }).SourceObjectKeys).toHaveLength(1);
     const staged = readdirSync(s.assembly.directory)
       .filter((name) => name.startsWith('asset.'))
-      .map((name) => join(s.assembly.directory, name, 'lin_reg.bin.compiled.json'))
+      .map((name) => join(s.assembly.directory, name, 'lin_reg.bin'))
       .filter((path) => existsSync(path));
     expect(staged).toHaveLength(1);
-    const bytes = readFileSync(staged[0] as string);
-    expect(Buffer.compare(bytes, Buffer.from(defaultSidecar()))).toBe(0);
-    const model = loadModelFromBytes(readFileSync(join(REPO_ROOT, DEFAULT_MODEL_FILE)), {
-      source: 'models/lin_reg.bin',
-      compiled: { uri: 'models/lin_reg.bin.compiled.json', bytes },
-    });
-    expect(model.description.compiled?.used).toBe(true);
+    const model = loadModelFromBytes(readFileSync(staged[0] as string), { source: 'models/lin_reg.bin' });
+    expect(model.predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
+    expect(Buffer.compare(readFileSync(staged[0] as string), readFileSync(join(REPO_ROOT, DEFAULT_MODEL_FILE)))).toBe(0);
   });
 });
 

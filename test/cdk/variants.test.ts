@@ -94,7 +94,6 @@ describe('imported bucket, provisioned shards, tuned event source, alarm e-mail'
       modelKey: 'prod/ride/model.bin',
       deployDefaultModel: 'false',
       modelSha256: 'AB'.repeat(32),
-      modelCompiledSha256: 'CD'.repeat(32),
       runId: 'run-42',
       shardCount: '2',
       streamRetentionHours: '48',
@@ -127,10 +126,7 @@ describe('imported bucket, provisioned shards, tuned event source, alarm e-mail'
     s.template.resourceCountIs('AWS::S3::Bucket', 2);
     const readModel = roleStatements(s).find((st) => st.Sid === 'ReadModel');
     expect(readModel?.Action).toBe('s3:GetObject');
-    expect(readModel?.Resource).toEqual([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/prod/ride/model.bin']] },
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/prod/ride/model.bin.compiled.json']] },
-    ]);
+    expect(readModel?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/prod/ride/model.bin']] });
     s.template.hasResourceProperties('AWS::Lambda::Function', {
       MemorySize: 1024,
       Timeout: 120,
@@ -139,7 +135,6 @@ describe('imported bucket, provisioned shards, tuned event source, alarm e-mail'
         Variables: Match.objectLike({
           MODEL_LOCATION: 's3://my-models/prod/ride/model.bin',
           MODEL_SHA256: 'ab'.repeat(32),
-          MODEL_COMPILED_SHA256: 'cd'.repeat(32),
           RUN_ID: 'run-42',
           LOG_LEVEL: 'DEBUG',
         }),
@@ -222,10 +217,9 @@ describe('the default model uploaded into an imported bucket', () => {
       DestinationBucketKeyPrefix: 'models/',
       Prune: false,
     });
-    expect(roleStatements(s).find((st) => st.Sid === 'ReadModel')?.Resource).toEqual([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/models/lin_reg.bin']] },
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/models/lin_reg.bin.compiled.json']] },
-    ]);
+    expect(roleStatements(s).find((st) => st.Sid === 'ReadModel')?.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/models/lin_reg.bin']],
+    });
   });
 
   it('is nag-clean (the provider\'s grant on the imported bucket acknowledged)', () => {

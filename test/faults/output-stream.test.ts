@@ -14,7 +14,6 @@ import type { BatchCounts } from '../../lambda/batch.js';
 import { createHandler } from '../../lambda/handler.js';
 import type { LoadedModel } from '../../lambda/model/types.js';
 import { KinesisOutputSink, type RetryPolicy } from '../../lambda/sinks/kinesis.js';
-import { sdkPutRecords } from '../../lambda/sinks/kinesis-sdk.js';
 import { MemoryDeadLetterSink } from '../../lambda/sinks/memory.js';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride } from '../support/events.js';
 import { RecordingLog } from '../support/log.js';
@@ -84,7 +83,7 @@ function setup(client: KinesisClient, retry: Partial<RetryPolicy> = {}, sleep = 
   const handler = createHandler({
     loadModel: async () => model,
     runId: 'fault-run',
-    output: new KinesisOutputSink({ client: sdkPutRecords(client), streamName: 'ride_predictions', retry, sleep, random: seededRandom(7), log }),
+    output: new KinesisOutputSink({ client: client, streamName: 'ride_predictions', retry, sleep, random: seededRandom(7), log }),
     deadLetters,
     logger: log,
   });
@@ -189,7 +188,7 @@ describe('output stream unusable', () => {
     const deadLetters = new MemoryDeadLetterSink();
     const client = createKinesisClient({ endpoint: kinesis.endpoint, credentials: TEST_CREDENTIALS });
     const handler = createHandler({
-      loadModel: async () => model, output: new KinesisOutputSink({ client: sdkPutRecords(client), streamName: 'no_such_stream', log }), deadLetters, logger: log,
+      loadModel: async () => model, output: new KinesisOutputSink({ client: client, streamName: 'no_such_stream', log }), deadLetters, logger: log,
     });
     const records = shardRecords();
     const response = await handler(kinesisEvent(records), lambdaContext());
@@ -224,7 +223,7 @@ describe('output stream unusable', () => {
     const log = new RecordingLog();
     const client = createKinesisClient({ endpoint: kinesis.endpoint, credentials: TEST_CREDENTIALS });
     const handler = createHandler({
-      loadModel: async () => model, output: new KinesisOutputSink({ client: sdkPutRecords(client), streamName: 'deadline_stream', log }), deadLetters: new MemoryDeadLetterSink(), logger: log,
+      loadModel: async () => model, output: new KinesisOutputSink({ client: client, streamName: 'deadline_stream', log }), deadLetters: new MemoryDeadLetterSink(), logger: log,
     });
     const records = shardRecords();
     const response = await handler(kinesisEvent(records), lambdaContext(() => 900)); // less than the 1 s safety margin

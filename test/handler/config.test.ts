@@ -38,20 +38,6 @@ describe('readConfig', () => {
     expect(() => readConfig({ MODEL_BUCKET: 'models' })).toThrow(ConfigError);
     expect(() => readConfig({ MODEL_SHA256: 'abc' })).toThrow(/MODEL_SHA256 must be 64 hex digits/);
     expect(readConfig({ MODEL_SHA256: 'AB'.repeat(32) }).modelSha256).toBe('ab'.repeat(32));
-    expect(() => readConfig({ MODEL_COMPILED_SHA256: 'abc' })).toThrow(/MODEL_COMPILED_SHA256 must be 64 hex digits/);
-    expect(readConfig({ MODEL_COMPILED_SHA256: 'CD'.repeat(32) }).modelCompiledSha256).toBe('cd'.repeat(32));
-  });
-
-  it('takes the role credentials from the environment only when both key parts are there', () => {
-    expect(readConfig({}).environmentCredentials).toBeUndefined();
-    expect(readConfig({ AWS_ACCESS_KEY_ID: 'AKID' }).environmentCredentials).toBeUndefined();
-    expect(readConfig({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' }).environmentCredentials).toStrictEqual({
-      accessKeyId: 'AKID',
-      secretAccessKey: 'secret',
-    });
-    expect(
-      readConfig({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' }).environmentCredentials,
-    ).toStrictEqual({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' });
   });
 
   it('normalises the dead-letter prefix and treats empty values as unset', () => {

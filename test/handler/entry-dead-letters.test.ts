@@ -1,9 +1,7 @@
 /**
  * The dead letters of the deployed entry (lambda/entry.ts) as Lambda runs it (role credentials in
- * the environment, `DEAD_LETTER_BUCKET` on a real s3rver): a batch with poison stores its dead
- * letters with the function's own signed PUT, and the SDK chunk (lambda/aws-parts.ts) is never
- * imported. The control: with an injected SDK client the same wiring does import it, so the spy on
- * the import sees what it is meant to. Own process: fresh module state.
+ * the environment, `DEAD_LETTER_BUCKET` on a real s3rver, the output on kinesalite): a batch with
+ * poison stores its dead letters with the SDK's PutObject. Own process: fresh module state.
  */
 import { readFile } from 'node:fs/promises';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -20,7 +18,6 @@ import {
   startKinesalite,
   startS3rver,
   stubLambdaRole,
-  TEST_CREDENTIALS,
   type RunningKinesalite,
   type RunningS3rver,
 } from '../support/services.js';
@@ -36,7 +33,6 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.doUnmock('../../lambda/aws-parts.js');
   vi.unstubAllEnvs();
 });
 
@@ -55,25 +51,11 @@ function lambdaEnvironment(deadLetterBucket: string): void {
   vi.stubEnv('LOG_LEVEL', 'SILENT');
 }
 
-/** Counts imports of the SDK chunk from now on (the module itself still loads, unchanged). */
-function watchSdkChunk(): { readonly imports: () => number } {
-  let imports = 0;
-  vi.doMock('../../lambda/aws-parts.js', async (importOriginal) => {
-    imports++;
-    return importOriginal();
-  });
-  return { imports: () => imports };
-}
-
-/** The deployed entry, fresh, in a Lambda environment with this dead-letter bucket, the SDK chunk and the signed PUT watched. */
+/** The deployed entry, fresh (its SDK clients made and its model load started at import), in a Lambda environment with this dead-letter bucket. */
 async function loadEntry(deadLetterBucket: string) {
   lambdaEnvironment(deadLetterBucket);
   vi.resetModules();
-  const sdk = watchSdkChunk();
-  const { SignedS3Client } = await import('../../lambda/signed-s3-client.js');
-  const put = vi.spyOn(SignedS3Client.prototype, 'putObject');
-  const { handler } = await import('../../lambda/entry.js');
-  return { handler, put, sdk };
+  return import('../../lambda/entry.js');
 }
 
 const batch = () => [
@@ -83,53 +65,27 @@ const batch = () => [
 ];
 
 describe('dead letters of the deployed entry', () => {
-  it('with the role credentials in the environment: stored by the signed PUT, the SDK chunk never imported', async () => {
-    await createBucket(s3.client, 'dead-letters-signed');
-    const { handler, put, sdk } = await loadEntry('dead-letters-signed');
+  it('are stored in the dead-letter bucket by the SDK client, next to the predictions on the output stream', async () => {
+    await createBucket(s3.client, 'dead-letters-sdk');
+    const { handler } = await loadEntry('dead-letters-sdk');
 
     const response = await handler(kinesisEvent(batch()), lambdaContext());
     expect(response).toStrictEqual({ batchItemFailures: [] });
-    expect(put).toHaveBeenCalledTimes(1);
-    expect(put.mock.calls[0]?.[0]).toBe('dead-letters-signed');
-    const objects = await readObjects(s3.client, 'dead-letters-signed', 'dead-letters/');
+    const objects = await readObjects(s3.client, 'dead-letters-sdk', 'dead-letters/');
     expect(objects).toHaveLength(1);
     const letters = objects[0]!.body.trimEnd().split('\n').map((line) => JSON.parse(line) as DeadLetter);
     expect(letters.map((l) => [l.kind, l.sequenceNumber, l.data])).toEqual([
       ['json', batch()[1]!.kinesis.sequenceNumber, batch()[1]!.kinesis.data],
       ['schema', batch()[2]!.kinesis.sequenceNumber, batch()[2]!.kinesis.data],
     ]);
-    const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'dead-letters-signed', Key: objects[0]!.key }));
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'dead-letters-sdk', Key: objects[0]!.key }));
     expect(head.ContentType).toBe('application/x-ndjson');
     expect((await readStream(kinesis.client, 'dead_letter_predictions')).map((r) => r.partitionKey)).toEqual(['256']);
-    expect(sdk.imports()).toBe(0);
   });
 
-  it('a failed signed PUT (no such bucket) reports the poison records in batchItemFailures with S3\'s code', async () => {
-    const { handler, put, sdk } = await loadEntry('dead-letters-missing');
+  it('a failed PutObject (no such bucket) reports the poison records in batchItemFailures, the valid one acknowledged', async () => {
+    const { handler } = await loadEntry('dead-letters-missing');
     const response = await handler(kinesisEvent(batch()), lambdaContext());
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: batch()[1]!.kinesis.sequenceNumber }, { itemIdentifier: batch()[2]!.kinesis.sequenceNumber }]);
-    expect(put).toHaveBeenCalledTimes(1);
-    await expect(put.mock.results[0]?.value).rejects.toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
-    expect(sdk.imports()).toBe(0);
-  });
-
-  it('control: with an injected SDK client the dead letters go through the SDK chunk, imported by the first batch with poison', async () => {
-    await createBucket(s3.client, 'dead-letters-sdk');
-    lambdaEnvironment('dead-letters-sdk');
-    vi.resetModules();
-    const sdk = watchSdkChunk();
-    const { readConfig } = await import('../../lambda/config.js');
-    const { createHandler, dependenciesFromConfig } = await import('../../lambda/handler.js');
-    const { createS3Client } = await import('../../lambda/aws-clients.js');
-    vi.stubEnv('MODEL_LOCATION', COURSE_MODEL_PATH); // a local model: only the dead letters could need S3
-    const config = readConfig();
-    const handler = createHandler(dependenciesFromConfig(config, { s3: createS3Client({ endpoint: s3.endpoint, credentials: TEST_CREDENTIALS }) }));
-    await handler.warmUp();
-    expect(await handler(kinesisEvent(batch().slice(0, 1)), lambdaContext())).toStrictEqual({ batchItemFailures: [] });
-    expect(sdk.imports()).toBe(0); // no poison yet: the output is the signed PutRecords
-    const response = await handler(kinesisEvent(batch()), lambdaContext());
-    expect(response).toStrictEqual({ batchItemFailures: [] });
-    expect(sdk.imports()).toBe(1);
-    expect(await readObjects(s3.client, 'dead-letters-sdk', 'dead-letters/')).toHaveLength(1);
   });
 });

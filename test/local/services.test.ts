@@ -26,9 +26,6 @@ describe('startLocalServices', () => {
       expect(services.modelLocation).toBe('s3://models/lin_reg.bin');
       const object = await services.s3.send(new GetObjectCommand({ Bucket: 'models', Key: 'lin_reg.bin' }));
       expect((await object.Body?.transformToByteArray())?.length).toBe(411_402);
-      // Its compiled sidecar beside it, as the stack deploys the default model.
-      const sidecar = await services.s3.send(new GetObjectCommand({ Bucket: 'models', Key: 'lin_reg.bin.compiled.json' }));
-      expect(JSON.parse((await sidecar.Body?.transformToString()) ?? '')).toMatchObject({ format: 'ride-duration-compiled/v1', source: { bytes: 411_402 } });
       const letters = await services.s3.send(new ListObjectsV2Command({ Bucket: services.deadLetterBucket }));
       expect(letters.KeyCount ?? 0).toBe(0);
     } finally {
@@ -38,18 +35,13 @@ describe('startLocalServices', () => {
     await services.stop(); // idempotent
   });
 
-  it('uploads no sidecar when asked not to, or for a model that does not compile', async () => {
-    for (const [modelPath, compileModel] of [
-      ['model-artifacts/lin_reg.bin', false],
-      ['test/fixtures/models/generated/rf.bin', true],
-    ] as const) {
-      const services = await startLocalServices({ modelPath, compileModel });
-      try {
-        const { Contents = [] } = await services.s3.send(new ListObjectsV2Command({ Bucket: 'models' }));
-        expect(Contents.map((c) => c.Key)).toEqual([modelPath.slice(modelPath.lastIndexOf('/') + 1)]);
-      } finally {
-        await services.stop();
-      }
+  it('uploads a model file alone under its name', async () => {
+    const services = await startLocalServices({ modelPath: 'test/fixtures/models/generated/rf.bin' });
+    try {
+      const { Contents = [] } = await services.s3.send(new ListObjectsV2Command({ Bucket: 'models' }));
+      expect(Contents.map((c) => c.Key)).toEqual(['rf.bin']);
+    } finally {
+      await services.stop();
     }
   });
 

@@ -14,13 +14,11 @@ import {
   parseMlmodel,
   parseModelLocation,
 } from '../../lambda/model/index.js';
-import { COMPILED_MODEL_SUFFIX } from '../../lambda/model/index.js';
-import type { S3ObjectReader } from '../../lambda/model/index.js';
-import { sdkS3Reader } from '../../lambda/sdk-s3-reader.js';
-import { SignedS3Client } from '../../lambda/signed-s3-client.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../lambda/aws-clients.js';
+import { fetchModel } from '../../lambda/model/index.js';
 import { createBucket, putObject, startS3rver, TEST_CREDENTIALS, TEST_REGION } from '../support/services.js';
-import { usePeer, type ReceivedRequest } from '../support/peer.js';
-import { resignWithSdk } from '../support/sigv4.js';
+import { usePeer } from '../support/peer.js';
 import type { RunningS3rver } from '../support/services.js';
 import { MODEL_CASES, repoRoot } from './support.js';
 
@@ -162,23 +160,16 @@ describe('parseMlmodel', () => {
   });
 });
 
-// The same cases through both readers: the SDK's GetObject, and the function's signed GET (s3rver
-// checks SigV4 signatures, so a wrong canonical request fails here).
-const READERS: ReadonlyArray<readonly [string, (s3: RunningS3rver) => S3ObjectReader]> = [
-  ['SDK GetObject', (s3) => sdkS3Reader(s3.client)],
-  ['signed GET', (s3) => new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint })],
-];
-
-describe.each(READERS)('loading from S3 (s3rver) with the %s reader', (_name, makeReader) => {
+describe('loading from S3 (s3rver) with the SDK client', () => {
   let s3: RunningS3rver;
-  let reader: S3ObjectReader;
+  let reader: S3Client;
   const bucket = 'mlflow-models-test';
   const rfFolder = MODEL_CASES[1]?.fixture ?? '';
   const runId = 'e1efc53e9bd149078b0c12aeaa6365df';
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    reader = makeReader(s3);
+    reader = createS3Client({ endpoint: s3.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
     await createBucket(s3.client, bucket);
     await putObject(s3.client, bucket, 'lin_reg.bin', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
     await putObject(s3.client, bucket, 'models/lin_reg_no_extension', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
@@ -235,47 +226,14 @@ describe.each(READERS)('loading from S3 (s3rver) with the %s reader', (_name, ma
 });
 
 
-describe('the signed GET reader', () => {
-  let s3: RunningS3rver;
-  beforeAll(async () => {
-    s3 = await startS3rver();
-    await createBucket(s3.client, 'signed');
-    await putObject(s3.client, 'signed', 'lin_reg.bin', readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin')));
-  });
-  afterAll(async () => {
-    await s3?.dispose();
-  });
-
-  it('signs exactly what it sends: the SigV4 signature recomputed from the request as received matches', async () => {
-    // s3rver does not verify v4 signatures, so the wire request is captured and signed again.
-    const server = await usePeer((_request, response) => response.writeHead(404).end());
-    let received: ReceivedRequest;
-    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
-    const reader = new SignedS3Client({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
-    await reader.getObject('bucket', 'odd keys/model (v2)+ü*!.bin').catch(() => undefined);
-    received = server.seen[0]!;
-    expect(received.path).toBe('/bucket/odd%20keys/model%20%28v2%29%2B%C3%BC%2A%21.bin');
-    expect(received.headers['x-amz-security-token']).toBe('token');
-    const { signedHeaders, authorization } = await resignWithSdk(
-      { method: 'GET', path: received.path, headers: received.headers },
-      { service: 's3', region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' }, s3: true },
-    );
-    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']));
-    expect(received.headers.authorization).toBe(authorization);
-  });
+describe('the model GET through the SDK (a peer that answers as S3 would, or would not)', () => {
+  const model = readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin'));
+  const client = (endpoint: string): S3Client => createS3Client({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
 
   it('retries S3 5xx answers and throttling, then reads the object; gives up after its attempts with S3\'s code', async () => {
-    const model = readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin'));
     const paths: string[] = [];
     let answers = ['503 SlowDown', '500 InternalError'];
-    const sidecarPaths: string[] = [];
     const server = await usePeer((request, response) => {
-      if (request.path.endsWith(COMPILED_MODEL_SUFFIX)) {
-        // No sidecar here: S3's answer for a missing key, outside the queue of answers under test.
-        sidecarPaths.push(request.path);
-        response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>none</Message></Error>');
-        return;
-      }
       paths.push(request.path);
       const next = answers.shift();
       if (next === undefined) {
@@ -285,21 +243,44 @@ describe('the signed GET reader', () => {
       const [status, code] = next.split(' ');
       response.writeHead(Number(status), { 'content-type': 'application/xml' }).end(`<Error><Code>${code}</Code><Message>try later</Message></Error>`);
     });
-    const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: `${server.endpoint}/prefix/` });
-    const { predictor, description } = await loadModel('s3://bkt/lin_reg.bin', { s3: reader });
+    const s3 = client(server.endpoint);
+    const { predictor, description } = await loadModel('s3://bkt/lin_reg.bin', { s3 });
     expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
     expect(description.s3ETag).toBe('"abc"');
-    // Path-style under the endpoint's own path, three attempts.
-    expect(paths).toEqual(['/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin', '/prefix/bkt/lin_reg.bin']);
-    expect(sidecarPaths).toEqual([`/prefix/bkt/lin_reg.bin${COMPILED_MODEL_SUFFIX}`]); // asked once, beside the model
-    expect(description.compiled).toBeUndefined();
+    expect(paths.map((path) => path.split('?')[0])).toEqual(['/bkt/lin_reg.bin', '/bkt/lin_reg.bin', '/bkt/lin_reg.bin']); // path-style, three attempts
     answers = ['500 InternalError', '500 InternalError', '500 InternalError', '500 InternalError'];
-    await expect(loadModel('s3://bkt/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/bkt\/lin_reg\.bin: InternalError: try later/);
-    expect(answers).toHaveLength(1); // MAX_ATTEMPTS = 3
+    await expect(loadModel('s3://bkt/lin_reg.bin', { s3 })).rejects.toThrow(/cannot get s3:\/\/bkt\/lin_reg\.bin: InternalError: try later/);
+    expect(answers).toHaveLength(1); // S3_MAX_ATTEMPTS = 3
+  });
+
+  it('refuses a body longer than the cap on its Content-Length, before reading it', async () => {
+    let written = 0;
+    const server = await usePeer((_request, response) => {
+      response.writeHead(200, { 'content-length': 10_000_000 });
+      written = 4096;
+      response.write(Buffer.alloc(written)); // the rest never comes: the client must not wait for it
+    });
+    await expect(fetchModel(parseModelLocation('s3://bkt/big.bin'), { s3: client(server.endpoint), maxS3Bytes: 1_000_000 })).rejects.toThrow(
+      /s3:\/\/bkt\/big\.bin has 10000000 bytes, more than the 1000000-byte limit/,
+    );
+    expect(written).toBe(4096);
+  });
+
+  it('counts the bytes as they stream: a chunked body without Content-Length is cut at the cap', async () => {
+    const server = await usePeer((_request, response) => {
+      response.writeHead(200, { 'transfer-encoding': 'chunked' });
+      for (let i = 0; i < 40; i++) response.write(Buffer.alloc(64 * 1024));
+      response.end();
+    });
+    await expect(fetchModel(parseModelLocation('s3://bkt/chunked.bin'), { s3: client(server.endpoint), maxS3Bytes: 1_000_000 })).rejects.toThrow(
+      /s3:\/\/bkt\/chunked\.bin streams more than the 1000000-byte limit \(Content-Length said nothing\)/,
+    );
+    // Within the cap the same body is read whole.
+    const fetched = await fetchModel(parseModelLocation('s3://bkt/chunked.bin'), { s3: client(server.endpoint), maxS3Bytes: 40 * 64 * 1024 });
+    expect(fetched.bytes.byteLength).toBe(40 * 64 * 1024);
   });
 
   it('gives up on an endpoint that refuses connections after its retries, with the network error', async () => {
-    const reader = new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: 'http://127.0.0.1:1' });
-    await expect(loadModel('s3://signed/lin_reg.bin', { s3: reader })).rejects.toThrow(/cannot get s3:\/\/signed\/lin_reg\.bin: .*ECONNREFUSED/);
+    await expect(loadModel('s3://signed/lin_reg.bin', { s3: client('http://127.0.0.1:1') })).rejects.toThrow(/cannot get s3:\/\/signed\/lin_reg\.bin: .*ECONNREFUSED/);
   });
 });

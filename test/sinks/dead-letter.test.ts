@@ -1,16 +1,12 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SignedS3Client } from '../../lambda/signed-s3-client.js';
-import {
-  DEAD_LETTER_CONTENT_TYPE, deadLetterKey, deadLettersToJsonLines, S3DeadLetterSink, type S3ObjectWriter,
-} from '../../lambda/sinks/dead-letter.js';
-import { sdkS3ObjectWriter } from '../../lambda/sinks/dead-letter-sdk.js';
+import { DEAD_LETTER_CONTENT_TYPE, deadLetterKey, deadLettersToJsonLines, S3DeadLetterSink } from '../../lambda/sinks/dead-letter.js';
 import { LogDeadLetterSink, MAX_LOGGED_DATA_CHARS } from '../../lambda/sinks/log.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';
 import { sequenceNumber, TEST_SHARD_ID, TEST_STREAM_ARN } from '../support/events.js';
 import { RecordingLog } from '../support/log.js';
-import { createBucket, readObjects, startS3rver, TEST_CREDENTIALS, TEST_REGION, type RunningS3rver } from '../support/services.js';
+import { createBucket, readObjects, startS3rver, type RunningS3rver } from '../support/services.js';
 
 function letter(index: number, data = 'bm90IGpzb24='): DeadLetter {
   return {
@@ -43,19 +39,12 @@ describe('dead-letter objects', () => {
   });
 });
 
-// The same cases through both writers: the SDK's PutObject (CLI, laptop) and the function's signed
-// PUT (inside Lambda).
-const WRITERS: ReadonlyArray<readonly [string, (s3: RunningS3rver) => S3ObjectWriter]> = [
-  ['SDK PutObject', (s3) => sdkS3ObjectWriter(s3.client)],
-  ['signed PUT', (s3) => new SignedS3Client({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoint: s3.endpoint })],
-];
-
-describe.each(WRITERS)('S3DeadLetterSink (s3rver) with the %s writer', (_name, makeWriter) => {
+describe('S3DeadLetterSink (s3rver)', () => {
   let s3: RunningS3rver;
-  let client: S3ObjectWriter;
+  let client: S3Client;
   beforeAll(async () => {
     s3 = await startS3rver();
-    client = makeWriter(s3);
+    client = s3.client;
     await createBucket(s3.client, 'dlq');
   });
   afterAll(async () => {

@@ -11,7 +11,6 @@ import {
   PUT_RECORDS_MAX_BYTES,
   putRecordsReliably,
 } from '../../lambda/sinks/kinesis.js';
-import { sdkPutRecords } from '../../lambda/sinks/kinesis-sdk.js';
 import { OutputBatch } from '../../lambda/sinks/output-batch.js';
 import type { OutputRecord } from '../../lambda/sinks/types.js';
 import { RecordingLog } from '../support/log.js';
@@ -65,7 +64,7 @@ describe('chunkRecords', () => {
 describe('putRecordsReliably', () => {
   it('writes all records in chunks of at most 500', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(1_100), unbounded);
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(1_100), unbounded);
     expect(report.failures).toEqual([]);
     expect(report.calls).toBe(3);
     const sizes = kinesisMock.commandCalls(PutRecordsCommand).map((call) => call.args[0].input.Records!.length);
@@ -87,7 +86,7 @@ describe('putRecordsReliably', () => {
         ],
       })
       .callsFake(succeedAll);
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(4), unbounded);
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(4), unbounded);
     expect(report).toEqual({ failures: [], calls: 2, retriedEntries: 2 });
     expect(callKeys(0)).toEqual(['0', '1', '2', '3']);
     expect(callKeys(1)).toEqual(['1', '3']);
@@ -98,7 +97,7 @@ describe('putRecordsReliably', () => {
       FailedRecordCount: 1,
       Records: [{ SequenceNumber: '1', ShardId: 's' }, { ErrorCode: 'KMSAccessDeniedException', ErrorMessage: 'denied' }],
     });
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(2), unbounded);
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(2), unbounded);
     expect(report.calls).toBe(1);
     expect(report.failures).toEqual([{ index: 1, errorCode: 'KMSAccessDeniedException', errorMessage: 'denied' }]);
   });
@@ -107,7 +106,7 @@ describe('putRecordsReliably', () => {
     const throttled = serviceError('ProvisionedThroughputExceededException', 400);
     kinesisMock.on(PutRecordsCommand).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).callsFake(succeedAll);
     const delays: number[] = [];
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(3), {
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(3), {
       remainingTimeMs: () => 60_000,
       sleep: async (ms) => void delays.push(ms),
       random: () => 1,
@@ -123,7 +122,7 @@ describe('putRecordsReliably', () => {
     kinesisMock.on(PutRecordsCommand).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).callsFake(succeedAll);
     const draws = [0.25, 0.5, 0.75, 0.1];
     const delays: number[] = [];
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(3), {
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(3), {
       remainingTimeMs: () => 60_000,
       sleep: async (ms) => void delays.push(ms),
       random: () => draws[delays.length] ?? 0,
@@ -143,7 +142,7 @@ describe('putRecordsReliably', () => {
           : { SequenceNumber: '9', ShardId: 's' },
       ),
     }));
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(3), { ...unbounded, retry: { maxAttempts: 3 } });
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(3), { ...unbounded, retry: { maxAttempts: 3 } });
     expect(report.calls).toBe(3);
     expect(report.failures).toHaveLength(1);
     expect(report.failures[0]).toMatchObject({ index: 1, errorCode: 'ProvisionedThroughputExceededException' });
@@ -153,7 +152,7 @@ describe('putRecordsReliably', () => {
   it('stops retrying when the remaining time runs out', async () => {
     kinesisMock.on(PutRecordsCommand).rejects(serviceError('ProvisionedThroughputExceededException', 400));
     let now = 1_000;
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(10), {
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(10), {
       remainingTimeMs: () => now,
       sleep: async (ms) => void (now -= ms),
       random: () => 1,
@@ -167,19 +166,19 @@ describe('putRecordsReliably', () => {
 
   it('accepts a fractional remaining time (AbortSignal.timeout takes whole milliseconds)', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(2), { ...noSleep, remainingTimeMs: () => 1_234.567 });
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(2), { ...noSleep, remainingTimeMs: () => 1_234.567 });
     expect(report).toMatchObject({ failures: [], calls: 1 });
   });
 
   it('works without a deadline (infinite remaining time)', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(2), { ...noSleep, remainingTimeMs: () => Number.POSITIVE_INFINITY });
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(2), { ...noSleep, remainingTimeMs: () => Number.POSITIVE_INFINITY });
     expect(report).toMatchObject({ failures: [], calls: 1 });
   });
 
   it('makes no call at all when there is no time left', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(succeedAll);
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(3), { ...noSleep, remainingTimeMs: () => 10 });
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(3), { ...noSleep, remainingTimeMs: () => 10 });
     expect(report.calls).toBe(0);
     expect(report.failures.map((f) => f.errorCode)).toEqual(['DeadlineExceeded', 'DeadlineExceeded', 'DeadlineExceeded']);
   });
@@ -190,7 +189,7 @@ describe('putRecordsReliably', () => {
   ])('fails every record at once on %s, and logs it', async (name, status) => {
     kinesisMock.on(PutRecordsCommand).rejects(serviceError(name, status));
     const log = new RecordingLog();
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(1_200), { ...unbounded, log });
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(1_200), { ...unbounded, log });
     expect(report.failures).toHaveLength(1_200);
     expect(new Set(report.failures.map((f) => f.errorCode))).toEqual(new Set([name]));
     expect(report.calls).toBeLessThanOrEqual(3); // chunks already in flight; none after the error is known
@@ -203,7 +202,7 @@ describe('putRecordsReliably', () => {
       .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
       .rejectsOnce(serviceError('ServiceUnavailable', 503))
       .callsFake(succeedAll);
-    const report = await putRecordsReliably(sdkPutRecords(new KinesisClient({})), 'out', records(2), unbounded);
+    const report = await putRecordsReliably(new KinesisClient({}), 'out', records(2), unbounded);
     expect(report).toMatchObject({ failures: [], calls: 3 });
   });
 });
@@ -223,7 +222,7 @@ describe('OutputBatch', () => {
 describe('KinesisOutputSink', () => {
   it('returns the failures of putRecordsReliably', async () => {
     kinesisMock.on(PutRecordsCommand).rejects(serviceError('ResourceNotFoundException', 400));
-    const sink = new KinesisOutputSink({ client: sdkPutRecords(new KinesisClient({})), streamName: 'missing', ...noSleep });
+    const sink = new KinesisOutputSink({ client: new KinesisClient({}), streamName: 'missing', ...noSleep });
     const failures = await sink.write(OutputBatch.of(records(2)), { remainingTimeMs: () => 60_000 });
     expect(failures.map((f) => f.index)).toEqual([0, 1]);
   });

@@ -187,8 +187,8 @@ export async function readObjects(client: S3Client, bucket: string, prefix = '')
 
 /**
  * Stubs (vitest) what Lambda puts in the function's environment: its name, the region and the role's
- * credentials, with S3 at the local `s3Endpoint`. The deployed entry then prefetches at import and
- * signs its own requests, as in AWS.
+ * credentials, with S3 at the local `s3Endpoint`. The deployed entry then makes its SDK clients and
+ * starts the model load at import, as in AWS.
  */
 export function stubLambdaRole(s3Endpoint: string): void {
   vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'ride-duration-test');
