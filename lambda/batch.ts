@@ -13,11 +13,14 @@
  * `prediction.ride_id` + `version`. Poison records never fail the batch, so they never block the shard.
  */
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
+import { shardIdOf } from './kinesis-record.js';
 import type { LoadedModel } from './model/types.js';
 import { silentLog, type LogSink } from './observability.js';
 import { decodeRide, RideRejection } from './ride/decode.js';
 import { predictionEvent, predictionSerializer, type PredictionEvent } from './ride/prediction.js';
 import type { RideId } from './ride/schema.js';
+import { ShadowBatch, type Shadow } from './shadow/batch.js';
+import type { ShadowOutcome } from './shadow/types.js';
 import { OutputBatch } from './sinks/output-batch.js';
 import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink } from './sinks/types.js';
 
@@ -32,6 +35,11 @@ export interface BatchDependencies {
   readonly output: OutputSink | undefined;
   readonly deadLetters: DeadLetterSink;
   readonly log?: LogSink;
+  /**
+   * A candidate model scoring every predicted ride beside this one; its pairs are written with the
+   * output. It changes nothing in the output, the dead letters or the accounting.
+   */
+  readonly shadow?: Shadow | undefined;
 }
 
 export interface BatchOptions {
@@ -79,17 +87,14 @@ export interface BatchOutcome {
   readonly failures: RecordFailure[];
   readonly counts: BatchCounts;
   readonly unseen: UnseenValues;
+  /** What the shadow model did, when there is one. */
+  readonly shadow?: ShadowOutcome;
 }
 
 /** Poison records logged one by one per batch; beyond this only the summary line. */
 const MAX_LOGGED_DEAD_LETTERS = 20;
 /** Unseen feature values kept per batch for the log line. */
 const MAX_UNSEEN_SAMPLE = 10;
-
-function shardIdOf(record: KinesisStreamRecord): string {
-  const colon = record.eventID.indexOf(':');
-  return colon > 0 ? record.eventID.slice(0, colon) : record.eventID;
-}
 
 function deadLetter(record: KinesisStreamRecord, kind: DeadLetter['kind'], reason: string): DeadLetter {
   const k = record.kinesis;
@@ -143,6 +148,7 @@ export async function processBatch(
   const remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
   const serialize = predictionSerializer(version);
   const encoder = model.contract.encoder();
+  const shadow = deps.shadow === undefined ? undefined : new ShadowBatch(deps.shadow, version);
 
   const outputs = new OutputBatch();
   const predicted: Predicted[] = [];
@@ -167,6 +173,7 @@ export async function processBatch(
     }
     const rideId = event.ride_id;
     predicted.push({ record, rideId, duration });
+    shadow?.score(record, event, duration);
     if (output !== undefined) outputs.add(serialize(rideId, duration), String(rideId));
   }
 
@@ -191,7 +198,10 @@ export async function processBatch(
       return error ?? new Error('dead-letter write failed');
     }
   };
-  const [outputFailures, deadLetterError] = await Promise.all([writeOutput(), writeDeadLetters()]);
+  // The shadow's pairs go beside the output; `finish` never throws.
+  const [outputFailures, deadLetterError, shadowOutcome] = await Promise.all([
+    writeOutput(), writeDeadLetters(), shadow?.finish(writeOptions, log),
+  ]);
 
   const failed = new Set<number>();
   if (outputFailures.length > 0) {
@@ -253,5 +263,6 @@ export async function processBatch(
     failures,
     counts,
     unseen: { rides: unseenRides, sample: unseenSample },
+    ...(shadowOutcome === undefined ? {} : { shadow: shadowOutcome }),
   };
 }

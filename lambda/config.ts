@@ -15,6 +15,10 @@ export const ENV = {
   modelKey: 'MODEL_KEY',
   mlflowExperimentId: 'MLFLOW_EXPERIMENT_ID',
   modelSha256: 'MODEL_SHA256',
+  /** A candidate model scored beside the production one (same forms as `MODEL_LOCATION`). */
+  shadowModelLocation: 'SHADOW_MODEL_LOCATION',
+  /** Key prefix of the shadow pairs in the dead-letter bucket. */
+  shadowPairsPrefix: 'SHADOW_PAIRS_PREFIX',
   kinesisEndpointUrl: 'KINESIS_ENDPOINT_URL',
   s3EndpointUrl: 'S3_ENDPOINT_URL',
   deadLetterBucket: 'DEAD_LETTER_BUCKET',
@@ -31,6 +35,7 @@ export const ENV = {
 export const DEFAULT_REGION = 'us-east-1';
 
 export const DEFAULT_DEAD_LETTER_PREFIX = 'dead-letters/';
+export const DEFAULT_SHADOW_PAIRS_PREFIX = 'shadow/';
 export const DEFAULT_SERVICE_NAME = 'ride-duration-stream';
 export const DEFAULT_METRICS_NAMESPACE = 'RideDurationStream';
 
@@ -56,6 +61,13 @@ export interface HandlerConfig {
   readonly deadLetterBucket: string | undefined;
   /** Key prefix for dead-letter objects, always ending in `/` (default `dead-letters/`). */
   readonly deadLetterPrefix: string;
+  /**
+   * The shadow model: `s3://bucket/key`, `s3://bucket/prefix/` or a local path, scored beside the
+   * production model without changing the output. `undefined`: no shadow.
+   */
+  readonly shadowModelLocation: string | undefined;
+  /** Key prefix of the shadow pairs in the dead-letter bucket, ending in `/` (default `shadow/`). */
+  readonly shadowPairsPrefix: string;
   readonly serviceName: string;
   readonly metricsNamespace: string;
   readonly logLevel: string | undefined;
@@ -111,6 +123,12 @@ function sha256Setting(env: Env, name: string): string | undefined {
   return sha?.toLowerCase();
 }
 
+/** An S3 key prefix setting: no leading `/`, ending in `/` unless empty. */
+function keyPrefix(env: Env, name: string, fallback: string): string {
+  const prefix = (value(env, name) ?? fallback).replace(/^\/+/, '');
+  return prefix !== '' && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+}
+
 /**
  * Reads the configuration from an environment (default `process.env`).
  *
@@ -122,9 +140,6 @@ function sha256Setting(env: Env, name: string): string | undefined {
  * @throws {ConfigError} when a value is present but unusable.
  */
 export function readConfig(env: Env = process.env): HandlerConfig {
-  let prefix = value(env, ENV.deadLetterPrefix) ?? DEFAULT_DEAD_LETTER_PREFIX;
-  prefix = prefix.replace(/^\/+/, '');
-  if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
   const sha = sha256Setting(env, ENV.modelSha256);
   return {
     predictionsStreamName: value(env, ENV.predictionsStreamName),
@@ -135,7 +150,9 @@ export function readConfig(env: Env = process.env): HandlerConfig {
     kinesisEndpointUrl: value(env, ENV.kinesisEndpointUrl),
     s3EndpointUrl: value(env, ENV.s3EndpointUrl),
     deadLetterBucket: value(env, ENV.deadLetterBucket),
-    deadLetterPrefix: prefix,
+    deadLetterPrefix: keyPrefix(env, ENV.deadLetterPrefix, DEFAULT_DEAD_LETTER_PREFIX),
+    shadowModelLocation: value(env, ENV.shadowModelLocation),
+    shadowPairsPrefix: keyPrefix(env, ENV.shadowPairsPrefix, DEFAULT_SHADOW_PAIRS_PREFIX),
     serviceName: value(env, ENV.serviceName) ?? DEFAULT_SERVICE_NAME,
     metricsNamespace: value(env, ENV.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
     logLevel: value(env, ENV.logLevel),

@@ -24,6 +24,10 @@ import { loadModel } from './model/load.js';
 import type { LoadedModel } from './model/types.js';
 import { createLogger, createMetrics, METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
 import type { PredictionEvent } from './ride/prediction.js';
+import { addShadowFailureMetrics, publishShadowDifferences } from './shadow/metrics.js';
+import { ShadowLoader } from './shadow/loader.js';
+import { S3ShadowPairSink } from './shadow/s3-pairs.js';
+import type { ShadowPairSink } from './shadow/types.js';
 import { S3DeadLetterSink } from './sinks/dead-letter.js';
 import { KinesisOutputSink } from './sinks/kinesis.js';
 import { LogDeadLetterSink } from './sinks/log.js';
@@ -50,6 +54,15 @@ export interface HandlerDependencies {
   /** Powertools `Metrics`; flushed at the end of every invocation. */
   readonly metrics?: Metrics;
   readonly safetyMarginMs?: number;
+  /**
+   * Loads a shadow model, scored beside the production one without changing the output; loaded at
+   * cold start in parallel with it. A failed load is logged, counted and retried in the background.
+   */
+  readonly loadShadowModel?: (() => Promise<LoadedModel>) | undefined;
+  /** Where the shadow's pairs go; `undefined`: only the difference metrics. */
+  readonly shadowPairs?: ShadowPairSink | undefined;
+  /** Powertools `Metrics` for the shadow's differences (dimension `ShadowVersion`); flushed per batch. */
+  readonly shadowMetrics?: Metrics | undefined;
   /** Sees every batch's outcome (the local pipeline's summary counts drift with it). */
   readonly onOutcome?: (outcome: BatchOutcome) => void;
 }
@@ -75,7 +88,7 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function publishMetrics(metrics: Metrics, { counts, unseen }: BatchOutcome, modelLoadMs: number | undefined): void {
+function publishMetrics(metrics: Metrics, { counts, unseen, shadow }: BatchOutcome, modelLoadMs: number | undefined, shadowLoader: ShadowLoader | undefined): void {
   metrics.addMetric(METRIC.recordsIn, MetricUnit.Count, counts.in);
   metrics.addMetric(METRIC.recordsPredicted, MetricUnit.Count, counts.predicted);
   metrics.addMetric(METRIC.recordsDeadLettered, MetricUnit.Count, counts.deadLettered);
@@ -85,6 +98,7 @@ function publishMetrics(metrics: Metrics, { counts, unseen }: BatchOutcome, mode
   const scored = counts.predicted + counts.outputFailed;
   if (scored > 0) metrics.addMetric(METRIC.unseenFeatureShare, MetricUnit.Percent, (100 * unseen.rides) / scored);
   if (modelLoadMs !== undefined) metrics.addMetric(METRIC.modelLoadMs, MetricUnit.Milliseconds, modelLoadMs);
+  if (shadowLoader !== undefined) addShadowFailureMetrics(metrics, shadow, shadowLoader.takeLoadFailures());
   metrics.publishStoredMetrics();
 }
 
@@ -106,6 +120,7 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
   const safetyMarginMs = deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   let model: Promise<LoadedModel> | undefined;
   let pendingLoadMs: number | undefined;
+  const shadowLoader = deps.loadShadowModel === undefined ? undefined : new ShadowLoader(deps.loadShadowModel, log);
 
   const getModel = (): Promise<LoadedModel> => {
     if (model === undefined) {
@@ -132,6 +147,8 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
     deps.metrics?.captureColdStartMetric(context?.functionName);
     if (!Array.isArray(event?.Records)) throw new TypeError('not a Kinesis event: no Records array');
 
+    // In parallel with the production model; never rejects.
+    const shadowModel = shadowLoader?.current();
     let loaded: LoadedModel;
     try {
       loaded = await getModel();
@@ -143,6 +160,7 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
       throw new ModelUnavailableError(`model could not be loaded: ${errorMessage(error)}`, { cause: error });
     }
 
+    const shadow = await shadowModel;
     const outcome = await processBatch(
       event.Records,
       {
@@ -151,6 +169,7 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
         output: deps.output,
         deadLetters: deps.deadLetters,
         log,
+        shadow: shadow === undefined ? undefined : { model: shadow, version: shadow.description.version, pairs: deps.shadowPairs },
       },
       {
         // Local callers may pass a bare context: then there is no deadline.
@@ -161,13 +180,17 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
       },
     );
 
-    log.info('Batch processed', { counts: outcome.counts, unseenFeatureRides: outcome.unseen.rides, modelVersion: loaded.description.version });
+    log.info('Batch processed', {
+      counts: outcome.counts, unseenFeatureRides: outcome.unseen.rides, modelVersion: loaded.description.version,
+      ...(outcome.shadow === undefined ? {} : { shadow: outcome.shadow }),
+    });
     deps.onOutcome?.(outcome);
     if (deps.metrics !== undefined) {
       const loadMs = pendingLoadMs;
       pendingLoadMs = undefined;
-      publishMetrics(deps.metrics, outcome, loadMs);
+      publishMetrics(deps.metrics, outcome, loadMs, shadowLoader);
     }
+    if (deps.shadowMetrics !== undefined && outcome.shadow !== undefined) publishShadowDifferences(deps.shadowMetrics, outcome.shadow);
 
     if (deps.output === undefined) {
       return {
@@ -181,11 +204,13 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
 
   return Object.assign(invoke, {
     warmUp: async (): Promise<void> => {
+      const shadowLoad = shadowLoader?.start(); // in parallel; never rejects
       try {
         await getModel();
       } catch (error) {
         log.warn('Model load failed at init; the first invocation will retry it', { error: errorMessage(error) });
       }
+      await shadowLoad;
     },
   });
 }
@@ -196,12 +221,14 @@ export interface EnvironmentOverrides {
   readonly kinesis?: KinesisClient;
   readonly logger?: HandlerDependencies['logger'];
   readonly metrics?: Metrics;
+  readonly shadowMetrics?: Metrics;
 }
 
 /**
  * The production wiring: Kinesis output (none under `TEST_RUN`), dead letters to S3 when
  * `DEAD_LETTER_BUCKET` is set (else memory under `TEST_RUN`, else the log), model from the
- * configured location (checked against `MODEL_SHA256` when set). The SDK clients are made here,
+ * configured location (checked against `MODEL_SHA256` when set), and with `SHADOW_MODEL_LOCATION`
+ * a shadow model whose pairs go under `SHADOW_PAIRS_PREFIX` of the dead-letter bucket. The SDK clients are made here,
  * once (`aws-clients.ts`), unless injected; one S3 client serves the model and the dead letters.
  *
  * @throws {ConfigError} when `PREDICTIONS_STREAM_NAME` is missing outside `TEST_RUN`.
@@ -232,6 +259,13 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
   }
 
   const location = config.modelLocation;
+  const shadowLocation = config.shadowModelLocation;
+  let shadowPairs: ShadowPairSink | undefined;
+  if (shadowLocation !== undefined && config.deadLetterBucket !== undefined) {
+    shadowPairs = new S3ShadowPairSink({ client: s3, bucket: config.deadLetterBucket, prefix: config.shadowPairsPrefix });
+  } else if (shadowLocation !== undefined) {
+    logger.warn(`${ENV.deadLetterBucket} is not set: the shadow's pairs are not kept, only its difference metrics`);
+  }
   return {
     loadModel: async () => {
       if (location === undefined) {
@@ -246,6 +280,13 @@ export function dependenciesFromConfig(config: HandlerConfig, overrides: Environ
     deadLetters,
     logger,
     metrics: overrides.metrics ?? createMetrics(config),
+    ...(shadowLocation === undefined
+      ? {}
+      : {
+          loadShadowModel: () => loadModel(shadowLocation, { s3 }),
+          shadowPairs,
+          shadowMetrics: overrides.shadowMetrics ?? createMetrics(config),
+        }),
   };
 }
 

@@ -21,6 +21,18 @@ export const METRIC = {
   unseenFeatureValues: 'UnseenFeatureValues',
   /** The same as a percentage of the batch's predicted rides. */
   unseenFeatureShare: 'UnseenFeatureShare',
+  /** Failed attempts to load the shadow model (`SHADOW_MODEL_LOCATION`). */
+  shadowLoadFailures: 'ShadowLoadFailures',
+  /** Rides valid for the production model that the shadow model could not score. */
+  shadowScoringFailures: 'ShadowScoringFailures',
+  /** Shadow pairs whose S3 write failed. */
+  shadowPairWriteFailures: 'ShadowPairWriteFailures',
+  /** Per batch, with the `ShadowVersion` dimension: rides scored by both models… */
+  shadowRidesCompared: 'ShadowRidesCompared',
+  /** …and the mean absolute, mean signed (shadow − main) and p95 absolute difference, in minutes. */
+  shadowMeanAbsDiff: 'ShadowMeanAbsDiff',
+  shadowMeanSignedDiff: 'ShadowMeanSignedDiff',
+  shadowP95AbsDiff: 'ShadowP95AbsDiff',
 } as const;
 
 export { MetricUnit };

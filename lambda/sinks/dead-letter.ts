@@ -29,18 +29,40 @@ function streamName(arn: string | undefined): string {
   return name === undefined || name === '' ? 'unknown-stream' : name;
 }
 
+/** The input-stream span one object's lines come from: it names the object. */
+export interface RecordSpan {
+  readonly eventSourceARN: string | undefined;
+  readonly shardId: string;
+  readonly firstSequenceNumber: string;
+  readonly lastSequenceNumber: string;
+  /** Seconds since the epoch, of the first record (the `dt=` partition, UTC). */
+  readonly approximateArrivalTimestamp: number;
+}
+
 /**
- * `<prefix>dt=<YYYY-MM-DD>/<stream>/<shardId>/<firstSeq>-<lastSeq>.jsonl`, the date being the first
- * letter's arrival day (UTC).
+ * `<prefix>dt=<YYYY-MM-DD>/<stream>/<shardId>/<firstSeq>-<lastSeq>.jsonl`: derived from the span
+ * alone, so a redelivered batch rewrites its object instead of adding a copy. Dead letters and
+ * shadow pairs are both named this way.
  */
+export function spanKey(prefix: string, span: RecordSpan): string {
+  const arrival = new Date(span.approximateArrivalTimestamp * 1000);
+  const day = Number.isNaN(arrival.getTime()) ? 'unknown' : arrival.toISOString().slice(0, 10);
+  const safe = (part: string): string => part.replace(/[^A-Za-z0-9._=-]/g, '_');
+  return `${prefix}dt=${day}/${safe(streamName(span.eventSourceARN))}/${safe(span.shardId)}/${safe(span.firstSequenceNumber)}-${safe(span.lastSequenceNumber)}.jsonl`;
+}
+
+/** {@link spanKey} of a batch's letters, the date being the first letter's arrival day (UTC). */
 export function deadLetterKey(prefix: string, letters: readonly DeadLetter[]): string {
   const first = letters[0];
   const last = letters[letters.length - 1];
   if (first === undefined || last === undefined) throw new Error('no dead letters to name an object after');
-  const arrival = new Date(first.approximateArrivalTimestamp * 1000);
-  const day = Number.isNaN(arrival.getTime()) ? 'unknown' : arrival.toISOString().slice(0, 10);
-  const safe = (part: string): string => part.replace(/[^A-Za-z0-9._=-]/g, '_');
-  return `${prefix}dt=${day}/${safe(streamName(first.eventSourceARN))}/${safe(first.shardId)}/${safe(first.sequenceNumber)}-${safe(last.sequenceNumber)}.jsonl`;
+  return spanKey(prefix, {
+    eventSourceARN: first.eventSourceARN,
+    shardId: first.shardId,
+    firstSequenceNumber: first.sequenceNumber,
+    lastSequenceNumber: last.sequenceNumber,
+    approximateArrivalTimestamp: first.approximateArrivalTimestamp,
+  });
 }
 
 /** One JSON object per line, each a {@link DeadLetter}. */

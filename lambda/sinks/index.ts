@@ -5,6 +5,8 @@ export { LogDeadLetterSink } from './log.js';
 export {
   S3DeadLetterSink,
   deadLetterKey,
+  spanKey,
+  type RecordSpan,
   deadLettersToJsonLines,
   DEAD_LETTER_CONTENT_TYPE,
   type S3DeadLetterSinkOptions,

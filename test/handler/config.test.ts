@@ -13,6 +13,8 @@ describe('readConfig', () => {
       s3EndpointUrl: undefined,
       deadLetterBucket: undefined,
       deadLetterPrefix: 'dead-letters/',
+      shadowModelLocation: undefined,
+      shadowPairsPrefix: 'shadow/',
       serviceName: 'ride-duration-stream',
       metricsNamespace: 'RideDurationStream',
       logLevel: undefined,

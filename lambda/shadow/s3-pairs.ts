@@ -1,0 +1,42 @@
+/**
+ * Shadow pairs in S3: one JSON-lines object per batch, under `shadow/dt=…/` of the dead-letter
+ * bucket, named as dead letters are (`spanKey`), so that a redelivered batch rewrites its object.
+ */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DEAD_LETTER_CONTENT_TYPE, MAX_WRITE_MS, spanKey, type RecordSpan } from '../sinks/dead-letter.js';
+import type { WriteOptions } from '../sinks/types.js';
+import type { ShadowPair, ShadowPairSink } from './types.js';
+
+export interface S3ShadowPairSinkOptions {
+  /** `createS3Client()` (`aws-clients.ts`). */
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** Key prefix ending in `/`, e.g. `shadow/`. */
+  readonly prefix: string;
+}
+
+/** One JSON object per line, each a {@link ShadowPair}. */
+export function pairsToJsonLines(pairs: readonly ShadowPair[]): string {
+  let text = '';
+  for (const pair of pairs) text += `${JSON.stringify(pair)}\n`;
+  return text;
+}
+
+/**
+ * {@link ShadowPairSink} writing one S3 object per batch.
+ *
+ * @example
+ * ```ts
+ * const sink = new S3ShadowPairSink({ client: createS3Client(), bucket: 'dead-letters', prefix: 'shadow/' });
+ * ```
+ */
+export class S3ShadowPairSink implements ShadowPairSink {
+  constructor(private readonly options: S3ShadowPairSinkOptions) {}
+
+  async write(pairs: readonly ShadowPair[], span: RecordSpan, options: WriteOptions): Promise<void> {
+    if (pairs.length === 0) return;
+    const { client, bucket, prefix } = this.options;
+    const put = new PutObjectCommand({ Bucket: bucket, Key: spanKey(prefix, span), Body: pairsToJsonLines(pairs), ContentType: DEAD_LETTER_CONTENT_TYPE });
+    await client.send(put, { abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(Math.min(options.remainingTimeMs(), MAX_WRITE_MS)))) });
+  }
+}
