@@ -45,6 +45,7 @@ export const CONTEXT_KEYS = {
   modelBucketName: { schema: text, doc: 'Use this existing bucket for models instead of creating one' },
   modelBucketKeyArn: { schema: text, doc: 'KMS key ARN of an SSE-KMS imported model bucket' },
   modelKey: { schema: text, doc: 'Model object key (a key ending in / is an MLflow model folder)' },
+  shadowModelKey: { schema: text, doc: 'Key of a candidate model scored in the shadow of the production one (SHADOW_MODEL_LOCATION); its pairs go under shadow/ of the dead-letter bucket. Unset: no shadow' },
   deployDefaultModel: { schema: bool, doc: 'Upload model-artifacts/lin_reg.bin to models/lin_reg.bin' },
   modelSha256: {
     schema: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),
@@ -117,6 +118,7 @@ function toProps(v: ContextValues): RideDurationStackProps {
     modelBucketName: v.modelBucketName,
     modelBucketKeyArn: v.modelBucketKeyArn,
     modelKey: v.modelKey,
+    shadowModelKey: v.shadowModelKey,
     deployDefaultModel: v.deployDefaultModel,
     modelSha256: v.modelSha256,
     runId: v.runId,

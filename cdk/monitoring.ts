@@ -22,6 +22,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRIC } from '../lambda/observability.js';
+import { SHADOW_VERSION_DIMENSION } from '../lambda/shadow/metrics.js';
 import type { StreamScoring } from './stream-scoring.js';
 
 /** One period for every alarm: short enough to page within minutes, long enough to smooth noise. */
@@ -43,6 +44,8 @@ export interface ScoringMonitoringProps {
   readonly unseenFeatureAlarmPercent: number;
   /** When set, an encrypted SNS topic with this e-mail subscription receives every alarm. */
   readonly alarmEmail?: string | undefined;
+  /** A shadow model is configured: add its alarm and its comparison widgets. */
+  readonly shadow?: boolean | undefined;
 }
 
 /** Periods in a row the unseen-feature share must stay high: drift is sustained, not one odd batch. */
@@ -60,6 +63,8 @@ export class ScoringMonitoring extends Construct {
   readonly outputWriteFailuresAlarm: Alarm;
   readonly deadLetterWriteFailuresAlarm: Alarm;
   readonly unseenFeatureAlarm: Alarm;
+  /** Present only with a shadow model: it failed to load or to score rides. */
+  readonly shadowFailuresAlarm: Alarm | undefined;
   readonly dashboard: Dashboard;
   /** Present only when an alarm e-mail was given. */
   readonly alarmTopic: Topic | undefined;
@@ -159,6 +164,24 @@ export class ScoringMonitoring extends Construct {
       evaluationPeriods: DRIFT_EVALUATION_PERIODS,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    const shadowFailures = new MathExpression({
+      expression: 'loads + rides',
+      usingMetrics: { loads: appMetric(METRIC.shadowLoadFailures), rides: appMetric(METRIC.shadowScoringFailures) },
+      label: 'shadow load + scoring failures',
+      period: ALARM_PERIOD,
+    });
+    this.shadowFailuresAlarm = props.shadow
+      ? new Alarm(this, 'ShadowFailuresAlarm', {
+          alarmDescription:
+            'The shadow model failed to load or could not score rides (a field only it reads, an error): its comparison is incomplete. ' +
+            'The output is not affected. See the function log ("Shadow model …").',
+          metric: shadowFailures,
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        })
+      : undefined;
     const alarms = [
       this.iteratorAgeAlarm,
       this.errorsAlarm,
@@ -167,6 +190,7 @@ export class ScoringMonitoring extends Construct {
       this.outputWriteFailuresAlarm,
       this.deadLetterWriteFailuresAlarm,
       this.unseenFeatureAlarm,
+      ...(this.shadowFailuresAlarm === undefined ? [] : [this.shadowFailuresAlarm]),
     ];
 
     this.alarmTopic = props.alarmEmail === undefined ? undefined : this.createTopic(props.alarmEmail);
@@ -232,6 +256,37 @@ export class ScoringMonitoring extends Construct {
         width: 12,
         left: [unseenShare.with({ period: minute })],
         leftYAxis: { min: 0, max: 100, label: '%' },
+      }),
+    );
+    if (props.shadow) this.addShadowWidgets(props, shadowFailures, minute);
+  }
+
+  /**
+   * The shadow's comparison: its difference metrics carry the shadow's version as a dimension,
+   * unknown at deploy time, so the widgets SEARCH for every version (one line per candidate).
+   */
+  private addShadowWidgets(props: ScoringMonitoringProps, failures: MathExpression, period: Duration): void {
+    const search = (metricName: string, statistic: string, label: string): MathExpression =>
+      new MathExpression({
+        expression: `SEARCH('{${props.metricsNamespace},${SERVICE_DIMENSION},${SHADOW_VERSION_DIMENSION}} MetricName="${metricName}" ${SERVICE_DIMENSION}="${props.serviceName}"', '${statistic}', ${period.toSeconds()})`,
+        label,
+        period,
+      });
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Shadow vs production: prediction differences (minutes, shadow − main)',
+        width: 12,
+        left: [
+          search(METRIC.shadowMeanAbsDiff, 'Average', 'mean |difference|'),
+          search(METRIC.shadowMeanSignedDiff, 'Average', 'mean difference'),
+          search(METRIC.shadowP95AbsDiff, 'Maximum', 'p95 |difference| (max of batches)'),
+        ],
+      }),
+      new GraphWidget({
+        title: 'Shadow: rides compared and failures',
+        width: 12,
+        left: [search(METRIC.shadowRidesCompared, 'Sum', 'rides compared')],
+        right: [failures.with({ period })],
       }),
     );
   }

@@ -14,7 +14,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
-import { DEFAULT_METRICS_NAMESPACE, ENV } from '../lambda/config.js';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SHADOW_PAIRS_PREFIX, ENV } from '../lambda/config.js';
 import {
   ACCESS_LOG_RETENTION,
   DEFAULT_DEAD_LETTER_PREFIX,
@@ -74,6 +74,12 @@ export interface RideDurationStackProps extends StackProps {
   readonly modelKey?: string;
   /** Upload `model-artifacts/lin_reg.bin` to `models/lin_reg.bin` with a BucketDeployment. @default true */
   readonly deployDefaultModel?: boolean;
+  /**
+   * Key of a candidate model in the model bucket, scored in the shadow of the production model
+   * (`SHADOW_MODEL_LOCATION`): its pairs go under `shadow/` of the dead-letter bucket.
+   * @default undefined (no shadow)
+   */
+  readonly shadowModelKey?: string;
   /** Expected sha256 of the model (`MODEL_SHA256`); the function refuses a different file. */
   readonly modelSha256?: string;
   /** `version` in every prediction (`RUN_ID`). @default undefined (the model's own version id: MLflow run id, else `sha256:<first 12 hex>` of its bytes) */
@@ -118,6 +124,8 @@ export class RideDurationStack extends Stack {
   readonly outputStream: Stream;
   readonly modelBucket: IBucket;
   readonly modelKey: string;
+  /** The shadow model's key, when one is configured. */
+  readonly shadowModelKey: string | undefined;
   readonly deadLetterBucket: Bucket;
   readonly deadLetterPrefix: string;
   readonly accessLogsBucket: Bucket;
@@ -187,6 +195,7 @@ export class RideDurationStack extends Stack {
     });
 
     this.modelKey = (props.modelKey ?? DEFAULT_MODEL_KEY).replace(/^\/+/, '');
+    this.shadowModelKey = props.shadowModelKey?.replace(/^\/+/, '') || undefined;
     this.modelBucket =
       props.modelBucketName === undefined
         ? new Bucket(this, 'ModelBucket', {
@@ -205,6 +214,10 @@ export class RideDurationStack extends Stack {
     this.defaultModelDeployment = props.deployDefaultModel === false ? undefined : this.deployDefaultModel(this.modelBucket);
 
     this.deadLetterPrefix = normalizePrefix(props.deadLetterPrefix ?? DEFAULT_DEAD_LETTER_PREFIX);
+    if (this.shadowModelKey !== undefined && (this.deadLetterPrefix.startsWith(DEFAULT_SHADOW_PAIRS_PREFIX) || DEFAULT_SHADOW_PAIRS_PREFIX.startsWith(this.deadLetterPrefix))) {
+      // Separate prefixes keep the write grants, and the Athena tables over them, apart.
+      throw new Error(`deadLetterPrefix ${JSON.stringify(this.deadLetterPrefix)} overlaps the shadow pairs' prefix ${JSON.stringify(DEFAULT_SHADOW_PAIRS_PREFIX)}`);
+    }
     // A bucket of its own rather than a prefix of the model bucket: dead letters are raw rider
     // events (personal data) that expire, encrypted with the data key, while models are long-lived
     // artifacts that ops upload by hand; separate buckets keep their policies, lifecycles and
@@ -234,6 +247,12 @@ export class RideDurationStack extends Stack {
       [ENV.metricsNamespace]: metricsNamespace,
       [ENV.logLevel]: logLevel,
       ...(props.runId === undefined ? {} : { [ENV.runId]: props.runId }),
+      ...(this.shadowModelKey === undefined
+        ? {}
+        : {
+            [ENV.shadowModelLocation]: `s3://${this.modelBucket.bucketName}/${this.shadowModelKey}`,
+            [ENV.shadowPairsPrefix]: DEFAULT_SHADOW_PAIRS_PREFIX,
+          }),
       ...(props.modelSha256 === undefined ? {} : { [ENV.modelSha256]: props.modelSha256.toLowerCase() }),
     };
 
@@ -263,6 +282,7 @@ export class RideDurationStack extends Stack {
       iteratorAgeThreshold: props.iteratorAgeAlarmThreshold ?? DEFAULT_ITERATOR_AGE_ALARM,
       unseenFeatureAlarmPercent: props.unseenFeatureAlarmPercent ?? DEFAULT_UNSEEN_FEATURE_ALARM_PERCENT,
       alarmEmail: props.alarmEmail,
+      shadow: this.shadowModelKey !== undefined,
     });
 
     this.addOutputs();
@@ -280,15 +300,22 @@ export class RideDurationStack extends Stack {
       }),
     );
     const isFolder = this.modelKey.endsWith('/');
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadModel',
-        actions: ['s3:GetObject'],
-        // A single model file: exactly its key. An MLflow folder: the objects under it (MLmodel, the
-        // pickle), a wildcard S3 requires because the folder's file names are not known here.
-        resources: isFolder ? [this.modelBucket.arnForObjects(`${this.modelKey}*`)] : [this.modelBucket.arnForObjects(this.modelKey)],
-      }),
-    );
+    // A single model file: exactly its key. An MLflow folder: the objects under it (MLmodel, the
+    // pickle), a wildcard S3 requires because the folder's file names are not known here.
+    const modelObjects = (key: string): string[] => [this.modelBucket.arnForObjects(key.endsWith('/') ? `${key}*` : key)];
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'ReadModel', actions: ['s3:GetObject'], resources: modelObjects(this.modelKey) }));
+    const shadowKey = this.shadowModelKey;
+    if (shadowKey !== undefined) {
+      role.addToPrincipalPolicy(new PolicyStatement({ sid: 'ReadShadowModel', actions: ['s3:GetObject'], resources: modelObjects(shadowKey) }));
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'WriteShadowPairs',
+          actions: ['s3:PutObject'],
+          // One object per batch under a key chosen at run time; only under the pairs' prefix.
+          resources: [this.deadLetterBucket.arnForObjects(`${DEFAULT_SHADOW_PAIRS_PREFIX}*`)],
+        }),
+      );
+    }
     if (props.modelBucketKeyArn !== undefined) {
       role.addToPrincipalPolicy(
         new PolicyStatement({
@@ -323,13 +350,21 @@ export class RideDurationStack extends Stack {
       (bucket) => `Resource::<${bucket}.Arn>/${this.deadLetterPrefix}*`,
       'The handler writes one dead-letter object per batch under a key chosen at run time; only s3:PutObject, only under the dead-letter prefix.',
     );
-    if (isFolder) {
-      const bucketRef =
-        props.modelBucketName === undefined
-          ? `<${this.getLogicalId(this.modelBucket.node.defaultChild as CfnElement)}.Arn>`
-          : `arn:<AWS::Partition>:s3:::${props.modelBucketName}`;
+    if (shadowKey !== undefined) {
+      acknowledgeWildcard(
+        policy,
+        this.deadLetterBucket.node.defaultChild,
+        (bucket) => `Resource::<${bucket}.Arn>/${DEFAULT_SHADOW_PAIRS_PREFIX}*`,
+        'The handler writes one object of shadow pairs per batch under a key chosen at run time; only s3:PutObject, only under the shadow prefix.',
+      );
+    }
+    const bucketRef =
+      props.modelBucketName === undefined
+        ? `<${this.getLogicalId(this.modelBucket.node.defaultChild as CfnElement)}.Arn>`
+        : `arn:<AWS::Partition>:s3:::${props.modelBucketName}`;
+    for (const key of [this.modelKey, ...(shadowKey === undefined ? [] : [shadowKey])].filter((k) => k.endsWith('/'))) {
       Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${bucketRef}/${this.modelKey}*]`,
+        id: `AwsSolutions-IAM5[Resource::${bucketRef}/${key}*]`,
         reason:
           'An MLflow model folder holds MLmodel and the pickle under names read from MLmodel at run time; only s3:GetObject, only under that folder.',
       });
@@ -397,6 +432,10 @@ export class RideDurationStack extends Stack {
     output('LogGroupName', this.scoring.logGroup.logGroupName, 'Log group of the scoring function');
     output('DeadLetterLocation', `s3://${this.deadLetterBucket.bucketName}/${this.deadLetterPrefix}`, 'Where poison records are written (JSON lines)');
     output('DeadLetterBucketName', this.deadLetterBucket.bucketName, 'Dead-letter bucket');
+    if (this.shadowModelKey !== undefined) {
+      output('ShadowModelLocation', `s3://${this.modelBucket.bucketName}/${this.shadowModelKey}`, 'SHADOW_MODEL_LOCATION of the function');
+      output('ShadowPairsLocation', `s3://${this.deadLetterBucket.bucketName}/${DEFAULT_SHADOW_PAIRS_PREFIX}`, 'Where the shadow pairs are written (JSON lines)');
+    }
     output('OnFailureQueueUrl', this.scoring.onFailureQueue.queueUrl, 'SQS queue receiving metadata of batches that exhausted retries');
     output('OnFailureQueueArn', this.scoring.onFailureQueue.queueArn, 'ARN of the on-failure queue');
     output('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
