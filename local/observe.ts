@@ -6,6 +6,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { PredictionEvent } from '../lambda/ride/prediction.js';
+import type { ShadowPair } from '../lambda/shadow/types.js';
 import type { DeadLetter } from '../lambda/sinks/types.js';
 import { LocalEventSourceMapping } from './event-source-mapping.js';
 
@@ -107,8 +108,25 @@ export class PredictionReader {
  * const letters = await readDeadLetters(s3, 'ride-dead-letters', 'dead-letters/');
  * ```
  */
-export async function readDeadLetters(s3: S3Client, bucket: string, prefix: string): Promise<DeadLetter[]> {
-  const letters: DeadLetter[] = [];
+export function readDeadLetters(s3: S3Client, bucket: string, prefix: string): Promise<DeadLetter[]> {
+  return readJsonLines<DeadLetter>(s3, bucket, prefix);
+}
+
+/**
+ * Every shadow pair stored under `prefix` in `bucket` (one JSON-lines object per batch).
+ *
+ * @example
+ * ```ts
+ * const pairs = await readShadowPairs(s3, 'ride-dead-letters', 'shadow/');
+ * ```
+ */
+export function readShadowPairs(s3: S3Client, bucket: string, prefix: string): Promise<ShadowPair[]> {
+  return readJsonLines<ShadowPair>(s3, bucket, prefix);
+}
+
+/** Every line of every object under `prefix`, parsed. */
+async function readJsonLines<T>(s3: S3Client, bucket: string, prefix: string): Promise<T[]> {
+  const letters: T[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
@@ -117,7 +135,7 @@ export async function readDeadLetters(s3: S3Client, bucket: string, prefix: stri
       const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
       const text = (await Body?.transformToString('utf8')) ?? '';
       for (const line of text.split('\n')) {
-        if (line.trim() !== '') letters.push(JSON.parse(line) as DeadLetter);
+        if (line.trim() !== '') letters.push(JSON.parse(line) as T);
       }
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { detectRideFormat } from '../io/index.js';
 import { createKinesisClient, createS3Client } from '../lambda/aws-clients.js';
-import { DEFAULT_DEAD_LETTER_PREFIX, ENV, readConfig } from '../lambda/config.js';
+import { DEFAULT_DEAD_LETTER_PREFIX, DEFAULT_SHADOW_PAIRS_PREFIX, ENV, readConfig } from '../lambda/config.js';
 import { createHandler, dependenciesFromConfig, type RideHandler } from '../lambda/handler.js';
 import type { ModelDescription } from '../lambda/model/types.js';
 import { type Accounting, reconcile } from './accounting.js';
@@ -29,7 +29,8 @@ import {
   LocalEventSourceMapping,
   type OnFailureRecord,
 } from './event-source-mapping.js';
-import { PredictionReader, readDeadLetters } from './observe.js';
+import { PredictionReader, readDeadLetters, readShadowPairs } from './observe.js';
+import { compareShadow, type ShadowComparison } from './shadow-comparison.js';
 import { loadReplay, produce } from './replay.js';
 import { type LocalServices, startLocalServices } from './services.js';
 
@@ -53,6 +54,8 @@ export interface LocalPipelineOptions {
   readonly shards?: number;
   /** Model file or MLflow folder (default `model-artifacts/lin_reg.bin`). */
   readonly model?: string;
+  /** A candidate model scored in the shadow (`SHADOW_MODEL_LOCATION`); the summary then compares the two. */
+  readonly shadowModel?: string;
   /** MaximumRetryAttempts of the mapping (default 3). */
   readonly maxRetries?: number;
   /** BisectBatchOnFunctionError (default true). */
@@ -108,6 +111,8 @@ export interface PipelineSummary extends Accounting {
   /** Records processed end to end per second: first put → last record processed. */
   readonly throughput: number;
   readonly durationMs: number;
+  /** With a shadow model: both models against the actual durations, and their differences. */
+  readonly shadow?: ShadowComparison;
 }
 
 /** Unseen values kept for the summary. */
@@ -121,6 +126,7 @@ interface LoadedModelState {
   error?: unknown;
   unseenRides: number;
   unseenSample: string[];
+  shadow?: { description?: ModelDescription; contract?: RideContract; error?: unknown; scoringFailures: number };
 }
 
 /** Where the running services are, for `--keep-running` and the CLI. */
@@ -180,7 +186,11 @@ export class LocalPipeline {
         throw new LocalPipelineError(`cannot read --input ${options.input}: ${error instanceof Error ? error.message : String(error)}`);
       });
     }
-    const services = await startLocalServices({ shards: options.shards ?? 1, modelPath });
+    const services = await startLocalServices({
+      shards: options.shards ?? 1,
+      modelPath,
+      ...(options.shadowModel === undefined ? {} : { shadowModelPath: options.shadowModel }),
+    });
     try {
       const modelLocation = services.modelLocation ?? modelPath;
       const environment: Record<string, string> = {
@@ -193,17 +203,38 @@ export class LocalPipeline {
         [ENV.logLevel]: options.logLevel ?? 'ERROR',
         [ENV.region]: services.region,
         ...(options.runId === undefined ? {} : { [ENV.runId]: options.runId }),
+        ...(services.shadowModelLocation === undefined ? {} : { [ENV.shadowModelLocation]: services.shadowModelLocation }),
       };
       // The handler's own wiring from its environment, as in AWS; only the credentials are local.
       const config = readConfig(environment);
       const kinesis = createKinesisClient({ endpoint: config.kinesisEndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
       const s3 = createS3Client({ endpoint: config.s3EndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
-      const { metrics, ...deps } = dependenciesFromConfig(config, { kinesis, s3 });
+      const { metrics, shadowMetrics, ...deps } = dependenciesFromConfig(config, { kinesis, s3 });
       const model: LoadedModelState = { unseenRides: 0, unseenSample: [] };
+      const shadowState = deps.loadShadowModel === undefined ? undefined : { scoringFailures: 0 } as NonNullable<LoadedModelState['shadow']>;
+      if (shadowState !== undefined) model.shadow = shadowState;
+      const loadShadow = deps.loadShadowModel;
       const handler = createHandler({
         ...deps,
-        ...(options.metrics ? { metrics } : {}),
-        onOutcome: ({ unseen }) => {
+        ...(options.metrics ? { metrics, shadowMetrics } : {}),
+        ...(loadShadow === undefined || shadowState === undefined
+          ? {}
+          : {
+              loadShadowModel: async () => {
+                try {
+                  const loaded = await loadShadow();
+                  shadowState.description = loaded.description;
+                  shadowState.contract = loaded.contract;
+                  shadowState.error = undefined;
+                  return loaded;
+                } catch (error) {
+                  shadowState.error = error;
+                  throw error;
+                }
+              },
+            }),
+        onOutcome: ({ unseen, shadow }) => {
+          if (shadowState !== undefined) shadowState.scoringFailures += shadow?.failed ?? 0;
           model.unseenRides += unseen.rides;
           for (const value of unseen.sample) if (model.unseenSample.length < UNSEEN_SAMPLE && !model.unseenSample.includes(value)) model.unseenSample.push(value);
         },
@@ -273,6 +304,7 @@ export class LocalPipeline {
     const input = options.input ?? path(DEFAULT_SAMPLE);
     const records = await loadReplay(input, {
       contract: this.model.contract!,
+      shadowContract: this.model.shadow?.contract,
       ...(options.count === undefined ? {} : { count: options.count }),
       poisonFraction: options.poison ?? 0,
       seed: options.seed ?? 1,
@@ -315,7 +347,18 @@ export class LocalPipeline {
     }
 
     const deadLetters = await readDeadLetters(this.services.s3, this.endpoints.deadLetterBucket, this.endpoints.deadLetterPrefix);
-    const accounting = reconcile(records, producedAt, this.reader.predictions.slice(predictionsBefore), deadLetters);
+    const predictions = this.reader.predictions.slice(predictionsBefore);
+    const accounting = reconcile(records, producedAt, predictions, deadLetters);
+    const shadow = this.model.shadow;
+    const shadowComparison =
+      shadow === undefined
+        ? undefined
+        : compareShadow(records, predictions, await readShadowPairs(this.services.s3, this.endpoints.deadLetterBucket, DEFAULT_SHADOW_PAIRS_PREFIX), {
+            location: this.services.shadowModelLocation ?? '',
+            model: shadow.description,
+            scoringFailures: shadow.scoringFailures,
+            ...(shadow.error === undefined ? {} : { loadError: shadow.error instanceof Error ? `${shadow.error.name}: ${shadow.error.message}` : String(shadow.error) }),
+          });
     if (report.failed.length > 0) problems.push(`${report.failed.length} record(s) could not be put on the input stream`);
     if (accounting.missing > 0) problems.push(`${accounting.missing} record(s) missing: neither predicted nor dead-lettered`);
     if (accounting.misrouted > 0) problems.push(`${accounting.misrouted} record(s) misrouted (valid ride dead-lettered or poison predicted)`);
@@ -347,6 +390,7 @@ export class LocalPipeline {
       produceRate: report.produced / seconds(lastProducedAt - firstProducedAt || report.durationMs),
       throughput: report.produced / seconds(doneAt - firstProducedAt),
       durationMs: Date.now() - started,
+      ...(shadowComparison === undefined ? {} : { shadow: shadowComparison }),
     };
   }
 

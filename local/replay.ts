@@ -5,9 +5,10 @@
  */
 import { Buffer } from 'node:buffer';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { encodeRideEvent, PoisonMixer, type PoisonKind, readRides, rideEvent, WIRE_POISON_KINDS } from '../io/index.js';
+import { encodeRideEvent, MissingRideColumnError, PoisonMixer, type PoisonKind, readRides, rideEvent, type RideField, WIRE_POISON_KINDS } from '../io/index.js';
 import type { RideContract } from '../lambda/model/contract/index.js';
 import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
+import { actualDurationMinutes } from '../lambda/shadow/stats.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../lambda/sinks/kinesis.js';
 import type { OutputFailure } from '../lambda/sinks/types.js';
 
@@ -25,6 +26,8 @@ export interface ReplayRecord {
    * the schema rejects (a TLC row with a missing or negative field is poison to the Lambda too).
    */
   readonly expected: 'prediction' | 'dead-letter';
+  /** Ride: its actual duration in minutes (drop-off − pick-up), when the file has both times. */
+  readonly actualMinutes?: number;
 }
 
 /** Options of {@link loadReplay}. */
@@ -37,6 +40,8 @@ export interface ReplayOptions {
   readonly seed?: number;
   /** The model's contract, which decides which rides it can score. */
   readonly contract: RideContract;
+  /** A shadow model's contract: the rides also carry the fields it reads (the verdict stays the model's). */
+  readonly shadowContract?: RideContract | undefined;
 }
 
 /**
@@ -48,6 +53,21 @@ export interface ReplayOptions {
  * ```
  */
 export async function loadReplay(path: string, options: ReplayOptions): Promise<ReplayRecord[]> {
+  // The rides carry the fields the model reads (the course's three for the course model), and
+  // those a shadow model reads when the file has them: a ride without them is the shadow's
+  // scoring failure, not the pipeline's.
+  const fields = [...options.contract.requiredFields];
+  for (const field of options.shadowContract?.requiredFields ?? []) if (!fields.some((f) => f.name === field.name)) fields.push(field);
+  if (fields.length === options.contract.requiredFields.length) return readReplay(path, options, fields);
+  try {
+    return await readReplay(path, options, fields);
+  } catch (error) {
+    if (!(error instanceof MissingRideColumnError)) throw error;
+    return readReplay(path, options, options.contract.requiredFields);
+  }
+}
+
+async function readReplay(path: string, options: ReplayOptions, fields: readonly RideField[]): Promise<ReplayRecord[]> {
   const mixer = new PoisonMixer({
     fraction: options.poisonFraction ?? 0,
     seed: options.seed ?? 1,
@@ -55,8 +75,6 @@ export async function loadReplay(path: string, options: ReplayOptions): Promise<
   });
   const records: ReplayRecord[] = [];
   const limit = options.count === undefined ? {} : { limit: options.count };
-  // The rides carry the fields the model reads (the course's three for the course model).
-  const fields = options.contract.requiredFields;
   for await (const row of readRides(path, { ...limit, fields })) {
     const poison = mixer.next();
     if (poison) {
@@ -64,6 +82,7 @@ export async function loadReplay(path: string, options: ReplayOptions): Promise<
     }
     const event = rideEvent(row, row.rideId ?? row.rowIndex, fields);
     const data = encodeRideEvent(event, fields);
+    const actual = actualDurationMinutes(row.pickup, row.dropoff);
     const verdict = decodeRide(Buffer.from(data).toString('base64'), options.contract);
     records.push({
       key: String(event.ride_id),
@@ -71,6 +90,7 @@ export async function loadReplay(path: string, options: ReplayOptions): Promise<
       source: 'ride',
       rowIndex: row.rowIndex,
       expected: verdict instanceof RideRejection ? 'dead-letter' : 'prediction',
+      ...(actual === undefined ? {} : { actualMinutes: actual }),
     });
   }
   return records;

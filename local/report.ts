@@ -5,6 +5,7 @@
 import { relative } from 'node:path';
 import { LOCAL_CREDENTIALS } from './constants.js';
 import type { PipelineEndpoints, PipelineSummary } from './pipeline.js';
+import type { ShadowComparison } from './shadow-comparison.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const n = (value: number): string => integer.format(value);
@@ -81,6 +82,7 @@ export function formatSummary(summary: PipelineSummary): string {
   if (summary.onFailure.length > 5) lines.push(`    … and ${n(summary.onFailure.length - 5)} more on-failure batches`);
   row('model version', summary.versions.length > 0 ? summary.versions.join(', ') : (model?.version ?? 'unknown'));
   row('wall time', `${(summary.durationMs / 1000).toFixed(1)} s`);
+  if (summary.shadow !== undefined) lines.push('', formatShadowComparison(summary.shadow));
   lines.push('');
   if (summary.ok) {
     lines.push('OK: every record is accounted for (valid rides predicted, poison dead-lettered, none missing).');
@@ -92,6 +94,28 @@ export function formatSummary(summary: PipelineSummary): string {
       lines.push(`    ${outcome.status}: key ${outcome.key} (${outcome.source}, expected ${outcome.expected})`);
     }
   }
+  return lines.join('\n');
+}
+
+const minutes = (value: number): string => (Number.isFinite(value) ? value.toFixed(3) : '-');
+
+/**
+ * The shadow table: each model's RMSE and MAE (minutes) against the actual durations of the rides
+ * of 1–60 minutes, how many rides each scored, and the mean absolute difference between them.
+ */
+export function formatShadowComparison(comparison: ShadowComparison): string {
+  const header = ['model', 'version', 'scored', 'evaluated', 'RMSE', 'MAE'];
+  const rows = comparison.models.map((m) => [m.role, m.version, n(m.scored), n(m.evaluated), minutes(m.rmse), minutes(m.mae)]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => `  ${cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`;
+  const lines = [
+    `Shadow comparison (${comparison.location}; RMSE and MAE in minutes against actual durations, rides of 1–60 min)`,
+    line(header),
+    ...rows.map(line),
+    `  mean |shadow − main| ${minutes(comparison.meanAbsoluteDifference)} min over ${n(comparison.models[1]?.scored ?? 0)} rides scored by both; ` +
+      `${n(comparison.scoringFailures)} shadow scoring failures`,
+  ];
+  if (comparison.loadError !== undefined) lines.push(`  the shadow model did not load: ${comparison.loadError}`);
   return lines.join('\n');
 }
 

@@ -65,6 +65,8 @@ export interface LocalServicesOptions {
    * folder is uploaded under one prefix. Omit to start without a model.
    */
   readonly modelPath?: string;
+  /** A shadow model (file or MLflow folder) uploaded to the model bucket under `shadow/`. */
+  readonly shadowModelPath?: string;
 }
 
 /** A created Kinesis stream. */
@@ -88,6 +90,8 @@ export interface LocalServices {
   readonly deadLetterBucket: string;
   /** `s3://bucket/key` (file) or `s3://bucket/prefix/` (MLflow folder) of the uploaded model. */
   readonly modelLocation: string | undefined;
+  /** `SHADOW_MODEL_LOCATION` of the uploaded shadow model, when one was given. */
+  readonly shadowModelLocation: string | undefined;
   /** Temporary directory that holds s3rver's objects (removed by stop()). */
   readonly s3Directory: string;
   /** Stops both servers, removes the temporary directory; safe to call more than once. */
@@ -169,16 +173,16 @@ async function listFiles(directory: string): Promise<string[]> {
 }
 
 /** Uploads a model file or MLflow folder; returns its MODEL_LOCATION. */
-async function uploadModel(s3: S3Client, bucket: string, modelPath: string): Promise<{ location: string }> {
+async function uploadModel(s3: S3Client, bucket: string, modelPath: string, keyPrefix = ''): Promise<{ location: string }> {
   const info = await stat(modelPath).catch(() => {
     throw new LocalServicesError(`model not found: ${modelPath}`);
   });
   if (info.isFile()) {
-    const key = basename(modelPath);
+    const key = keyPrefix + basename(modelPath);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(modelPath) }));
     return { location: `s3://${bucket}/${key}` };
   }
-  const prefix = `${basename(modelPath)}/`;
+  const prefix = `${keyPrefix}${basename(modelPath)}/`;
   const files = await listFiles(modelPath);
   if (files.length === 0) throw new LocalServicesError(`model folder is empty: ${modelPath}`);
   for (const file of files) {
@@ -257,6 +261,8 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     }
     const model = options.modelPath ? await uploadModel(s3, modelBucket, options.modelPath) : undefined;
+    // Under a prefix of its own: a candidate is often a file of the same name as the production model.
+    const shadow = options.shadowModelPath ? await uploadModel(s3, modelBucket, options.shadowModelPath, 'shadow/') : undefined;
 
     return {
       region: LOCAL_REGION,
@@ -269,6 +275,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       modelBucket,
       deadLetterBucket,
       modelLocation: model?.location,
+      shadowModelLocation: shadow?.location,
       s3Directory,
       stop,
     };

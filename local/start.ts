@@ -47,6 +47,7 @@ interface StartFlags {
   readonly batchWindow: number;
   readonly shards: number;
   readonly model?: string;
+  readonly shadowModel?: string;
   readonly maxRetries: number;
   readonly bisect: boolean;
   readonly runId?: string;
@@ -74,6 +75,7 @@ const program = new Command()
   .option('--batch-window <ms>', 'event-source mapping MaximumBatchingWindow, ms', integer(0, 300_000), 0)
   .option('--shards <n>', 'shards of the input and output streams', integer(1, 50), 1)
   .option('--model <path>', 'model file or MLflow model folder to upload (default: model-artifacts/lin_reg.bin)')
+  .option('--shadow-model <path>', 'also score every ride with this candidate model in the shadow and compare both against actual durations')
   .option('--max-retries <n>', 'MaximumRetryAttempts of the mapping (-1: forever)', integer(-1, 10_000), 3)
   .option('--no-bisect', 'do not split a batch in two when the function fails')
   .option('--run-id <id>', 'RUN_ID: the version written in every prediction (default: the model version id)')
@@ -153,6 +155,7 @@ async function main(flags: StartFlags): Promise<number> {
     batchingWindowMs: flags.batchWindow,
     shards: flags.shards,
     ...(flags.model === undefined ? {} : { model: flags.model }),
+    ...(flags.shadowModel === undefined ? {} : { shadowModel: flags.shadowModel }),
     maxRetries: flags.maxRetries,
     bisect: flags.bisect,
     ...(flags.runId === undefined ? {} : { runId: flags.runId }),
