@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 
 import { CliError } from './errors.js';
+import { compareCommand } from './commands/compare.js';
 import { eventsCommand } from './commands/events.js';
 import { invokeCommand } from './commands/invoke.js';
 import { produceCommand } from './commands/produce.js';
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyArray<() => Command> = [
   tailCommand,
   serveCommand,
   trainCommand,
+  compareCommand,
 ];
 
 // The AWS SDK warns on every run that its 2027 releases will need Node 22; the CLI's output (stderr
