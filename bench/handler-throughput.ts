@@ -9,6 +9,8 @@ import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { createHandler } from '../lambda/handler.js';
 import { loadModel } from '../lambda/model/index.js';
 import type { LoadedModel } from '../lambda/model/types.js';
+import { pairsToJsonLines } from '../lambda/shadow/s3-pairs.js';
+import type { ShadowPair, ShadowPairSink } from '../lambda/shadow/types.js';
 import { MemoryDeadLetterSink } from '../lambda/sinks/memory.js';
 import type { OutputBatch } from '../lambda/sinks/output-batch.js';
 import type { OutputFailure, OutputSink } from '../lambda/sinks/types.js';
@@ -21,6 +23,16 @@ class NullOutputSink implements OutputSink {
   async write(batch: OutputBatch): Promise<readonly OutputFailure[]> {
     this.records += batch.length;
     return [];
+  }
+}
+
+/** Serialises the pairs as the S3 sink would and keeps nothing: the network is skipped. */
+class NullPairSink implements ShadowPairSink {
+  pairs = 0;
+
+  async write(pairs: readonly ShadowPair[]): Promise<void> {
+    this.pairs += pairs.length;
+    if (pairsToJsonLines(pairs).length === 0) throw new Error('no pairs serialised');
   }
 }
 
@@ -45,6 +57,8 @@ function benchContext(): Context {
 export interface ThroughputOptions {
   /** Model file or MLflow folder. */
   readonly model: string;
+  /** A shadow model scoring every ride beside `model`, its pairs serialised but not sent. */
+  readonly shadowModel?: string;
   readonly event: KinesisStreamEvent;
   /** Untimed runs first, so the JIT has compiled the hot path. */
   readonly warmupRuns: number;
@@ -71,12 +85,15 @@ export interface ThroughputResult {
  */
 export async function measureHandlerThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   const loaded = await loadModel(options.model);
+  const shadow = options.shadowModel === undefined ? undefined : await loadModel(options.shadowModel);
   const output = new NullOutputSink();
+  const pairs = new NullPairSink();
   const invoke = createHandler({
     loadModel: async () => loaded,
     runId: 'bench',
     output,
     deadLetters: new MemoryDeadLetterSink(),
+    ...(shadow === undefined ? {} : { loadShadowModel: async () => shadow, shadowPairs: pairs }),
   });
   const context = benchContext();
   const records = options.event.Records.length;
@@ -84,12 +101,14 @@ export async function measureHandlerThroughput(options: ThroughputOptions): Prom
   const cpuMs: number[] = [];
   const run = async (): Promise<number> => {
     const before = output.records;
+    const pairsBefore = pairs.pairs;
     const cpu = process.cpuUsage();
     const started = performance.now();
     const response = await invoke(options.event, context);
     const elapsed = performance.now() - started;
     const used = process.cpuUsage(cpu);
     cpuMs.push((used.user + used.system) / 1000);
+    if (shadow !== undefined && pairs.pairs - pairsBefore !== records) throw new Error(`bench run did not shadow every record (${pairs.pairs - pairsBefore} of ${records})`);
     if (response.batchItemFailures.length > 0 || output.records - before !== records) {
       throw new Error(`bench run did not predict every record (${output.records - before} of ${records})`);
     }

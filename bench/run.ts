@@ -39,6 +39,8 @@ export const RESULTS_FILE = path('./results.json');
 const LINREG_MODEL = path('../model-artifacts/lin_reg.bin');
 const RF_MODEL = path('../test/fixtures/models/official-rf-mlflow');
 const HOMEWORK_MODEL = path('../test/fixtures/models/contract/homework-linreg.bin');
+/** A second linear model on the same rides, shadowing lin_reg.bin (issue 18). */
+const SHADOW_MODEL = path('../test/fixtures/models/linreg-sklearn-1.5.0-numpy2.bin');
 
 /** Records per handler event (the mapping's maximum batch size). */
 const EVENT_RECORDS = 10_000;
@@ -54,6 +56,8 @@ export const TARGETS = {
   // A batch of 100 then spends well under a millisecond of CPU against its PutRecords round trip.
   handler_records_per_s_linreg: { op: '>=', value: 200_000, unit: 'records/s' },
   handler_records_per_s_homework: { op: '>=', value: 200_000, unit: 'records/s' },
+  // Issue 18: scoring every ride twice (and keeping the pairs) costs at most 2.2 times the time.
+  handler_shadow_time_ratio: { op: '<=', value: 2.2, unit: '×' },
   // Issue 15: once per shard or concurrency step, in a pipeline that waits up to a second per batch.
   cold_start_ms: { op: '<=', value: 400, unit: 'ms' },
   // 1 MB read strictly as 1,000,000 bytes (the looser 1 MiB = 1,048,576 is reported alongside).
@@ -107,6 +111,8 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
   const paceBeforeHandler = hostPaceMs();
   const linreg = await measureHandlerThroughput({ model: LINREG_MODEL, event, warmupRuns: WARMUP_RUNS, runs: THROUGHPUT_RUNS });
   const paceAfterHandler = hostPaceMs();
+  progress('handler throughput (lin_reg.bin with a shadow model)');
+  const shadowed = await measureHandlerThroughput({ model: LINREG_MODEL, shadowModel: SHADOW_MODEL, event, warmupRuns: WARMUP_RUNS, runs: THROUGHPUT_RUNS });
   progress('handler throughput (homework-style model)');
   const homework = await measureHandlerThroughput({ model: HOMEWORK_MODEL, event, warmupRuns: WARMUP_RUNS, runs: THROUGHPUT_RUNS });
   progress('handler throughput (RandomForest)');
@@ -137,6 +143,9 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     handler_records_per_s_linreg: Math.round(linreg.recordsPerSecond),
     handler_records_per_s_homework: Math.round(homework.recordsPerSecond),
     handler_records_per_s_rf: Math.round(rf.recordsPerSecond),
+    handler_records_per_s_linreg_with_shadow: Math.round(shadowed.recordsPerSecond),
+    // Issue 18: a batch's time with a shadow over its time without (median runs; CPU time alongside).
+    handler_shadow_time_ratio: round(shadowed.medianMs / linreg.medianMs, 2),
     cold_start_ms: round(lambda.coldStart.medianMs),
     bundle_bytes: bundle.bytes,
     rf_peak_rss_mb: round(lambda.rfMemory.peakRssMb),
@@ -150,6 +159,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     handler_records_per_cpu_s_linreg: Math.round(linreg.recordsPerCpuSecond),
     handler_records_per_cpu_s_homework: Math.round(homework.recordsPerCpuSecond),
     handler_records_per_cpu_s_rf: Math.round(rf.recordsPerCpuSecond),
+    handler_shadow_cpu_ratio: round(shadowed.medianCpuMs / linreg.medianCpuMs, 2),
     handler_records_per_s_linreg_best_run: Math.round(linreg.bestRecordsPerSecond),
     handler_records_per_s_rf_best_run: Math.round(rf.bestRecordsPerSecond),
     // Inside the fresh process: bundle import → first prediction (Node's own boot excluded).
@@ -210,6 +220,8 @@ function table(results: Record<string, unknown>): string {
     ` (best run ${formatNumber(results.handler_records_per_s_linreg_best_run)}; per CPU-s ${formatNumber(results.handler_records_per_cpu_s_linreg)})`,
   );
   add('handler_records_per_s_homework', ` (per CPU-s ${formatNumber(results.handler_records_per_cpu_s_homework)})`);
+  add('handler_records_per_s_linreg_with_shadow');
+  add('handler_shadow_time_ratio', ` (CPU time ${formatNumber(results.handler_shadow_cpu_ratio)}×)`);
   add(
     'handler_records_per_s_rf',
     ` (best run ${formatNumber(results.handler_records_per_s_rf_best_run)}; per CPU-s ${formatNumber(results.handler_records_per_cpu_s_rf)})`,

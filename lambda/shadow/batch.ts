@@ -43,6 +43,7 @@ export class ShadowBatch {
   private readonly pairs: ShadowPair[] = [];
   private readonly mainPredictions: number[] = [];
   private readonly shadowPredictions: number[] = [];
+  private shardId: string | undefined;
   private first: KinesisStreamRecord | undefined;
   private last: KinesisStreamRecord | undefined;
   private failed = 0;
@@ -81,7 +82,8 @@ export class ShadowBatch {
       shadow_prediction: prediction,
       shadow_version: this.shadow.version,
       arrival_time: new Date(k.approximateArrivalTimestamp * 1000).toISOString(),
-      shard_id: shardIdOf(record),
+      // A batch comes from one shard.
+      shard_id: (this.shardId ??= shardIdOf(record)),
       sequence_number: k.sequenceNumber,
     });
   }
@@ -96,6 +98,8 @@ export class ShadowBatch {
     let pairWriteFailed = 0;
     const sink = this.shadow.pairs;
     if (sink !== undefined && this.first !== undefined && this.last !== undefined) {
+      // Let the output's request go out first: the pairs' serialisation must not delay it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       try {
         await sink.write(this.pairs, {
           eventSourceARN: this.first.eventSourceARN,

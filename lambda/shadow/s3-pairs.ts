@@ -15,10 +15,26 @@ export interface S3ShadowPairSinkOptions {
   readonly prefix: string;
 }
 
-/** One JSON object per line, each a {@link ShadowPair}. */
+const json = (value: string | number): string => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+
+/**
+ * One JSON object per line, each a {@link ShadowPair}, equal to `JSON.stringify(pair)` per line:
+ * built by hand because it runs once per ride beside the output (a batch's versions repeat, so
+ * their JSON is made once per version; predictions are finite, so `String` is JSON's number).
+ */
 export function pairsToJsonLines(pairs: readonly ShadowPair[]): string {
   let text = '';
-  for (const pair of pairs) text += `${JSON.stringify(pair)}\n`;
+  let versions = '';
+  let versionsOf: ShadowPair | undefined;
+  for (const pair of pairs) {
+    if (versionsOf === undefined || pair.main_version !== versionsOf.main_version || pair.shadow_version !== versionsOf.shadow_version) {
+      versionsOf = pair;
+      versions = `,"main_version":${json(pair.main_version)},"shadow_prediction":`;
+    }
+    text +=
+      `{"ride_id":${json(pair.ride_id)},"main_prediction":${String(pair.main_prediction)}${versions}${String(pair.shadow_prediction)}` +
+      `,"shadow_version":${json(pair.shadow_version)},"arrival_time":"${pair.arrival_time}","shard_id":${json(pair.shard_id)},"sequence_number":${json(pair.sequence_number)}}\n`;
+  }
   return text;
 }
 
