@@ -42,3 +42,4 @@ export {
 export { MODEL_NAME, predictionEvent, type PredictionEvent } from './ride/prediction.js';
 export { MAX_RIDE_ID_LENGTH, rideIdProblem, type RideEvent, type RideId } from './ride/schema.js';
 export * from './sinks/index.js';
+export * from './shadow/index.js';

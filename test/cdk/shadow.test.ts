@@ -4,35 +4,12 @@
  * dashboard widgets; nothing of it without the key. Synthesized without the bundle, cdk-nag on.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logicalId, synth } from './synth.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNagClean, roleStatements, variants } from './assertions.js';
+import { logicalId } from './synth.js';
 import type { Synthesized } from './synth.js';
 
-const synthesized: Synthesized[] = [];
-function variant(context: Record<string, unknown>): Synthesized {
-  const s = synth({ bundle: false, context });
-  synthesized.push(s);
-  return s;
-}
-afterAll(() => {
-  for (const s of synthesized) s.cleanup();
-});
-
-type Statement = { Sid?: string; Action: string | string[]; Resource: unknown };
-function roleStatements(s: Synthesized): Statement[] {
-  const role = logicalId(s.json, 'AWS::IAM::Role', 'ScoringRole');
-  const policy = Object.values(s.json.Resources).find(
-    (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: role }]),
-  );
-  return (policy?.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement;
-}
-
-function expectNagClean(s: Synthesized): void {
-  expect(s.validationReports).toEqual([]);
-  expect(new AwsSolutionsChecks().validateScope(s.app).violations).toEqual([]);
-  expect(s.problems).toEqual([]);
-}
+const variant = variants();
 
 const alarms = (s: Synthesized) => Object.values(s.json.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
 const dashboardBody = (s: Synthesized): string => JSON.stringify(Object.values(s.json.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')?.Properties?.DashboardBody);

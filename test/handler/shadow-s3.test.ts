@@ -5,12 +5,12 @@
  * EMF document with the `ShadowVersion` dimension.
  */
 import { readFile } from 'node:fs/promises';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../lambda/config.js';
 import { createHandler, dependenciesFromConfig } from '../../lambda/handler.js';
 import type { ShadowPair } from '../../lambda/shadow/types.js';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride, sequenceNumber } from '../support/events.js';
+import { capturedMetrics } from '../support/metrics.js';
 import { COURSE_MODEL_PATH } from '../support/model.js';
 import { createBucket, putObject, readObjects, startS3rver, type RunningS3rver } from '../support/services.js';
 import { silentLog } from '../../lambda/observability.js';
@@ -37,15 +37,8 @@ describe('shadow pairs in S3', () => {
       DEAD_LETTER_BUCKET: 'dead-letters',
       RUN_ID: 'champion',
     });
-    const metrics = new Metrics({ namespace: 'RideDurationStream', serviceName: 'ride-duration-stream' });
-    vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics.clearMetrics() ?? metrics);
-    const shadowMetrics = new Metrics({ namespace: 'RideDurationStream', serviceName: 'ride-duration-stream' });
-    const documents: Array<Record<string, unknown>> = [];
-    vi.spyOn(shadowMetrics, 'publishStoredMetrics').mockImplementation(() => {
-      documents.push(shadowMetrics.serializeMetrics() as unknown as Record<string, unknown>);
-      shadowMetrics.clearMetrics();
-      return shadowMetrics;
-    });
+    const { metrics } = capturedMetrics();
+    const { metrics: shadowMetrics, published: documents } = capturedMetrics();
     const deps = dependenciesFromConfig(config, { s3: s3.client, logger: silentLog, metrics, shadowMetrics });
     const handler = createHandler(deps);
     const records = [kinesisRecord({ json: ride(256) }, 0), kinesisRecord({ text: 'poison' }, 1), kinesisRecord({ json: ride(257, 43, 151, 1.2) }, 2)];

@@ -4,8 +4,7 @@
  * throw on every ride, lack a field, lose its pairs) the output, the dead letters and the
  * `batchItemFailures` are exactly those of a handler without it.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, type HandlerDependencies } from '../../lambda/handler.js';
 import { loadModel } from '../../lambda/model/index.js';
 import type { LoadedModel } from '../../lambda/model/types.js';
@@ -13,6 +12,7 @@ import type { ShadowPair, ShadowPairSink } from '../../lambda/shadow/types.js';
 import { MemoryDeadLetterSink, MemoryOutputSink } from '../../lambda/sinks/memory.js';
 import type { RecordSpan } from '../../lambda/sinks/dead-letter.js';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride, sequenceNumber, TEST_SHARD_ID } from '../support/events.js';
+import { capturedMetrics } from '../support/metrics.js';
 import { courseModel } from '../support/model.js';
 
 const CANDIDATE_PATH = new URL('../fixtures/models/linreg-sklearn-1.5.0-numpy2.bin', import.meta.url).pathname;
@@ -24,18 +24,6 @@ let passenger: LoadedModel;
 beforeAll(async () => {
   [main, candidate, passenger] = await Promise.all([courseModel(), loadModel(CANDIDATE_PATH), loadModel(PASSENGER_PATH)]);
 });
-
-function capturedMetrics(): { metrics: Metrics; published: Array<Record<string, unknown>> } {
-  const metrics = new Metrics({ namespace: 'RideDurationStream', serviceName: 'ride-duration-stream' });
-  const published: Array<Record<string, unknown>> = [];
-  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
-    published.push(metrics.serializeMetrics() as unknown as Record<string, unknown>);
-    metrics.clearMetrics();
-    metrics.clearDimensions();
-    return metrics;
-  });
-  return { metrics, published };
-}
 
 class MemoryPairSink implements ShadowPairSink {
   readonly objects: Array<{ pairs: ShadowPair[]; span: RecordSpan }> = [];
