@@ -15,6 +15,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, ENV } from '../lambda/config.js';
+import { RECIPE_SUFFIX } from '../lambda/model/locate.js';
 import {
   ACCESS_LOG_RETENTION,
   DEFAULT_DEAD_LETTER_PREFIX,
@@ -284,9 +285,12 @@ export class RideDurationStack extends Stack {
       new PolicyStatement({
         sid: 'ReadModel',
         actions: ['s3:GetObject'],
-        // A single model file: exactly its key. An MLflow folder: the objects under it (MLmodel, the
-        // pickle), a wildcard S3 requires because the folder's file names are not known here.
-        resources: isFolder ? [this.modelBucket.arnForObjects(`${this.modelKey}*`)] : [this.modelBucket.arnForObjects(this.modelKey)],
+        // A single model file: exactly its key and its recipe's (`<key>.recipe.json`, read when
+        // present). An MLflow folder: the objects under it (MLmodel, the pickle, recipe.json), a
+        // wildcard S3 requires because the folder's file names are not known here.
+        resources: isFolder
+          ? [this.modelBucket.arnForObjects(`${this.modelKey}*`)]
+          : [this.modelBucket.arnForObjects(this.modelKey), this.modelBucket.arnForObjects(`${this.modelKey}${RECIPE_SUFFIX}`)],
       }),
     );
     if (props.modelBucketKeyArn !== undefined) {

@@ -4,9 +4,10 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { sha256Hex } from './digest.js';
-import { ModelIntegrityError, UnsupportedModelError } from './errors.js';
+import { quote } from '../quote.js';
+import { ModelContractError, ModelIntegrityError, UnsupportedModelError } from './errors.js';
 import { fetchModel, formatModelSource, parseModelLocation } from './locate.js';
-import type { ModelSource } from './locate.js';
+import type { FetchedRecipe, ModelSource } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 import { deriveContract, parseRecipe } from './contract/index.js';
 import { nativeToPredictor } from './native.js';
@@ -76,7 +77,17 @@ export async function loadModel(source: ModelSource | string, options: LoadModel
     ...(fetched.s3ETag ? { s3ETag: fetched.s3ETag } : {}),
     ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(fetched.recipe ? { recipe: readRecipe(fetched.recipe) } : {}),
   });
+}
+
+/** A fetched recipe's JSON, for {@link ModelBytesMeta.recipe}. */
+function readRecipe(recipe: FetchedRecipe): NonNullable<ModelBytesMeta['recipe']> {
+  try {
+    return { json: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(recipe.bytes)) as unknown, source: recipe.uri };
+  } catch (cause) {
+    throw new ModelContractError(`recipe ${recipe.uri} is not JSON: ${quote((cause as Error).message, { bare: true })}`, { cause });
+  }
 }
 
 /**
