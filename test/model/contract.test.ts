@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { describe, expect, it } from 'vitest';
-import { deriveContract, parseRecipe, RECIPE_FORMAT, wallClock, type RideObject } from '../../lambda/model/contract/index.js';
+import { DEFAULT_RECIPE, deriveContract, parseRecipe, RECIPE_FORMAT, wallClock, withSignatureFields, type RideObject } from '../../lambda/model/contract/index.js';
 import { loadModel, loadModelFromBytes, ModelContractError, ModelLoadError, parseModelLocation } from '../../lambda/model/index.js';
 import type { FeatureSpace, LoadedModel } from '../../lambda/model/types.js';
 import { hasShared, modelFixtures, sharedDir } from './support.js';
@@ -114,6 +114,28 @@ describe('a recipe next to the model', () => {
     const model = await loadModel(parseModelLocation(folder));
     expect(model.description.version).toBe('abc123');
     expect(model.contract.requiredFields.map((field) => field.name)).toEqual(['VendorID', 'lpep_pickup_datetime', 'PULocationID', 'DOLocationID', 'trip_distance']);
+  });
+});
+
+describe('an MLflow signature', () => {
+  it('declares the fields its columns name, with their MLflow types', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'mlflow-signature-'));
+    await copyFile(join(dir, 'refused-fare.bin'), join(folder, 'model.pkl'));
+    const mlmodel = (inputs: string) =>
+      `flavors:\n  sklearn:\n    pickled_model: model.pkl\n    sklearn_version: 1.2.1\nsignature:\n  inputs: '${inputs}'\n  outputs: '[{"type": "double"}]'\n`;
+    // Without a signature the fare is no ride field: refused (refused-fare.bin above).
+    await writeFile(join(folder, 'MLmodel'), mlmodel('[{"name": "PU_DO", "type": "string"}, {"name": "fare_amount", "type": "double"}]'));
+    const model = await loadModel(parseModelLocation(folder));
+    expect(model.contract.describe()).toBe('PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); fare_amount numeric ← ride.fare_amount (number)');
+    expect(model.contract.check({ PULocationID: 1, DOLocationID: 2, fare_amount: 'ten' })).toBe('ride.fare_amount: expected a finite number');
+    // A tensor-based signature names no columns: nothing is declared.
+    await writeFile(join(folder, 'MLmodel'), mlmodel('[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 2]}}]'));
+    await expect(loadModel(parseModelLocation(folder))).rejects.toThrow(/"fare_amount" \(numeric, 1 column\): no ride field/);
+  });
+
+  it('keeps the ride-start fields\' own types', () => {
+    const recipe = withSignatureFields(DEFAULT_RECIPE, [{ name: 'PULocationID', type: 'string' }, { name: 'zone', type: 'string' }, { name: 'flag', type: 'boolean' }], new Set(['PULocationID']));
+    expect(recipe.fields).toEqual([{ name: 'zone', type: 'text' }]);
   });
 });
 
