@@ -8,7 +8,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { MlflowModelError, ModelFetchError, ModelLocationError, quoteFileValue } from './errors.js';
+import { quote } from '../quote.js';
+import { MlflowModelError, ModelFetchError, ModelLocationError } from './errors.js';
 import { parseMlmodel } from './mlmodel.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 
@@ -157,7 +158,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   }
   const mlflow = parseMlmodel(text, mlmodelPath);
   const modelPath = join(path, mlflow.pickledModel);
-  const named = `${mlmodelPath} names pickled_model ${quoteFileValue(mlflow.pickledModel)}`;
+  const named = `${mlmodelPath} names pickled_model ${quote(mlflow.pickledModel)}`;
   let bytes: Uint8Array;
   try {
     // parseMlmodel already refused `..` and absolute names; a symlink can still lead out, so the
@@ -165,7 +166,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
     const [realFolder, realModel] = await Promise.all([realpath(path), realpath(modelPath)]);
     const inside = relative(realFolder, realModel);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      throw new MlflowModelError(`${named}, which resolves to ${quoteFileValue(realModel)}, outside the model folder ${realFolder} (a symlink?)`);
+      throw new MlflowModelError(`${named}, which resolves to ${quote(realModel)}, outside the model folder ${realFolder} (a symlink?)`);
     }
     const { size } = await stat(realModel);
     if (size > MAX_MODEL_BYTES) throw new ModelFetchError(`model file ${modelPath} has ${size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
@@ -173,7 +174,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   } catch (cause) {
     if (cause instanceof ModelFetchError || cause instanceof MlflowModelError) throw cause;
     // The file-system message repeats the path, which holds the file-provided name: quote it capped.
-    throw new MlflowModelError(`${named}, but it cannot be read: ${quoteFileValue((cause as Error).message, { bare: true })}`, { cause });
+    throw new MlflowModelError(`${named}, but it cannot be read: ${quote((cause as Error).message, { bare: true })}`, { cause });
   }
   const recipe = await readLocalRecipe(join(path, MLFLOW_RECIPE));
   return { bytes, uri: modelPath, mlflow, ...(recipe ? { recipe } : {}) };
@@ -262,7 +263,7 @@ async function getObject(s3: S3Client, bucket: string, key: string, maxBytes: nu
 
 /** An object's URI for messages: the key may end in a name read from an MLmodel file, so it is quoted capped. */
 function objectUri(bucket: string, key: string): string {
-  return `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
+  return `s3://${bucket}/${quote(key, { bare: true })}`;
 }
 
 /**
@@ -274,7 +275,7 @@ async function askS3<T>(uri: string, call: () => Promise<T>, deniedMeansAbsent =
     return await call();
   } catch (err) {
     if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
-    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quoteFileValue((err as Error).message, { bare: true })}`, { cause: err });
+    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quote((err as Error).message, { bare: true })}`, { cause: err });
   }
 }
 
@@ -343,7 +344,7 @@ async function fetchS3(bucket: string, key: string, s3: S3Client | undefined, ma
   const modelKey = `${prefix}${mlflow.pickledModel}`;
   const [model, recipe] = await withRecipe(getObject(s3, bucket, modelKey, maxBytes), getRecipe(s3, bucket, `${prefix}${MLFLOW_RECIPE}`));
   if (!model) {
-    throw new MlflowModelError(`${mlmodelUri} names pickled_model ${quoteFileValue(mlflow.pickledModel)}, but that object does not exist under s3://${bucket}/${prefix}`);
+    throw new MlflowModelError(`${mlmodelUri} names pickled_model ${quote(mlflow.pickledModel)}, but that object does not exist under s3://${bucket}/${prefix}`);
   }
   return fromS3(model, `s3://${bucket}/${modelKey}`, recipe, mlflow);
 }
