@@ -106,6 +106,10 @@ describe('parseMlmodel', () => {
       serializationFormat: 'cloudpickle',
       runId: '5016c0894ae54c9db84fc47842619195',
       mlflowVersion: '2.13.0',
+      signatureInputs: [
+        { name: 'PU_DO', type: 'string' },
+        { name: 'trip_distance', type: 'double' },
+      ],
     });
   });
 
