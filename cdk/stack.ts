@@ -15,6 +15,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SHADOW_PAIRS_PREFIX, ENV } from '../lambda/config.js';
+import { RECIPE_SUFFIX } from '../lambda/model/locate.js';
 import {
   ACCESS_LOG_RETENTION,
   DEFAULT_DEAD_LETTER_PREFIX,
@@ -300,9 +301,13 @@ export class RideDurationStack extends Stack {
       }),
     );
     const isFolder = this.modelKey.endsWith('/');
-    // A single model file: exactly its key. An MLflow folder: the objects under it (MLmodel, the
-    // pickle), a wildcard S3 requires because the folder's file names are not known here.
-    const modelObjects = (key: string): string[] => [this.modelBucket.arnForObjects(key.endsWith('/') ? `${key}*` : key)];
+    // A single model file: exactly its key and its recipe's (`<key>.recipe.json`, read when
+    // present). An MLflow folder: the objects under it (MLmodel, the pickle, recipe.json), a
+    // wildcard S3 requires because the folder's file names are not known here.
+    const modelObjects = (key: string): string[] =>
+      key.endsWith('/')
+        ? [this.modelBucket.arnForObjects(`${key}*`)]
+        : [this.modelBucket.arnForObjects(key), this.modelBucket.arnForObjects(`${key}${RECIPE_SUFFIX}`)];
     role.addToPrincipalPolicy(new PolicyStatement({ sid: 'ReadModel', actions: ['s3:GetObject'], resources: modelObjects(this.modelKey) }));
     const shadowKey = this.shadowModelKey;
     if (shadowKey !== undefined) {

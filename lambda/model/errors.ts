@@ -31,11 +31,3 @@ export class UnsupportedModelError extends ModelLoadError {}
  * its recipe is wrong: serving it would give wrong predictions, so it is refused at load.
  */
 export class ModelContractError extends ModelLoadError {}
-
-export { MAX_QUOTED_CHARS } from '../quote.js';
-
-/**
- * The shared quoting helper ({@link quote} in `lambda/quote.ts`) under its earlier name, kept for
- * the modules that still import it from here; new code imports `quote` itself.
- */
-export { quote as quoteFileValue } from '../quote.js';

@@ -4,11 +4,12 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { sha256Hex } from './digest.js';
-import { ModelIntegrityError, UnsupportedModelError } from './errors.js';
+import { quote } from '../quote.js';
+import { ModelContractError, ModelIntegrityError, UnsupportedModelError } from './errors.js';
 import { fetchModel, formatModelSource, parseModelLocation } from './locate.js';
-import type { ModelSource } from './locate.js';
+import type { FetchedRecipe, ModelSource } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
-import { deriveContract, parseRecipe } from './contract/index.js';
+import { DEFAULT_RECIPE, deriveContract, parseRecipe, RIDE_START_FIELDS, withSignatureFields } from './contract/index.js';
 import { nativeToPredictor } from './native.js';
 import { readPickleModel } from './pickle-model.js';
 import type { PickleLimits } from './pickle/limits.js';
@@ -37,9 +38,16 @@ export interface ModelBytesMeta {
   readonly recipe?: { readonly json: unknown; readonly source: string };
 }
 
-/** A model's contract from its features and the recipe that came with it, if any. */
-function contractOf(predictor: Predictor, recipe: ModelBytesMeta['recipe']): RideContract {
-  return deriveContract(predictor.features, recipe === undefined ? undefined : parseRecipe(recipe.json, recipe.source));
+/**
+ * A model's contract from its features, the recipe that came with it, if any, and the columns of its
+ * MLflow signature, which declare fields the function does not know.
+ */
+function contractOf(predictor: Predictor, meta: Pick<ModelBytesMeta, 'recipe' | 'mlflow'>, inside?: ModelBytesMeta['recipe']): RideContract {
+  const given = meta.recipe ?? inside;
+  let recipe = given === undefined ? DEFAULT_RECIPE : parseRecipe(given.json, given.source);
+  const columns = meta.mlflow?.signatureInputs;
+  if (columns !== undefined) recipe = withSignatureFields(recipe, columns, new Set(RIDE_START_FIELDS.map((field) => field.name)));
+  return deriveContract(predictor.features, recipe);
 }
 
 /** The parts of a model read from a pickle that its description names. */
@@ -76,7 +84,17 @@ export async function loadModel(source: ModelSource | string, options: LoadModel
     ...(fetched.s3ETag ? { s3ETag: fetched.s3ETag } : {}),
     ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(fetched.recipe ? { recipe: readRecipe(fetched.recipe) } : {}),
   });
+}
+
+/** A fetched recipe's JSON, for {@link ModelBytesMeta.recipe}. */
+function readRecipe(recipe: FetchedRecipe): NonNullable<ModelBytesMeta['recipe']> {
+  try {
+    return { json: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(recipe.bytes)) as unknown, source: recipe.uri };
+  } catch (cause) {
+    throw new ModelContractError(`recipe ${recipe.uri} is not JSON: ${quote((cause as Error).message, { bare: true })}`, { cause });
+  }
 }
 
 /**
@@ -113,7 +131,7 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
       ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
       ...common,
     };
-    return { predictor: model.predictor, description, contract: contractOf(model.predictor, meta.recipe) };
+    return { predictor: model.predictor, description, contract: contractOf(model.predictor, meta) };
   }
   if (firstNonSpace(bytes) === 0x7b /* { */) {
     let json: unknown;
@@ -129,7 +147,7 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
     return {
       predictor: model.predictor,
       description: { format: 'native', regressor: model.regressor, featureCount: model.featureCount, ...common },
-      contract: contractOf(model.predictor, meta.recipe ?? inside),
+      contract: contractOf(model.predictor, meta, inside),
     };
   }
   const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');

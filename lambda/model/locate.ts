@@ -8,7 +8,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { MlflowModelError, ModelFetchError, ModelLocationError, quoteFileValue } from './errors.js';
+import { quote } from '../quote.js';
+import { MlflowModelError, ModelFetchError, ModelLocationError } from './errors.js';
 import { parseMlmodel } from './mlmodel.js';
 import type { MlflowModelInfo } from './mlmodel.js';
 
@@ -26,7 +27,22 @@ export interface FetchedModel {
   readonly mlflow?: MlflowModelInfo;
   readonly s3VersionId?: string;
   readonly s3ETag?: string;
+  /** The model's recipe, when one sits next to it (see {@link recipeLocation}). */
+  readonly recipe?: FetchedRecipe;
 }
+
+/** A model's recipe as fetched: its bytes and where they came from (`contract/recipe.ts` reads them). */
+export interface FetchedRecipe {
+  readonly bytes: Uint8Array;
+  readonly uri: string;
+}
+
+/** Suffix of a model file's recipe (`lin_reg.bin` → `lin_reg.bin.recipe.json`). */
+export const RECIPE_SUFFIX = '.recipe.json';
+/** A recipe's name inside an MLflow model folder. */
+export const MLFLOW_RECIPE = 'recipe.json';
+/** Largest recipe read: a recipe is a few hand-written lines. */
+export const MAX_RECIPE_BYTES = 64 * 1024;
 
 /** Extensions that mark a location as the model file itself rather than an MLflow folder. */
 export const MODEL_FILE_EXTENSIONS = ['.bin', '.pkl', '.pickle', '.json'] as const;
@@ -130,7 +146,8 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   }
   if (!isDirectory) {
     if (path.endsWith(MLMODEL)) return fetchLocal(path.slice(0, -MLMODEL.length) || '.');
-    return { bytes: await readLocal(path, 'model file'), uri: path };
+    const [bytes, recipe] = await Promise.all([readLocal(path, 'model file'), readLocalRecipe(`${path}${RECIPE_SUFFIX}`)]);
+    return { bytes, uri: path, ...(recipe ? { recipe } : {}) };
   }
   const mlmodelPath = join(path, MLMODEL);
   let text: string;
@@ -141,7 +158,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   }
   const mlflow = parseMlmodel(text, mlmodelPath);
   const modelPath = join(path, mlflow.pickledModel);
-  const named = `${mlmodelPath} names pickled_model ${quoteFileValue(mlflow.pickledModel)}`;
+  const named = `${mlmodelPath} names pickled_model ${quote(mlflow.pickledModel)}`;
   let bytes: Uint8Array;
   try {
     // parseMlmodel already refused `..` and absolute names; a symlink can still lead out, so the
@@ -149,7 +166,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
     const [realFolder, realModel] = await Promise.all([realpath(path), realpath(modelPath)]);
     const inside = relative(realFolder, realModel);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      throw new MlflowModelError(`${named}, which resolves to ${quoteFileValue(realModel)}, outside the model folder ${realFolder} (a symlink?)`);
+      throw new MlflowModelError(`${named}, which resolves to ${quote(realModel)}, outside the model folder ${realFolder} (a symlink?)`);
     }
     const { size } = await stat(realModel);
     if (size > MAX_MODEL_BYTES) throw new ModelFetchError(`model file ${modelPath} has ${size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
@@ -157,9 +174,22 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   } catch (cause) {
     if (cause instanceof ModelFetchError || cause instanceof MlflowModelError) throw cause;
     // The file-system message repeats the path, which holds the file-provided name: quote it capped.
-    throw new MlflowModelError(`${named}, but it cannot be read: ${quoteFileValue((cause as Error).message, { bare: true })}`, { cause });
+    throw new MlflowModelError(`${named}, but it cannot be read: ${quote((cause as Error).message, { bare: true })}`, { cause });
   }
-  return { bytes, uri: modelPath, mlflow };
+  const recipe = await readLocalRecipe(join(path, MLFLOW_RECIPE));
+  return { bytes, uri: modelPath, mlflow, ...(recipe ? { recipe } : {}) };
+}
+
+/** A local recipe file, or undefined when there is none. */
+async function readLocalRecipe(path: string): Promise<FetchedRecipe | undefined> {
+  let size: number;
+  try {
+    ({ size } = await stat(path));
+  } catch {
+    return undefined;
+  }
+  if (size > MAX_RECIPE_BYTES) throw new ModelFetchError(`recipe ${path} has ${size} bytes, more than the ${MAX_RECIPE_BYTES}-byte limit`);
+  return { bytes: await readLocal(path, 'recipe'), uri: path };
 }
 
 async function readLocal(path: string, what: string): Promise<Uint8Array> {
@@ -233,7 +263,7 @@ async function getObject(s3: S3Client, bucket: string, key: string, maxBytes: nu
 
 /** An object's URI for messages: the key may end in a name read from an MLmodel file, so it is quoted capped. */
 function objectUri(bucket: string, key: string): string {
-  return `s3://${bucket}/${quoteFileValue(key, { bare: true })}`;
+  return `s3://${bucket}/${quote(key, { bare: true })}`;
 }
 
 /**
@@ -245,7 +275,7 @@ async function askS3<T>(uri: string, call: () => Promise<T>, deniedMeansAbsent =
     return await call();
   } catch (err) {
     if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
-    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quoteFileValue((err as Error).message, { bare: true })}`, { cause: err });
+    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quote((err as Error).message, { bare: true })}`, { cause: err });
   }
 }
 
@@ -256,14 +286,33 @@ function sizeError(uri: string, contentLength: number | undefined, maxBytes: num
     : undefined;
 }
 
-function fromS3(object: S3Object, uri: string, mlflow?: MlflowModelInfo): FetchedModel {
+function fromS3(object: S3Object, uri: string, recipe: FetchedRecipe | undefined, mlflow?: MlflowModelInfo): FetchedModel {
   return {
     bytes: object.bytes,
     uri,
     ...(mlflow ? { mlflow } : {}),
     ...(object.versionId ? { s3VersionId: object.versionId } : {}),
     ...(object.eTag ? { s3ETag: object.eTag } : {}),
+    ...(recipe ? { recipe } : {}),
   };
+}
+
+/**
+ * The recipe object at `key`, or undefined when there is none. A denial counts as none: the
+ * function may read only its model's objects, and a model that needs its recipe is then refused
+ * at load anyway, naming the key it cannot provide.
+ */
+async function getRecipe(s3: S3Client, bucket: string, key: string): Promise<FetchedRecipe | undefined> {
+  const object = await getObject(s3, bucket, key, MAX_RECIPE_BYTES, true);
+  return object === undefined ? undefined : { bytes: object.bytes, uri: `s3://${bucket}/${key}` };
+}
+
+/** A model object and its recipe, fetched together; when both fail, the model's failure is the one reported. */
+async function withRecipe<T>(model: Promise<T>, recipe: Promise<FetchedRecipe | undefined>): Promise<[T, FetchedRecipe | undefined]> {
+  const [object, extra] = await Promise.allSettled([model, recipe]);
+  if (object.status === 'rejected') throw object.reason;
+  if (extra.status === 'rejected') throw extra.reason;
+  return [object.value, extra.value];
 }
 
 async function fetchS3(bucket: string, key: string, s3: S3Client | undefined, maxBytes: number): Promise<FetchedModel> {
@@ -272,24 +321,30 @@ async function fetchS3(bucket: string, key: string, s3: S3Client | undefined, ma
   const notFound = (): never => {
     throw new ModelFetchError(`model not found: ${uri} does not exist`);
   };
-  if (isModelFileName(key)) return fromS3((await getObject(s3, bucket, key, maxBytes)) ?? notFound(), uri);
+  if (isModelFileName(key)) {
+    // The recipe's GET (usually a 404) runs beside the model's: no extra round trip.
+    const [object, recipe] = await withRecipe(getObject(s3, bucket, key, maxBytes), getRecipe(s3, bucket, `${key}${RECIPE_SUFFIX}`));
+    return fromS3(object ?? notFound(), uri, recipe);
+  }
   const prefix = key.endsWith(MLMODEL) ? key.slice(0, -MLMODEL.length) : key.endsWith('/') ? key : `${key}/`;
   const mlmodelKey = `${prefix}${MLMODEL}`;
   const mlmodelObject = await getObject(s3, bucket, mlmodelKey, maxBytes, !key.endsWith('/') && !key.endsWith(MLMODEL));
   if (!mlmodelObject) {
     // Not a folder: maybe an object without a recognised extension.
-    const object = key.endsWith('/') ? undefined : await getObject(s3, bucket, key, maxBytes);
+    const [object, recipe] = key.endsWith('/')
+      ? [undefined, undefined]
+      : await withRecipe(getObject(s3, bucket, key, maxBytes), getRecipe(s3, bucket, `${key}${RECIPE_SUFFIX}`));
     if (!object) {
       throw new MlflowModelError(`model not found: neither the object ${uri} nor an MLflow folder (s3://${bucket}/${mlmodelKey}) exists`);
     }
-    return fromS3(object, uri);
+    return fromS3(object, uri, recipe);
   }
   const mlmodelUri = `s3://${bucket}/${mlmodelKey}`;
   const mlflow = parseMlmodel(new TextDecoder().decode(mlmodelObject.bytes), mlmodelUri);
   const modelKey = `${prefix}${mlflow.pickledModel}`;
-  const model = await getObject(s3, bucket, modelKey, maxBytes);
+  const [model, recipe] = await withRecipe(getObject(s3, bucket, modelKey, maxBytes), getRecipe(s3, bucket, `${prefix}${MLFLOW_RECIPE}`));
   if (!model) {
-    throw new MlflowModelError(`${mlmodelUri} names pickled_model ${quoteFileValue(mlflow.pickledModel)}, but that object does not exist under s3://${bucket}/${prefix}`);
+    throw new MlflowModelError(`${mlmodelUri} names pickled_model ${quote(mlflow.pickledModel)}, but that object does not exist under s3://${bucket}/${prefix}`);
   }
-  return fromS3(model, `s3://${bucket}/${modelKey}`, mlflow);
+  return fromS3(model, `s3://${bucket}/${modelKey}`, recipe, mlflow);
 }

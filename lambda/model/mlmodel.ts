@@ -19,6 +19,14 @@ export interface MlflowModelInfo {
   readonly serializationFormat?: string;
   readonly runId?: string;
   readonly mlflowVersion?: string;
+  /** The named input columns of the model's signature (`signature.inputs`), when it has a column-based one. */
+  readonly signatureInputs?: readonly SignatureColumn[];
+}
+
+/** One input column of an MLflow signature: its name and MLflow type (`string`, `long`, `double`, `datetime`, …). */
+export interface SignatureColumn {
+  readonly name: string;
+  readonly type: string;
 }
 
 export type YamlValue = string | null | YamlValue[] | YamlMap;
@@ -81,13 +89,42 @@ export function parseMlmodel(text: string, where = 'MLmodel'): MlflowModelInfo {
   const sklearnVersion = stringOf(sklearn.get('sklearn_version'));
   const runId = stringOf(root.get('run_id'));
   const mlflowVersion = stringOf(root.get('mlflow_version'));
+  const signatureInputs = signatureColumns(root.get('signature'), where);
   return {
     ...info,
     ...(sklearnVersion !== undefined ? { sklearnVersion } : {}),
     ...(format !== undefined ? { serializationFormat: format } : {}),
     ...(runId !== undefined ? { runId } : {}),
     ...(mlflowVersion !== undefined ? { mlflowVersion } : {}),
+    ...(signatureInputs !== undefined ? { signatureInputs } : {}),
   };
+}
+
+/**
+ * The named columns of `signature.inputs`, a JSON text MLflow writes for a column-based signature
+ * (`[{"name": "PU_DO", "type": "string"}, …]`); undefined without a signature or for a tensor-based
+ * one (its inputs have no names).
+ *
+ * @throws {MlflowModelError} when `signature.inputs` is not the JSON MLflow writes
+ */
+function signatureColumns(signature: YamlValue | undefined, where: string): SignatureColumn[] | undefined {
+  if (!(signature instanceof Map)) return undefined;
+  const inputs = stringOf(signature.get('inputs'));
+  if (inputs === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(inputs);
+  } catch (cause) {
+    throw new MlflowModelError(`${where}: signature.inputs is not JSON: ${quote((cause as Error).message, { bare: true })}`, { cause });
+  }
+  if (!Array.isArray(parsed)) throw new MlflowModelError(`${where}: signature.inputs is not a list of columns`);
+  const columns: SignatureColumn[] = [];
+  for (const column of parsed as unknown[]) {
+    const { name, type } = (typeof column === 'object' && column !== null ? column : {}) as { name?: unknown; type?: unknown };
+    if (type === 'tensor') return undefined;
+    if (typeof name === 'string' && typeof type === 'string') columns.push({ name, type });
+  }
+  return columns;
 }
 
 function listFlavours(flavors: YamlMap): string {

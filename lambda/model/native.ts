@@ -34,8 +34,6 @@ export interface LinearFields {
   readonly intercept: unknown;
   readonly separator: unknown;
   readonly regressor: unknown;
-  /** The caller vouches that `featureNames` are strictly ascending (see `vocabularyFromNames`). */
-  readonly namesSorted?: boolean;
 }
 
 /**
@@ -52,7 +50,7 @@ export function linearFrom(fields: LinearFields, what: string): LinearParts {
   if (typeof intercept !== 'number' || !Number.isFinite(intercept)) throw new UnsupportedModelError(`${what}: intercept must be a finite number`);
   if (typeof separator !== 'string' || separator.length === 0) throw new UnsupportedModelError(`${what}: separator must be a non-empty string`);
   const name = typeof regressor === 'string' ? regressor : 'LinearRegression';
-  const vectorizer = DictVectorizerModel.fromFeatureNames(featureNames, separator, fields.namesSorted === true);
+  const vectorizer = DictVectorizerModel.fromFeatureNames(featureNames, separator);
   return {
     predictor: new VectorizedPredictor(vectorizer, new LinearModel(name, coef, intercept)),
     regressor: name,

@@ -37,7 +37,11 @@ describe('shadowModelKey (a candidate model file)', () => {
     const statements = roleStatements(s);
     expect(statements.find((st) => st.Sid === 'ReadShadowModel')).toMatchObject({
       Action: 's3:GetObject',
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [models, 'Arn'] }, '/candidates/lin_reg-v2.bin']] },
+      // The model and its recipe, read when present.
+      Resource: [
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [models, 'Arn'] }, '/candidates/lin_reg-v2.bin']] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [models, 'Arn'] }, '/candidates/lin_reg-v2.bin.recipe.json']] },
+      ],
     });
     expect(statements.find((st) => st.Sid === 'WriteShadowPairs')).toMatchObject({
       Action: 's3:PutObject',

@@ -229,7 +229,7 @@ describe('function role (least privilege)', () => {
         Sid: 'ReadModel',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: join(arn(ids.modelBucket as string), '/models/lin_reg.bin'),
+        Resource: [join(arn(ids.modelBucket as string), '/models/lin_reg.bin'), join(arn(ids.modelBucket as string), '/models/lin_reg.bin.recipe.json')],
       },
       {
         Sid: 'WriteDeadLetters',

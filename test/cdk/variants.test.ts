@@ -103,7 +103,10 @@ describe('imported bucket, provisioned shards, tuned event source, alarm e-mail'
     s.template.resourceCountIs('AWS::S3::Bucket', 2);
     const readModel = roleStatements(s).find((st) => st.Sid === 'ReadModel');
     expect(readModel?.Action).toBe('s3:GetObject');
-    expect(readModel?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/prod/ride/model.bin']] });
+    expect(readModel?.Resource).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/prod/ride/model.bin']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/prod/ride/model.bin.recipe.json']] },
+    ]);
     s.template.hasResourceProperties('AWS::Lambda::Function', {
       MemorySize: 1024,
       Timeout: 120,
@@ -194,9 +197,10 @@ describe('the default model uploaded into an imported bucket', () => {
       DestinationBucketKeyPrefix: 'models/',
       Prune: false,
     });
-    expect(roleStatements(s).find((st) => st.Sid === 'ReadModel')?.Resource).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/models/lin_reg.bin']],
-    });
+    expect(roleStatements(s).find((st) => st.Sid === 'ReadModel')?.Resource).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/models/lin_reg.bin']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/models/lin_reg.bin.recipe.json']] },
+    ]);
   });
 
   it('is nag-clean (the provider\'s grant on the imported bucket acknowledged)', () => {

@@ -4,30 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHandler, ModelUnavailableError } from '../../lambda/handler.js';
 import { loadModelFromBytes } from '../../lambda/model/index.js';
 import { MemoryDeadLetterSink, MemoryOutputSink } from '../../lambda/sinks/memory.js';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride } from '../support/events.js';
 import { RecordingLog } from '../support/log.js';
+import { capturedMetrics } from '../support/metrics.js';
 import { courseModel } from '../support/model.js';
 import { modelFixtures } from '../model/support.js';
 
-function recordingMetrics(): { metrics: Metrics; published: Array<Record<string, unknown>> } {
-  const metrics = new Metrics({ namespace: 'RideDurationStream', serviceName: 'ride-duration-stream' });
-  const published: Array<Record<string, unknown>> = [];
-  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
-    published.push(metrics.serializeMetrics() as unknown as Record<string, unknown>);
-    metrics.clearMetrics();
-    return metrics;
-  });
-  return { metrics, published };
-}
-
 describe('the handler and the model contract', () => {
   it('publishes UnseenFeatureValues and its share per invocation, and samples the values in the log', async () => {
-    const { metrics, published } = recordingMetrics();
+    const { metrics, published } = capturedMetrics();
     const log = new RecordingLog();
     const handler = createHandler({ loadModel: courseModel, output: new MemoryOutputSink(), deadLetters: new MemoryDeadLetterSink(), logger: log, metrics });
     const seen = [kinesisRecord({ json: ride(1) }, 0), kinesisRecord({ json: ride(2, 7, 65, 1.5) }, 1)];

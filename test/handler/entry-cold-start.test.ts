@@ -53,14 +53,15 @@ describe('the deployed entry in a new execution environment', () => {
     let entry: typeof import('../../lambda/entry.js') | undefined;
     await stdoutLines(async () => {
       entry = await import('../../lambda/entry.js');
-      await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1), { timeout: 5_000 }); // the model GET, before any invocation
+      // The model's GET and its recipe's (none here: a 404), before any invocation.
+      await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(2), { timeout: 5_000 });
     });
     const { handler } = entry!;
     const event = kinesisEvent([kinesisRecord({ json: ride(256) }, 0)]);
     const first = await stdoutLines(() => handler(event, lambdaContext()));
     const second = await stdoutLines(() => handler(event, lambdaContext()));
 
-    expect(send).toHaveBeenCalledTimes(1); // one load for the environment's life
+    expect(send).toHaveBeenCalledTimes(2); // one load for the environment's life
     const logs = (lines: Array<Record<string, unknown>>) => lines.filter((line) => typeof line.message === 'string');
     const metrics = (lines: Array<Record<string, unknown>>) => lines.filter((line) => '_aws' in line);
     expect(logs(first).length).toBeGreaterThan(0);

@@ -3,30 +3,18 @@
  * writes fail, the published `OutputWriteFailures` and `DeadLetterWriteFailures` are the numbers of
  * records that failed (and are the records reported in `batchItemFailures`), and 0 otherwise.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../lambda/handler.js';
 import type { LoadedModel } from '../../lambda/model/types.js';
 import type { DeadLetter, DeadLetterSink, OutputFailure, OutputSink } from '../../lambda/sinks/types.js';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride, sequenceNumber } from '../support/events.js';
+import { capturedMetrics } from '../support/metrics.js';
 import { courseModel } from '../support/model.js';
 
 let model: LoadedModel;
 beforeAll(async () => {
   model = await courseModel();
 });
-
-/** Powertools Metrics whose EMF documents are captured instead of printed. */
-function capturedMetrics(): { metrics: Metrics; published: Array<Record<string, unknown>> } {
-  const metrics = new Metrics({ namespace: 'RideDurationStream', serviceName: 'ride-duration-stream' });
-  const published: Array<Record<string, unknown>> = [];
-  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
-    published.push(metrics.serializeMetrics() as unknown as Record<string, unknown>);
-    metrics.clearMetrics();
-    return metrics;
-  });
-  return { metrics, published };
-}
 
 /** An output sink that fails the records whose index `fails` picks, and keeps the rest. */
 function outputSink(fails: (index: number) => boolean): OutputSink & { written: number } {

@@ -5,12 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { describe, expect, it } from 'vitest';
-import { deriveContract, parseRecipe, RECIPE_FORMAT, wallClock, type RideObject } from '../../lambda/model/contract/index.js';
-import { loadModelFromBytes, ModelContractError, ModelLoadError } from '../../lambda/model/index.js';
+import { DEFAULT_RECIPE, deriveContract, parseRecipe, RECIPE_FORMAT, wallClock, withSignatureFields, type RideObject } from '../../lambda/model/contract/index.js';
+import { loadModel, loadModelFromBytes, ModelContractError, ModelLoadError, parseModelLocation } from '../../lambda/model/index.js';
 import type { FeatureSpace, LoadedModel } from '../../lambda/model/types.js';
 import { hasShared, modelFixtures, sharedDir } from './support.js';
 
@@ -21,7 +23,7 @@ interface Manifest {
 }
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
-/** Loads a fixture as the function does: the pickle, and its recipe next to it when there is one. */
+/** Loads a fixture's bytes with its recipe next to it, when there is one (as `loadModel` finds it). */
 function load(file: string): LoadedModel {
   const path = join(dir, file);
   const recipePath = `${path}.recipe.json`;
@@ -87,6 +89,53 @@ describe('models trained on other ride fields score exactly as scikit-learn', ()
       ['PU_DO', 'one-hot'],
       ['trip_distance', 'numeric'],
     ]);
+  });
+});
+
+describe('a recipe next to the model', () => {
+  it('is found beside a local model file', async () => {
+    const model = await loadModel(parseModelLocation(join(dir, 'hour-recipe-rf.bin')));
+    expect(model.contract.describe()).toContain('pickup_hour one-hot ← hour(lpep_pickup_datetime)');
+  });
+
+  it('is needed: without it, the model reads keys no ride provides and is refused', async () => {
+    const copy = join(await mkdtemp(join(tmpdir(), 'recipe-')), 'model.bin');
+    await copyFile(join(dir, 'hour-recipe-rf.bin'), copy);
+    await expect(loadModel(parseModelLocation(copy))).rejects.toThrow(/"pickup_hour" \(one-hot, \d+ columns such as "pickup_hour=0"\): no ride field or derived key has this name/);
+    await writeFile(`${copy}.recipe.json`, '{"format": ');
+    await expect(loadModel(parseModelLocation(copy))).rejects.toThrow(/^recipe .*model\.bin\.recipe\.json is not JSON: /);
+  });
+
+  it('is found as recipe.json inside an MLflow folder', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'mlflow-recipe-'));
+    await copyFile(join(dir, 'hour-recipe-ridge.bin'), join(folder, 'model.pkl'));
+    await copyFile(join(dir, 'hour-recipe-ridge.bin.recipe.json'), join(folder, 'recipe.json'));
+    await writeFile(join(folder, 'MLmodel'), 'flavors:\n  sklearn:\n    pickled_model: model.pkl\n    sklearn_version: 1.2.1\nrun_id: abc123\n');
+    const model = await loadModel(parseModelLocation(folder));
+    expect(model.description.version).toBe('abc123');
+    expect(model.contract.requiredFields.map((field) => field.name)).toEqual(['VendorID', 'lpep_pickup_datetime', 'PULocationID', 'DOLocationID', 'trip_distance']);
+  });
+});
+
+describe('an MLflow signature', () => {
+  it('declares the fields its columns name, with their MLflow types', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'mlflow-signature-'));
+    await copyFile(join(dir, 'refused-fare.bin'), join(folder, 'model.pkl'));
+    const mlmodel = (inputs: string) =>
+      `flavors:\n  sklearn:\n    pickled_model: model.pkl\n    sklearn_version: 1.2.1\nsignature:\n  inputs: '${inputs}'\n  outputs: '[{"type": "double"}]'\n`;
+    // Without a signature the fare is no ride field: refused (refused-fare.bin above).
+    await writeFile(join(folder, 'MLmodel'), mlmodel('[{"name": "PU_DO", "type": "string"}, {"name": "fare_amount", "type": "double"}]'));
+    const model = await loadModel(parseModelLocation(folder));
+    expect(model.contract.describe()).toBe('PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); fare_amount numeric ← ride.fare_amount (number)');
+    expect(model.contract.check({ PULocationID: 1, DOLocationID: 2, fare_amount: 'ten' })).toBe('ride.fare_amount: expected a finite number');
+    // A tensor-based signature names no columns: nothing is declared.
+    await writeFile(join(folder, 'MLmodel'), mlmodel('[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 2]}}]'));
+    await expect(loadModel(parseModelLocation(folder))).rejects.toThrow(/"fare_amount" \(numeric, 1 column\): no ride field/);
+  });
+
+  it('keeps the ride-start fields\' own types', () => {
+    const recipe = withSignatureFields(DEFAULT_RECIPE, [{ name: 'PULocationID', type: 'string' }, { name: 'zone', type: 'string' }, { name: 'flag', type: 'boolean' }], new Set(['PULocationID']));
+    expect(recipe.fields).toEqual([{ name: 'zone', type: 'text' }]);
   });
 });
 

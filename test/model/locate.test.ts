@@ -3,6 +3,7 @@
  * (s3rver in-process): plain objects, MLflow prefixes (course layout), missing pieces.
  */
 import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -105,6 +106,10 @@ describe('parseMlmodel', () => {
       serializationFormat: 'cloudpickle',
       runId: '5016c0894ae54c9db84fc47842619195',
       mlflowVersion: '2.13.0',
+      signatureInputs: [
+        { name: 'PU_DO', type: 'string' },
+        { name: 'trip_distance', type: 'double' },
+      ],
     });
   });
 
@@ -177,6 +182,13 @@ describe('loading from S3 (s3rver) with the SDK client', () => {
       await putObject(s3.client, bucket, `1/${runId}/artifacts/model/${file}`, readFileSync(join(rfFolder, file)));
     }
     await putObject(s3.client, bucket, `1/broken/artifacts/model/MLmodel`, readFileSync(join(rfFolder, 'MLmodel')));
+    const contract = join(repoRoot, 'test/fixtures/models/contract');
+    await putObject(s3.client, bucket, 'recipes/hour.bin', readFileSync(join(contract, 'hour-recipe-ridge.bin')));
+    await putObject(s3.client, bucket, 'recipes/hour.bin.recipe.json', readFileSync(join(contract, 'hour-recipe-ridge.bin.recipe.json')));
+    await putObject(s3.client, bucket, 'recipes/lonely.bin', readFileSync(join(contract, 'hour-recipe-ridge.bin')));
+    for (const [file, from] of [['MLmodel', join(rfFolder, 'MLmodel')], ['model.pkl', join(contract, 'hour-recipe-ridge.bin')], ['recipe.json', join(contract, 'hour-recipe-ridge.bin.recipe.json')]] as const) {
+      await putObject(s3.client, bucket, `2/recipe-run/artifacts/model/${file}`, readFileSync(from));
+    }
   });
   afterAll(async () => {
     await s3?.dispose();
@@ -187,6 +199,15 @@ describe('loading from S3 (s3rver) with the SDK client', () => {
     expect(predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 })).toBe(12.78553032985699);
     expect(description).toMatchObject({ format: 'pickle-tuple', source: `s3://${bucket}/lin_reg.bin`, version: 'sha256:b51a38fd7db9' });
     expect(description.s3ETag).toMatch(/^"?[0-9a-f]{32}"?$/);
+  });
+
+  it('a recipe beside an object key, and recipe.json in an MLflow prefix, are read with the model', async () => {
+    const file = await loadModel(`s3://${bucket}/recipes/hour.bin`, { s3: reader });
+    expect(file.contract.describe()).toContain('pickup_weekday numeric ← weekday(lpep_pickup_datetime)');
+    const folder = await loadModel(`s3://${bucket}/2/recipe-run/artifacts/model/`, { s3: reader });
+    expect(folder.contract.describe()).toContain('pickup_hour one-hot ← hour(lpep_pickup_datetime)');
+    // Without its recipe the same pickle reads keys no ride provides: refused, not served wrong.
+    await expect(loadModel(`s3://${bucket}/recipes/lonely.bin`, { s3: reader })).rejects.toThrow(/"pickup_hour" .*: no ride field or derived key has this name/);
   });
 
   it('the course MLflow layout, from env pieces', async () => {
@@ -229,11 +250,18 @@ describe('loading from S3 (s3rver) with the SDK client', () => {
 describe('the model GET through the SDK (a peer that answers as S3 would, or would not)', () => {
   const model = readFileSync(join(repoRoot, 'model-artifacts/lin_reg.bin'));
   const client = (endpoint: string): S3Client => createS3Client({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+  /** A model's recipe is probed beside it: these peers have none (S3's 404). */
+  const noRecipe = (path: string, response: ServerResponse): boolean => {
+    if (!path.split('?')[0]!.endsWith('.recipe.json')) return false;
+    response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>none</Message></Error>');
+    return true;
+  };
 
   it('retries S3 5xx answers and throttling, then reads the object; gives up after its attempts with S3\'s code', async () => {
     const paths: string[] = [];
     let answers = ['503 SlowDown', '500 InternalError'];
     const server = await usePeer((request, response) => {
+      if (noRecipe(request.path, response)) return;
       paths.push(request.path);
       const next = answers.shift();
       if (next === undefined) {
@@ -255,7 +283,8 @@ describe('the model GET through the SDK (a peer that answers as S3 would, or wou
 
   it('refuses a body longer than the cap on its Content-Length, before reading it', async () => {
     let written = 0;
-    const server = await usePeer((_request, response) => {
+    const server = await usePeer((request, response) => {
+      if (noRecipe(request.path, response)) return;
       response.writeHead(200, { 'content-length': 10_000_000 });
       written = 4096;
       response.write(Buffer.alloc(written)); // the rest never comes: the client must not wait for it
@@ -267,7 +296,8 @@ describe('the model GET through the SDK (a peer that answers as S3 would, or wou
   });
 
   it('counts the bytes as they stream: a chunked body without Content-Length is cut at the cap', async () => {
-    const server = await usePeer((_request, response) => {
+    const server = await usePeer((request, response) => {
+      if (noRecipe(request.path, response)) return;
       response.writeHead(200, { 'transfer-encoding': 'chunked' });
       for (let i = 0; i < 40; i++) response.write(Buffer.alloc(64 * 1024));
       response.end();

@@ -13,5 +13,5 @@
  */
 export { deriveContract, RideContract, RideEncoder, type RideObject } from './contract.js';
 export { fieldProblem, MAX_TEXT_LENGTH, RIDE_START_FIELDS, wallClock, type WallClock } from './fields.js';
-export { COURSE_DERIVED, DEFAULT_RECIPE, parseRecipe, RECIPE_FORMAT } from './recipe.js';
+export { COURSE_DERIVED, DEFAULT_RECIPE, parseRecipe, RECIPE_FORMAT, withSignatureFields } from './recipe.js';
 export type { ContractInput, ContractSummary, Derivation, FieldType, InputKind, Recipe, RideField } from './types.js';

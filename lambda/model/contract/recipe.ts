@@ -31,6 +31,38 @@ export const COURSE_DERIVED: ReadonlyMap<string, Derivation> = new Map([
 export const DEFAULT_RECIPE: Recipe = { fields: [], derived: COURSE_DERIVED };
 
 const FIELD_TYPES: readonly FieldType[] = ['integer', 'number', 'text', 'timestamp'];
+
+/** MLflow's column types as the ride field types they are written in (others have no ride form). */
+const SIGNATURE_TYPES: Readonly<Record<string, FieldType>> = {
+  string: 'text',
+  integer: 'integer',
+  long: 'integer',
+  float: 'number',
+  double: 'number',
+  datetime: 'timestamp',
+};
+
+/**
+ * The recipe with the columns of an MLflow signature declared as ride fields: a column the function
+ * does not know (not a ride-start field, not already declared) becomes a field of its MLflow type.
+ * The ride-start fields keep their own types, which are how rides carry them.
+ *
+ * @example
+ * ```ts
+ * withSignatureFields(DEFAULT_RECIPE, [{ name: 'zone', type: 'string' }]).fields; // [{ name: 'zone', type: 'text' }]
+ * ```
+ */
+export function withSignatureFields(recipe: Recipe, columns: readonly { readonly name: string; readonly type: string }[], known: ReadonlySet<string>): Recipe {
+  const declared = new Set(recipe.fields.map((field) => field.name));
+  const added: RideField[] = [];
+  for (const { name, type } of columns) {
+    const fieldType = SIGNATURE_TYPES[type];
+    if (fieldType === undefined || known.has(name) || declared.has(name) || recipe.derived.has(name)) continue;
+    declared.add(name);
+    added.push({ name, type: fieldType });
+  }
+  return added.length === 0 ? recipe : { ...recipe, fields: [...recipe.fields, ...added] };
+}
 /** Most derived keys and declared fields a recipe may hold: a recipe is written by hand. */
 const MAX_ENTRIES = 100;
 

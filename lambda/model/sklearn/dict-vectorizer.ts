@@ -107,8 +107,8 @@ export class DictVectorizerModel implements FeatureSpace {
   }
 
   /** From feature names in column order (our native artifact). */
-  static fromFeatureNames(names: readonly string[], separator: string, sorted = false): DictVectorizerModel {
-    return new DictVectorizerModel(vocabularyFromNames(names, sorted), separator);
+  static fromFeatureNames(names: readonly string[], separator: string): DictVectorizerModel {
+    return new DictVectorizerModel(vocabularyFromNames(names), separator);
   }
 
   /**

@@ -1,8 +1,7 @@
 /**
  * The pickle side of the vectorizer and the linear model: reading them from unpickled objects. Apart
- * from the classes themselves (`dict-vectorizer.ts`, `linear.ts`, `vocabulary.ts`), so that a model
- * read from its compiled sidecar (`../compiled.ts`) loads none of the pickle reader: at cold start
- * that is a fifth less code to compile before the first prediction.
+ * from the classes themselves (`dict-vectorizer.ts`, `linear.ts`, `vocabulary.ts`), which our JSON
+ * artifact (`../native.ts`) builds too.
  */
 import { UnsupportedModelError } from '../errors.js';
 import { DType, NdArray, PyDict, PyGlobal, PyInstance, describeValue } from '../pickle/index.js';

@@ -12,7 +12,7 @@ export interface Vocabulary {
   /** Column of a feature name, or -1. */
   column(name: string): number;
   /**
-   * The names in column order (what a compiled model stores).
+   * The names in column order.
    *
    * @throws {UnsupportedModelError} when some column has no name (two names share a column)
    */
@@ -70,15 +70,9 @@ export function isStrictlySorted(names: readonly unknown[]): boolean {
   return true;
 }
 
-/**
- * Feature names in column order (our native artifact, a compiled sidecar).
- *
- * @param sorted the caller vouches that the names are strictly ascending (a pinned sidecar, whose
- *   bytes `ride-duration compile` checked): then they are not compared again, which at cold start
- *   costs 2–3 ms for the course model's 13,221 names
- */
-export function vocabularyFromNames(names: readonly string[], sorted = false): Vocabulary {
-  if (sorted || isStrictlySorted(names)) return new SortedVocabulary(names);
+/** Feature names in column order (our native artifact). */
+export function vocabularyFromNames(names: readonly string[]): Vocabulary {
+  if (isStrictlySorted(names)) return new SortedVocabulary(names);
   const map = new Map<string, number>();
   names.forEach((name, column) => {
     if (map.has(name)) throw new UnsupportedModelError(`duplicate feature name ${quote(name)}`);
