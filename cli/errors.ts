@@ -38,9 +38,9 @@ export class UsageError extends CliError {
  * @example
  * errorLine(new CliError('rides.csv: no rides')); // 'ride-duration: rides.csv: no rides'
  */
-export function errorLine(error: unknown): string {
+export function errorLine(error: unknown, program = 'ride-duration'): string {
   const message = error instanceof Error ? error.message.trim() || error.name : String(error);
-  return `ride-duration: ${message}`;
+  return `${program}: ${message}`;
 }
 
 /** The exit code for an error that ended a command. */
