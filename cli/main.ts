@@ -10,6 +10,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { errorLine, EXIT_USAGE, exitCodeOf } from './errors.js';
+import { install as installInterruptHandlers } from './interrupt.js';
 import { lazyCommand, loadRequested, type LazyCommand } from './lazy.js';
 
 const COMMANDS: readonly LazyCommand[] = [
@@ -25,6 +26,9 @@ const COMMANDS: readonly LazyCommand[] = [
 // The AWS SDK warns on every run that its 2027 releases will need Node 22; the CLI's output (stderr
 // is its report channel) should not carry that on each command. Set the variable to "false" to see it.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+// From the first moment: a signal during start-up or model loading also exits 130/143 with its line.
+installInterruptHandlers();
 
 const program = new Command()
   .name('ride-duration')

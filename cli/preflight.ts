@@ -29,7 +29,9 @@ export async function checkRideInput(path: string, flag: string): Promise<void> 
 export async function checkReadableFile(path: string, flag: string): Promise<void> {
   let isFile: boolean;
   try {
-    isFile = (await stat(path)).isFile();
+    const info = await stat(path);
+    // A named pipe (`<(zcat rides.csv.gz)`) is read like a file.
+    isFile = info.isFile() || info.isFIFO();
     await access(path, constants.R_OK);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;

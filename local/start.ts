@@ -8,7 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { errorLine, EXIT_USAGE, exitCodeOf } from '../cli/errors.js';
-import { onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
+import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
 import { loadCliModel } from '../cli/model.js';
 import { checkOutputFile, checkRideInput } from '../cli/preflight.js';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
@@ -185,7 +185,7 @@ async function main(flags: StartFlags): Promise<number> {
     progress?.stop();
     await pipeline.stop();
     keepRunning();
-    return flags.onFailure === undefined ? 'nothing (the services and their data are gone)' : `nothing but ${flags.onFailure} if it was complete`;
+    return 'nothing (the local services and their data are gone)';
   });
   try {
     if (!flags.json) {
@@ -219,6 +219,7 @@ program.action(async (flags: StartFlags) => {
 });
 
 setProgramName(PROGRAM);
+installInterruptHandlers();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
