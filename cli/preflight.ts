@@ -7,7 +7,6 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
-import { detectRideFormat } from '../io/index.js';
 import { CliError, UsageError } from './errors.js';
 
 /**
@@ -17,6 +16,8 @@ import { CliError, UsageError } from './errors.js';
  * await checkRideInput('rides.csv', '--input');
  */
 export async function checkRideInput(path: string, flag: string): Promise<void> {
+  // Imported here: io/index.ts brings the parquet reader, which commands without ride input skip.
+  const { detectRideFormat } = await import('../io/index.js');
   try {
     detectRideFormat(path);
   } catch {
