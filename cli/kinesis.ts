@@ -23,8 +23,8 @@ export const ENDPOINT_HELP = 'Kinesis endpoint URL, e.g. http://127.0.0.1:4567 (
 export function endpointArg(value: string): string {
   try {
     return checkEndpoint(value, '--endpoint');
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
+  } catch {
+    throw new InvalidArgumentError('Expected an http:// or https:// URL, e.g. http://127.0.0.1:4567.');
   }
 }
 

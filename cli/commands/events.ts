@@ -63,8 +63,8 @@ export function parseArrivalTime(value: string): number {
 function arrivalTimeArg(value: string): string {
   try {
     parseArrivalTime(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
+  } catch {
+    throw new InvalidArgumentError('Expected an ISO date-time (2021-02-01T00:00:00Z) or epoch seconds.');
   }
   return value;
 }
