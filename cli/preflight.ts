@@ -30,9 +30,9 @@ export async function checkRideInput(path: string, flag: string): Promise<void> 
 export async function checkReadableFile(path: string, flag: string): Promise<void> {
   let isFile: boolean;
   try {
-    const info = await stat(path);
-    // A named pipe (`<(zcat rides.csv.gz)`) is read like a file.
-    isFile = info.isFile() || info.isFIFO();
+    // Regular files only: a read blocked on a named pipe with no writer would also block the exit
+    // after Ctrl-C (Node joins its thread pool at exit).
+    isFile = (await stat(path)).isFile();
     await access(path, constants.R_OK);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
@@ -49,8 +49,12 @@ export async function checkReadableFile(path: string, flag: string): Promise<voi
  * @example
  * await checkOutputFile('events/new.json', '--output');
  */
-export async function checkOutputFile(path: string, flag: string): Promise<void> {
-  const folder = dirname(resolve(path));
+export async function checkOutputFile(path: string, flag: string, options: { readonly createsFolders?: boolean } = {}): Promise<void> {
+  let folder = dirname(resolve(path));
+  // A command that creates missing folders needs the nearest existing one to be writable.
+  if (options.createsFolders === true) {
+    while (dirname(folder) !== folder && (await stat(folder).catch(() => undefined)) === undefined) folder = dirname(folder);
+  }
   try {
     if (!(await stat(folder)).isDirectory()) throw new CliError(`${flag} ${path}: ${folder} is not a directory`);
     await access(folder, constants.W_OK);

@@ -77,7 +77,7 @@ Examples:
       // Inputs and the output's folder checked before minutes of reading and solving.
       await checkReadableFile(opts.train, '--train');
       await checkReadableFile(opts.val, '--val');
-      await checkOutputFile(opts.output, '--output');
+      await checkOutputFile(opts.output, '--output', { createsFolders: true });
       // Ctrl-C while reading or solving: nothing is written yet (the solve is one synchronous
       // computation, so a signal is handled when it returns).
       const stopCleanup = onInterrupt(() => undefined);

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,17 +97,17 @@ describe('interrupted commands', () => {
     expect(lastLine(tail.stderr())).toBe('ride-duration: interrupted by SIGINT; kept: 0 record(s) printed');
   });
 
-  it('events: SIGTERM while reading a pipe leaves no output file', async () => {
-    const fifo = join(dir, 'rides.csv');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+  it('events: SIGTERM while building a large event leaves no output file', async () => {
+    // 200,000 rides (the bundled sample repeated): several seconds of work, interrupted early.
+    const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trimEnd().split('\n');
+    const input = join(dir, 'many-rides.csv');
+    writeFileSync(input, `${header}\n${`${rows.join('\n')}\n`.repeat(Math.ceil(200_000 / rows.length))}`);
     const output = join(dir, 'event.json');
-    const events = run('bin/ride-duration.js', ['events', '-i', fifo, '-n', '5', '-o', output]);
-    // Nobody writes to the pipe: the command waits on it until the signal.
+    const events = run('bin/ride-duration.js', ['events', '-i', input, '-n', '200000', '-o', output]);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     events.signal('SIGTERM');
     expect((await events.exited)[0]).toBe(143);
     expect(lastLine(events.stderr())).toBe('ride-duration: interrupted by SIGTERM; kept: nothing written');
-    expect(existsSync(output)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.startsWith('event.json'))).toEqual([]);
   });
 
@@ -119,5 +119,32 @@ describe('interrupted commands', () => {
     expect((await start.exited)[0]).toBe(130);
     expect(lastLine(start.stderr())).toBe('npm start: interrupted by SIGINT; kept: nothing (the local services and their data are gone)');
     expect(existsSync(onFailure)).toBe(false);
+  });
+
+  // A real terminal (util-linux `script` gives the command a pty) and a real Ctrl-C: the byte 0x03
+  // typed into it, turned into SIGINT by the terminal. The progress bar turned line wrap off.
+  const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasScript)('npm start on a terminal: Ctrl-C restores line wrap and the cursor after the progress bar', async () => {
+    const child = spawn('script', ['-qfec', `"${process.execPath}" "${repoPath('bin/start.js')}" --rate 50`, '/dev/null'], {
+      cwd: dir,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, DEBUG: '' },
+    });
+    let screen = '';
+    const bar = new Promise<void>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        screen += chunk;
+        if (screen.includes('replay |')) resolve();
+      });
+    });
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    await bar;
+    child.stdin.write('\x03');
+    expect((await exited)[0]).toBe(130);
+    const wrapOff = screen.indexOf('\x1b[?7l');
+    expect(wrapOff).toBeGreaterThanOrEqual(0);
+    expect(screen.indexOf('\x1b[?7h', wrapOff)).toBeGreaterThan(wrapOff);
+    expect(screen.indexOf('\x1b[?25h', wrapOff)).toBeGreaterThan(wrapOff);
+    expect(screen).toMatch(/npm start: interrupted by SIGINT; kept: nothing \(the local services and their data are gone\)\r?\n/);
   });
 });
