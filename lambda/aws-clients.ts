@@ -35,8 +35,11 @@ export interface ClientOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
 }
 
-/** Credentials for a local endpoint (kinesalite and s3rver take any), when the environment has none. */
-export const LOCAL_ENDPOINT_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+/**
+ * Credentials for a local endpoint when the environment has none: s3rver's default key pair, which
+ * kinesalite (it takes any) accepts too; `npm start`'s services use the same pair.
+ */
+export const LOCAL_ENDPOINT_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /**
  * The credentials to give a client: the dummy {@link LOCAL_ENDPOINT_CREDENTIALS} for a custom
