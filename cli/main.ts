@@ -29,6 +29,12 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 // From the first moment: a signal during start-up or model loading also exits 130/143 with its line.
 installInterruptHandlers();
+// A reader that stopped reading (`ride-duration tail … | head`) ends the command quietly, as in any
+// Unix tool, instead of an unhandled EPIPE with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
 
 const program = new Command()
   .name('ride-duration')
