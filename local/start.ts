@@ -179,12 +179,9 @@ async function main(flags: StartFlags): Promise<number> {
   const pipeline = await LocalPipeline.start(options);
   // Ctrl-C or SIGTERM (while replaying, or after it with --keep-running): the progress bar ends
   // (terminal restored), the services stop and their temporary S3 directory goes; exit 130/143.
-  let keepRunning = (): void => undefined;
-  const kept = new Promise<void>((resolve) => (keepRunning = resolve));
   onInterrupt(async () => {
     progress?.stop();
     await pipeline.stop();
-    keepRunning();
     return 'nothing (the local services and their data are gone)';
   });
   try {
@@ -204,8 +201,8 @@ async function main(flags: StartFlags): Promise<number> {
     }
     if (flags.keepRunning) {
       log(`\n${formatEndpoints(pipeline.endpoints, summary.input)}`);
-      await kept; // until Ctrl-C: the interruption stops the services and exits
-
+      // Until Ctrl-C or SIGTERM: the interruption stops the services and exits 130/143.
+      await new Promise<never>(() => undefined);
     }
     return summary.ok ? 0 : 1;
   } finally {
