@@ -15,7 +15,7 @@ import { silentLog, type LogSink } from '../../lambda/observability.js';
 import type { PredictionEvent } from '../../lambda/ride/prediction.js';
 import { MemoryDeadLetterSink } from '../../lambda/sinks/memory.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';
-import { createInvocationContext } from '../../local/event-source-mapping.js';
+import { createInvocationContext } from '../../local/invocation-context.js';
 import { describeModel } from '../contract.js';
 import { CliError } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
