@@ -20,12 +20,16 @@
  * - rf_peak_rss_mb: peak RSS of a fresh process running the bundle with the RandomForest, scoring
  *   10,000 rides.
  * - e2e_records_per_s: runLocalPipeline on the bundled 3,000-ride sample.
+ * - cli_help_ms, invoke_sample_ms, invoke_10k_ms: whole processes of the built CLI, medians of 10
+ *   interleaved with `node -e 0` (bench/cli.ts), the course's Python handler on the same events
+ *   beside them. `--cli-only` measures these alone (a minute instead of several).
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DEFAULT_BATCH_SIZE } from '../cdk/defaults.js';
 import { synthesizeCdkBundle } from './bundle.js';
+import { measureCli, type CliFigures } from './cli.js';
 import { measureEndToEnd } from './e2e.js';
 import { measureHandlerThroughput } from './handler-throughput.js';
 import { measureLambdaRuns, type LambdaRunsResult } from './lambda-runs.js';
@@ -64,6 +68,12 @@ export const TARGETS = {
   bundle_bytes: { op: '<=', value: 1_000_000, unit: 'bytes' },
   // A 128 MB Lambda function has 128 MiB of memory; RSS is measured in KiB and reported in MiB.
   rf_peak_rss_mb: { op: '<=', value: 128, unit: 'MiB' },
+  // Issue 17: a command line that answers as fast as an empty node would, nearly.
+  cli_help_ms: { op: '<=', value: 150, unit: 'ms' },
+  cli_help_vs_node: { op: '<=', value: 2, unit: '× node -e 0' },
+  invoke_sample_ms: { op: '<=', value: 200, unit: 'ms' },
+  invoke_sample_vs_node: { op: '<=', value: 4, unit: '× node -e 0' },
+  invoke_10k_speedup_vs_python: { op: '>=', value: 4, unit: '× the course Python' },
 } as const;
 type TargetKey = keyof typeof TARGETS;
 
@@ -79,6 +89,33 @@ function meets(key: TargetKey, value: number): boolean {
 
 interface Options {
   readonly json: boolean;
+  readonly cliOnly: boolean;
+}
+
+/** The CLI's figures and their ratios (targets above). */
+function cliFigures(cli: CliFigures) {
+  return {
+    cli_help_ms: cli.helpMs,
+    cli_help_vs_node: round(cli.helpMs / cli.nodeMs, 2),
+    invoke_sample_ms: cli.invokeSampleMs,
+    invoke_sample_vs_node: round(cli.invokeSampleMs / cli.nodeMs, 2),
+    invoke_10k_ms: cli.invoke10kMs,
+    invoke_10k_speedup_vs_python: cli.python === undefined ? null : round(cli.python.tenKMs / cli.invoke10kMs, 2),
+    cli_node_baseline_ms: cli.nodeMs,
+    python_invoke_sample_ms: cli.python?.sampleMs ?? null,
+    python_invoke_10k_ms: cli.python?.tenKMs ?? null,
+  };
+}
+
+const CLI_METHOD =
+  'fresh processes of bin/ride-duration.js (built dist/): --help, invoke on events/kinesis-single-ride.json and on the 10,000-record event, each round interleaved with node -e 0 and /usr/bin/python3 bench/python/invoke_handler.py (the course handler logic, scikit-learn 1.2.1) on the same events; spawn → exit; one untimed round, median of 10';
+
+function targetsOf(figures: Record<string, number | null>) {
+  return Object.fromEntries(
+    (Object.keys(TARGETS) as TargetKey[])
+      .filter((key) => typeof figures[key] === 'number')
+      .map((key) => [key, { ...TARGETS[key], met: meets(key, figures[key] as number) }]),
+  );
 }
 
 /** Sends everything else written to stdout to stderr while `work` runs (stdout stays pure JSON). */
@@ -105,6 +142,21 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
   progress(`reading ${EVENT_RECORDS} rides`);
   const { inputs, source } = await rideInputs(EVENT_RECORDS);
   const event = kinesisEvent(inputs);
+
+  progress('command line: --help and invoke, whole processes, with node -e 0 and the course Python');
+  const cli = cliFigures(await measureCli(event));
+  if (options.cliOnly) {
+    const targets = targetsOf(cli);
+    return {
+      ...cli,
+      targets,
+      all_targets_met: Object.values(targets).every((target) => target.met),
+      machine: { ...machine, loadAverage: { ...machine.loadAverage, end: currentLoad() }, hostPaceMs: { start: paceStart, end: hostPaceMs() } },
+      method: { cli: CLI_METHOD },
+      elapsed_s: round((performance.now() - started) / 1000),
+      generated_at: new Date().toISOString(),
+    };
+  }
 
   progress('handler throughput (lin_reg.bin)');
   // The host's pace right around the figure the host's phases move most (see BENCHMARKS.md).
@@ -150,10 +202,9 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     bundle_bytes: bundle.bytes,
     rf_peak_rss_mb: round(lambda.rfMemory.peakRssMb),
     e2e_records_per_s: Math.round(e2e.recordsPerSecond),
+    ...cli,
   };
-  const targets = Object.fromEntries(
-    (Object.keys(TARGETS) as TargetKey[]).map((key) => [key, { ...TARGETS[key], met: meets(key, figures[key]) }]),
-  );
+  const targets = targetsOf(figures);
   return {
     ...figures,
     handler_records_per_cpu_s_linreg: Math.round(linreg.recordsPerCpuSecond),
@@ -193,6 +244,7 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
       bundle: 'index.mjs of the function asset of a CDK synth of StreamScoring (NodejsFunction, local esbuild, cdk/handler-bundle.ts)',
       rf_memory: `fresh process running the bundle with official-rf-mlflow from s3rver, one invocation of the ${EVENT_RECORDS}-record event; max of the child's VmHWM (/proc/self/status) over ${RSS_RUNS} runs (getrusage maxRSS would include the bench's own RSS, inherited across fork + exec)`,
       e2e: `runLocalPipeline({ count: ${E2E_RIDES}, batchSize: ${DEFAULT_BATCH_SIZE} }) on the bundled sample: first put → last record processed`,
+      cli: CLI_METHOD,
     },
     elapsed_s: round((performance.now() - started) / 1000),
     generated_at: new Date().toISOString(),
@@ -207,6 +259,7 @@ function table(results: Record<string, unknown>): string {
   const targets = results.targets as Record<string, { op: string; value: number; unit: string; met: boolean }>;
   const rows: string[][] = [['figure', 'value', 'target', 'met']];
   const add = (key: string, note = ''): void => {
+    if (!(key in results)) return;
     const target = targets[key];
     rows.push([
       key,
@@ -237,18 +290,24 @@ function table(results: Record<string, unknown>): string {
   add('bundle_bytes', ' (NodejsFunction index.mjs from a CDK synth)');
   add('rf_peak_rss_mb');
   add('e2e_records_per_s');
+  add('cli_help_ms', ` (node -e 0: ${results.cli_node_baseline_ms})`);
+  add('cli_help_vs_node');
+  add('invoke_sample_ms', ` (course Python: ${results.python_invoke_sample_ms})`);
+  add('invoke_sample_vs_node');
+  add('invoke_10k_ms', ` (course Python: ${results.python_invoke_10k_ms})`);
+  add('invoke_10k_speedup_vs_python');
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const machine = results.machine as {
     cpuModel: string;
     cores: number;
     node: string;
     loadAverage: { start: number; end: number };
-    hostPaceMs: { start: number; beforeHandler: number; afterHandler: number; end: number };
+    hostPaceMs: { start: number; beforeHandler?: number; afterHandler?: number; end: number };
   };
   return [
     ...rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()),
     '',
-    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.start} → ${machine.loadAverage.end}, host pace ${machine.hostPaceMs.start} → ${machine.hostPaceMs.end} ms, around the lin_reg handler figure ${machine.hostPaceMs.beforeHandler} → ${machine.hostPaceMs.afterHandler} ms (fixed pure-JS loop; ~1 ms is the host's fast phase, ~2 ms its slow one)`,
+    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.start} → ${machine.loadAverage.end}, host pace ${machine.hostPaceMs.start} → ${machine.hostPaceMs.end} ms${machine.hostPaceMs.beforeHandler === undefined ? '' : `, around the lin_reg handler figure ${machine.hostPaceMs.beforeHandler} → ${machine.hostPaceMs.afterHandler} ms`} (fixed pure-JS loop; ~1 ms is the host's fast phase, ~2 ms its slow one)`,
   ].join('\n');
 }
 
@@ -256,6 +315,7 @@ const program = new Command()
   .name('bench')
   .description('Performance figures of the ride-duration function against their targets.')
   .option('--json', 'print the results JSON alone on stdout', false)
+  .option('--cli-only', 'measure the command line figures only (cli_help_ms, invoke_*)', false)
   .action(async (options: Options) => {
     const results = await withStdoutOnStderr(options.json, () => measure(options));
     await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);

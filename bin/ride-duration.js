@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, so the package bin works without a build step.
-import { register } from 'tsx/esm/api';
+// The CLI runs as built JavaScript (dist/, built by `npm ci`); a source edited since is rebuilt first.
+import { launch } from '../scripts/launch.mjs';
 
-register();
-await import('../cli/main.ts');
+await launch('ride-duration');

@@ -5,7 +5,10 @@
  */
 import { Buffer } from 'node:buffer';
 
-import { makePoison, type PoisonKind, type RideFieldValue } from '../io/index.js';
+// From io's own files, not io/index.ts: that would load the parquet reader into every command that
+// only describes a model (invoke, serve).
+import { makePoison, type PoisonKind } from '../io/poison.js';
+import type { RideFieldValue } from '../io/types.js';
 import type { RideContract } from '../lambda/model/contract/index.js';
 import type { ModelDescription } from '../lambda/model/types.js';
 import { decodeRide, RideRejection } from '../lambda/ride/decode.js';

@@ -3,6 +3,11 @@
  */
 import { InvalidArgumentError } from 'commander';
 
+/** Exit code of a failure: bad input file, unreachable service, model refused, empty input. */
+export const EXIT_FAILURE = 1;
+/** Exit code of a usage error: unknown command or option, missing or bad flag value. */
+export const EXIT_USAGE = 2;
+
 /**
  * A failure to report as one line without a stack (bad input file, unreachable endpoint);
  * `cli/main.ts` prints the message and exits with {@link CliError.exitCode}.
@@ -12,15 +17,39 @@ export class CliError extends Error {
   constructor(
     message: string,
     /** Process exit code. */
-    readonly exitCode = 1,
+    readonly exitCode: number = EXIT_FAILURE,
     options?: ErrorOptions,
   ) {
     super(message, options);
   }
 }
 
+/** A bad flag value or combination found after parsing: exit code {@link EXIT_USAGE}. */
+export class UsageError extends CliError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_USAGE, options);
+  }
+}
+
+/**
+ * The one line printed for an error: `ride-duration: <message>`, no class names (a message that is
+ * empty falls back to the error's name, the only thing it says).
+ *
+ * @example
+ * errorLine(new CliError('rides.csv: no rides')); // 'ride-duration: rides.csv: no rides'
+ */
+export function errorLine(error: unknown, program = 'ride-duration'): string {
+  const message = error instanceof Error ? error.message.trim() || error.name : String(error);
+  return `${program}: ${message}`;
+}
+
+/** The exit code for an error that ended a command. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof CliError ? error.exitCode : EXIT_FAILURE;
+}
+
 // Option parsers for commander's argParser: a bad value becomes commander's usage error
-// ("option '--count <n>' argument 'x' is invalid. …", exit code 1) before the command runs.
+// ("option '--count <n>' argument 'x' is invalid. …", exit code 2) before the command runs.
 
 /** A whole number >= 1. */
 export function positiveInt(value: string): number {

@@ -5,10 +5,11 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createS3Client } from '../lambda/aws-clients.js';
 import { ENV } from '../lambda/config.js';
 import { loadModel, parseModelLocation } from '../lambda/model/index.js';
 import type { LoadedModel } from '../lambda/model/index.js';
+import { rethrowAws } from './aws-errors.js';
+import { checkEndpoint } from './preflight.js';
 
 /** The course model shipped in the repository, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../model-artifacts/lin_reg.bin', import.meta.url));
@@ -30,8 +31,9 @@ export function resolveModelLocation(model: string | undefined): string {
 
 /**
  * Loads a model with the Lambda's model runtime, from `model` or the default model. `s3://`
- * locations use `S3_ENDPOINT_URL` when set (else AWS and its default credential chain);
- * `MODEL_SHA256`, when set, is checked as in the Lambda.
+ * locations use `S3_ENDPOINT_URL` when set (dummy credentials unless the environment has some,
+ * as for every local endpoint), else AWS and its default credential chain; `MODEL_SHA256`, when
+ * set, is checked as in the Lambda. The AWS SDK is imported only for an `s3://` model.
  */
 export async function loadCliModel(
   model: string | undefined,
@@ -42,9 +44,13 @@ export async function loadCliModel(
   const verify = expectedSha256 ? { expectedSha256 } : {};
   if (!location.toLowerCase().startsWith('s3://')) return loadModel(parseModelLocation(location), verify);
   const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
-  const s3 = createS3Client({ endpoint, region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'] });
+  if (endpoint !== undefined) checkEndpoint(endpoint, ENV.s3EndpointUrl);
+  const { createS3Client, localEndpointCredentials } = await import('../lambda/aws-clients.js');
+  const s3 = createS3Client({ endpoint, region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'], credentials: localEndpointCredentials(endpoint, env) });
   try {
     return await loadModel(parseModelLocation(location), { s3, ...verify });
+  } catch (error) {
+    return rethrowAws(error, `--model ${location}${endpoint === undefined ? '' : ` (S3 at ${endpoint})`}`);
   } finally {
     s3.destroy();
   }

@@ -35,6 +35,28 @@ export interface ClientOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
 }
 
+/**
+ * Credentials for a local endpoint when the environment has none: s3rver's default key pair, which
+ * kinesalite (it takes any) accepts too; `npm start`'s services use the same pair.
+ */
+export const LOCAL_ENDPOINT_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/**
+ * The credentials to give a client: the dummy {@link LOCAL_ENDPOINT_CREDENTIALS} for a custom
+ * endpoint when the environment names none (`AWS_ACCESS_KEY_ID` or `AWS_PROFILE`), so that every
+ * call against a local service behaves alike; otherwise undefined (the SDK's provider chain).
+ *
+ * @example
+ * createS3Client({ endpoint, credentials: localEndpointCredentials(endpoint) });
+ */
+export function localEndpointCredentials(
+  endpoint: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ClientOptions['credentials'] {
+  const hasCredentials = Boolean(env['AWS_ACCESS_KEY_ID']?.trim() || env['AWS_PROFILE']?.trim());
+  return endpoint !== undefined && !hasCredentials ? LOCAL_ENDPOINT_CREDENTIALS : undefined;
+}
+
 function commonConfig(options: ClientOptions) {
   return {
     region: options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION,

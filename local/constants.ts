@@ -5,9 +5,10 @@ export const LOCAL_REGION = 'us-east-1';
 
 /**
  * Dummy credentials: s3rver checks signatures against S3RVER/S3RVER, kinesalite accepts any.
- * The same pair goes into the handler's environment so its default credential chain finds it.
+ * The same pair goes into the handler's environment so its default credential chain finds it;
+ * the CLI gives it to every client of a local endpoint (`lambda/aws-clients.ts`, its one home).
  */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export { LOCAL_ENDPOINT_CREDENTIALS as LOCAL_CREDENTIALS } from '../lambda/aws-clients.js';
 
 /** The function name the local event-source mapping puts into the invocation context. */
 export const LOCAL_FUNCTION_NAME = 'ride-duration-prediction';

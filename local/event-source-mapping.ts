@@ -34,8 +34,11 @@ import type {
   KinesisStreamRecord,
 } from 'aws-lambda';
 import { quote } from '../lambda/quote.js';
+import { createInvocationContext } from './invocation-context.js';
 import { DEFAULT_BATCH_SIZE, LOCAL_FUNCTION_NAME, LOCAL_REGION, MAX_EVENT_BYTES } from './constants.js';
 import { EventSourceMappingError } from './errors.js';
+
+export { createInvocationContext };
 
 /** What the mapping invokes: the Lambda handler's signature. */
 export type KinesisBatchFunction = (
@@ -184,29 +187,6 @@ export function toLambdaRecord(
     invokeIdentityArn: `arn:aws:iam::000000000000:role/${LOCAL_FUNCTION_NAME}-role`,
     awsRegion: region,
     eventSourceARN: streamArn,
-  };
-}
-
-/** A Lambda-like invocation context whose remaining time counts down from the function timeout. */
-export function createInvocationContext(functionName: string, region: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  const requestId = randomUUID();
-  const unsupported = (): never => {
-    throw new EventSourceMappingError('callback-style context methods are not supported');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${requestId.replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
   };
 }
 

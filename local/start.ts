@@ -5,12 +5,18 @@
  * Kinesis event-source mapping, real NYC taxi rides are replayed through it and every record is
  * accounted for. Exit code 0 only when nothing is missing.
  */
-import { writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { errorLine, EXIT_USAGE, exitCodeOf } from '../cli/errors.js';
+import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
+import { loadCliModel } from '../cli/model.js';
+import { checkOutputFile, checkRideInput } from '../cli/preflight.js';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
 import { formatEndpoints, formatSummary } from './report.js';
 import { DEFAULT_BATCH_SIZE } from './constants.js';
+
+/** How errors and interruptions are signed. */
+const PROGRAM = 'npm start';
 
 // Node 20 is supported by this project; the SDK's notice about future versions is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -89,7 +95,11 @@ const program = new Command()
   .option('--on-failure <file>', "also write the mapping's on-failure destination (batches given up) to this file, as JSON lines")
   .option('--keep-running', 'after the replay, leave the services up and print their endpoints until Ctrl-C', false)
   .option('--json', 'print the summary as JSON on stdout instead of text', false)
-  .showHelpAfterError('(npm start -- --help for usage)');
+  .showHelpAfterError('(npm start -- --help for usage)')
+  // One error style with the CLI: "npm start: <message>"; usage errors exit 2, failures 1.
+  .configureOutput({ outputError: (text, write) => write(`${PROGRAM}: ${text.replace(/^error: /, '')}`) })
+  .exitOverride()
+  .addHelpText('after', '\nExit codes: 0 every record accounted for; 1 failure; 2 usage error; 130 Ctrl-C, 143 SIGTERM.');
 
 /** A progress bar on a terminal, a line every few seconds otherwise (CI logs stay short). */
 function progressReporter(): { update: (progress: PipelineProgress) => void; stop: () => void } {
@@ -131,19 +141,19 @@ function progressReporter(): { update: (progress: PipelineProgress) => void; sto
   };
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+/**
+ * Everything checked before a service starts or a byte is uploaded: the input, the on-failure
+ * file's folder, and the model itself (loaded here, its contract checked), so that a folder that
+ * is no model fails in a second naming the folder, not after uploading it.
+ */
+async function preflight(flags: StartFlags): Promise<void> {
+  if (flags.input !== undefined) await checkRideInput(flags.input, '--input');
+  if (flags.onFailure !== undefined) await checkOutputFile(flags.onFailure, '--on-failure');
+  await loadCliModel(flags.model);
 }
 
 async function main(flags: StartFlags): Promise<number> {
+  await preflight(flags);
   const progress = flags.json ? undefined : progressReporter();
   const options: LocalPipelineOptions = {
     ...(flags.input === undefined ? {} : { input: flags.input }),
@@ -170,22 +180,18 @@ async function main(flags: StartFlags): Promise<number> {
   };
   if (!flags.json) log('Starting kinesalite and s3rver in-process, uploading the model…');
   const pipeline = await LocalPipeline.start(options);
-  // Ctrl-C while replaying: stop everything cleanly (temporary S3 directory removed), exit 130.
-  const signal = waitForSignal();
-  let replaying = true;
-  void signal.then(async () => {
-    if (!replaying) return;
+  // Ctrl-C or SIGTERM (while replaying, or after it with --keep-running): the progress bar ends
+  // (terminal restored), the services stop and their temporary S3 directory goes; exit 130/143.
+  onInterrupt(async () => {
     progress?.stop();
-    log('\nInterrupted; stopping the local services…');
     await pipeline.stop();
-    process.exit(130);
+    return 'nothing (the local services and their data are gone)';
   });
   try {
     if (!flags.json) {
       log(`Kinesis ${pipeline.endpoints.kinesisEndpoint}, S3 ${pipeline.endpoints.s3Endpoint}; replaying rides…`);
     }
     const summary = await pipeline.replay();
-    replaying = false;
     progress?.stop();
     if (flags.json) {
       const { outcomes: _outcomes, ...rest } = summary;
@@ -194,12 +200,12 @@ async function main(flags: StartFlags): Promise<number> {
       process.stdout.write(`\n${formatSummary(summary)}\n`);
     }
     if (flags.onFailure !== undefined) {
-      await writeFile(flags.onFailure, summary.onFailure.map((failure) => `${JSON.stringify(failure)}\n`).join(''));
+      await writeWhole(flags.onFailure, summary.onFailure.map((failure) => `${JSON.stringify(failure)}\n`).join(''));
     }
     if (flags.keepRunning) {
       log(`\n${formatEndpoints(pipeline.endpoints, summary.input)}`);
-      await signal;
-      log('Stopping the local services…');
+      // Until Ctrl-C or SIGTERM: the interruption stops the services and exits 130/143.
+      await new Promise<never>(() => undefined);
     }
     return summary.ok ? 0 : 1;
   } finally {
@@ -212,9 +218,16 @@ program.action(async (flags: StartFlags) => {
   process.exitCode = await main(flags);
 });
 
+setProgramName(PROGRAM);
+installInterruptHandlers();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    process.stderr.write(`${errorLine(error, PROGRAM)}\n`);
+    if (process.env['DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = exitCodeOf(error);
+  }
 }

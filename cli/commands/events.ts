@@ -3,17 +3,18 @@
  * `invoke` and for trying the function in the Lambda console. Each ride event carries the fields
  * the chosen model needs (its contract's `requiredFields`; the course model's by default).
  */
-import { writeFile } from 'node:fs/promises';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 
 import { KinesisEventBuilder, parseNaiveTimestamp, POISON_KINDS, rideStreamRecords } from '../../io/index.js';
 import type { KinesisRecordInput, PoisonKind } from '../../io/index.js';
 import type { LoadedModel } from '../../lambda/model/types.js';
 import { poisonKindsFor } from '../contract.js';
-import { CliError, fraction, nonNegativeInt, positiveInt } from '../errors.js';
+import { CliError, fraction, nonNegativeInt, positiveInt, UsageError } from '../errors.js';
+import { writeWhole } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+import { checkOutputFile, checkRideInput } from '../preflight.js';
 
 export interface EventsOptions {
   readonly input: string;
@@ -55,7 +56,17 @@ export function parseArrivalTime(value: string): number {
   if (!Number.isNaN(iso)) return iso / 1000;
   const naive = parseNaiveTimestamp(value);
   if (naive !== null) return naive / 1000;
-  throw new CliError(`--arrival-time must be an ISO date-time or epoch seconds, got ${JSON.stringify(value)}`, 2);
+  throw new UsageError(`--arrival-time must be an ISO date-time or epoch seconds, got ${JSON.stringify(value)}`);
+}
+
+/** `--arrival-time` checked when parsed (a usage error before any work); kept as given. */
+function arrivalTimeArg(value: string): string {
+  try {
+    parseArrivalTime(value);
+  } catch {
+    throw new InvalidArgumentError('Expected an ISO date-time (2021-02-01T00:00:00Z) or epoch seconds.');
+  }
+  return value;
 }
 
 /** One record per line: compact, still readable, and diffs stay small. */
@@ -65,9 +76,14 @@ export function formatKinesisEvent(event: KinesisStreamEvent): string {
 
 /** Builds the event and writes it to `options.output` (or stdout). */
 export async function runEvents(options: EventsOptions, io: CliIO = processIO, deps: RideEventDependencies = {}): Promise<EventsSummary> {
+  // Everything checked before the model loads and the input is read.
+  const arrivalTime = options.arrivalTime === undefined ? undefined : parseArrivalTime(options.arrivalTime);
+  const toFile = options.output !== undefined && options.output !== '-';
+  await checkRideInput(options.input, '--input');
+  if (toFile) await checkOutputFile(options.output, '--output');
   const { contract } = await (deps.loadModel ?? loadCliModel)(options.model);
   const builder = new KinesisEventBuilder({
-    ...(options.arrivalTime === undefined ? {} : { arrivalTime: parseArrivalTime(options.arrivalTime) }),
+    ...(arrivalTime === undefined ? {} : { arrivalTime }),
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.stream === undefined ? {} : { streamName: options.stream }),
   });
@@ -81,12 +97,16 @@ export async function runEvents(options: EventsOptions, io: CliIO = processIO, d
     else poison[record.kind] = (poison[record.kind] ?? 0) + 1;
     if (inputs.length >= options.count) break;
   }
+  if (rides === 0) {
+    const skipped = options.offset ? ` after skipping ${options.offset}` : '';
+    throw new CliError(`--input ${options.input}: no rides${skipped}; nothing written`);
+  }
   if (inputs.length < options.count) {
     note(io, `events: ${options.input} has fewer rides than asked; the event holds ${inputs.length} record(s)`);
   }
   const text = formatKinesisEvent(builder.event(inputs));
-  if (options.output === undefined || options.output === '-') io.stdout.write(text);
-  else await writeFile(options.output, text, 'utf8');
+  if (toFile) await writeWhole(options.output, text);
+  else io.stdout.write(text);
   const poisonText = Object.entries(poison)
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
@@ -109,7 +129,7 @@ export function eventsCommand(io: CliIO = processIO): Command {
     .option('--seed <n>', 'seed of the poison placement', nonNegativeInt, 1)
     .option('--offset <n>', 'rides to skip first', nonNegativeInt)
     .option('--id-column <name>', 'column holding the ride id (default: the row index)')
-    .option('--arrival-time <iso|seconds>', 'arrival time of the first record (default: now); 1 ms apart after that')
+    .option('--arrival-time <iso|seconds>', 'arrival time of the first record (default: now); 1 ms apart after that', arrivalTimeArg)
     .option('--region <region>', 'awsRegion of the records', 'us-east-1')
     .option('--stream <name>', 'stream named in eventSourceARN', 'ride_events')
     .addHelpText(

@@ -8,19 +8,19 @@ import { readFile } from 'node:fs/promises';
 import type { KinesisStreamBatchItemFailure, KinesisStreamEvent } from 'aws-lambda';
 import { Command } from 'commander';
 
-import { DEFAULT_REGION } from '../../lambda/aws-clients.js';
-import { ENV } from '../../lambda/config.js';
+import { DEFAULT_REGION, ENV } from '../../lambda/config.js';
 import { createHandler } from '../../lambda/handler.js';
 import type { LoadedModel } from '../../lambda/model/index.js';
 import { silentLog, type LogSink } from '../../lambda/observability.js';
 import type { PredictionEvent } from '../../lambda/ride/prediction.js';
 import { MemoryDeadLetterSink } from '../../lambda/sinks/memory.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';
-import { createInvocationContext } from '../../local/event-source-mapping.js';
+import { createInvocationContext } from '../../local/invocation-context.js';
 import { describeModel } from '../contract.js';
 import { CliError } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+import { checkReadableFile } from '../preflight.js';
 
 /** Name and timeout of the simulated function (the CDK stack's timeout order of magnitude). */
 const FUNCTION_NAME = 'ride-duration-local';
@@ -29,7 +29,7 @@ const TIMEOUT_MS = 60_000;
 const REASONS_SHOWN = 3;
 
 export interface InvokeOptions {
-  /** Path of a Kinesis event JSON file (`{"Records": [...]}`). */
+  /** Path of a Kinesis event JSON file (`{"Records": [...]}`); `-`: standard input. */
   readonly event: string;
   readonly model?: string | undefined;
   /** Handler logs as JSON lines on stderr, the model's contract first. */
@@ -58,11 +58,18 @@ export function stderrLog(io: CliIO): LogSink {
   return { debug: line('DEBUG'), info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
 }
 
-/** Reads and checks a Kinesis event file. */
+/** All of standard input as text. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads and checks a Kinesis event file (`-`: standard input). */
 export async function readKinesisEvent(path: string): Promise<KinesisStreamEvent> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
   } catch (cause) {
     throw new CliError(`${path}: cannot read the event file (${(cause as Error).message})`, 1, { cause });
   }
@@ -86,6 +93,7 @@ export async function readKinesisEvent(path: string): Promise<KinesisStreamEvent
 /** Runs the handler on the event file and prints the result on `io.stdout`. */
 export async function runInvoke(options: InvokeOptions, io: CliIO = processIO, deps: InvokeDependencies = {}): Promise<InvokeResult> {
   const env = deps.env ?? process.env;
+  if (options.event !== '-') await checkReadableFile(options.event, '--event');
   // The model first: one whose contract cannot be served is refused before the event is read.
   const model = await (deps.loadModel ?? loadCliModel)(options.model);
   const logger = options.verbose === true ? stderrLog(io) : silentLog;
@@ -124,7 +132,7 @@ export async function runInvoke(options: InvokeOptions, io: CliIO = processIO, d
 export function invokeCommand(io: CliIO = processIO): Command {
   return new Command('invoke')
     .description('Run the real Lambda handler locally (TEST_RUN semantics) on a Kinesis event file; print the result as JSON.')
-    .requiredOption('-e, --event <event.json>', 'Kinesis event file, e.g. events/kinesis-single-ride.json')
+    .requiredOption('-e, --event <event.json>', 'Kinesis event file, e.g. events/kinesis-single-ride.json; - reads it from standard input')
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
     .option('-v, --verbose', "the model's contract and the handler's logs, as JSON lines on stderr")
     .addHelpText(
@@ -140,6 +148,7 @@ dead-lettered with a reason naming the field (stdout, and the first reasons on s
 Examples:
   $ ride-duration invoke --event events/kinesis-single-ride.json
   $ ride-duration invoke --event events/mixed-poison.json --model s3://models/lin_reg.bin
+  $ ride-duration events -i rides.csv -n 10 | ride-duration invoke --event -
 `,
     )
     .action(async (options: InvokeOptions) => {

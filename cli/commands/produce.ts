@@ -5,7 +5,7 @@
  * (`putRecordsReliably`: only failed entries are sent again).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Command } from 'commander';
 
 import { rideStreamRecords, WIRE_POISON_KINDS } from '../../io/index.js';
@@ -13,14 +13,19 @@ import type { PoisonKind } from '../../io/index.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../../lambda/sinks/kinesis.js';
 import type { OutputFailure, OutputRecord } from '../../lambda/sinks/types.js';
 import { poisonKindsFor } from '../contract.js';
+import { rethrowAws } from '../aws-errors.js';
 import { CliError, fraction, nonNegativeInt, positiveInt, positiveNumber } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
-import { cliKinesisClient, ENDPOINT_HELP } from '../kinesis.js';
+import { cliKinesisClient, ENDPOINT_HELP, endpointArg, kinesisEndpoint } from '../kinesis.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+import { checkRideInput } from '../preflight.js';
 import type { RideEventDependencies } from './events.js';
 
 /** Time one `PutRecords` batch may take, retries included, before its leftovers count as failed. */
 const BATCH_BUDGET_MS = 30_000;
+/** Retrying (throttling, 5xx) longer than this in one batch is reported, then every such interval. */
+const RETRY_NOTICE_MS = 1_000;
 
 export interface ProduceOptions {
   readonly stream: string;
@@ -62,8 +67,18 @@ export function produceBatchSize(rate: number | undefined): number {
 
 /** Puts the rides (and poison) on the stream; reports on `io.stderr`. */
 export async function runProduce(options: ProduceOptions, io: CliIO = processIO, deps: ProduceDependencies = {}): Promise<ProduceSummary> {
+  // Everything checked before any record is read or put: input, model, then the stream itself.
+  await checkRideInput(options.input, '--input');
+  const endpoint = kinesisEndpoint(options);
   const { contract } = await (deps.loadModel ?? loadCliModel)(options.model);
   const client = deps.kinesis ?? cliKinesisClient(options);
+  const where = `stream ${options.stream}${endpoint === undefined ? '' : ` at ${endpoint}`}`;
+  try {
+    await client.send(new DescribeStreamSummaryCommand({ StreamName: options.stream }));
+  } catch (error) {
+    if (deps.kinesis === undefined) client.destroy();
+    rethrowAws(error, where);
+  }
   const batchSize = produceBatchSize(options.rate);
   const limit = options.count ?? Number.POSITIVE_INFINITY;
   const started = performance.now();
@@ -83,7 +98,18 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
       if (wait > 0) await sleep(wait);
     }
     const deadline = Date.now() + BATCH_BUDGET_MS;
-    const { failures } = await putRecordsReliably(client, options.stream, batch, { remainingTimeMs: () => deadline - Date.now() });
+    // Retries (throttling, 5xx only) are visible once they last more than a second.
+    let waited = 0;
+    let noticed = 0;
+    const retrySleep = async (ms: number): Promise<void> => {
+      waited += ms;
+      if (waited - noticed >= RETRY_NOTICE_MS) {
+        noticed = waited;
+        note(io, `produce: ${where} is throttling or failing (5xx); retrying, ${(waited / 1000).toFixed(1)} s so far`);
+      }
+      await sleep(ms);
+    };
+    const { failures } = await putRecordsReliably(client, options.stream, batch, { remainingTimeMs: () => deadline - Date.now(), sleep: retrySleep });
     if (failures.length === batch.length && sent === 0) {
       const first = failures[0];
       throw new CliError(`PutRecords to stream ${options.stream} failed: ${first?.errorCode}: ${first?.errorMessage}`);
@@ -94,6 +120,8 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
     batch = [];
   };
 
+  // Ctrl-C: records put stay on the stream (nothing can take them back); say how many.
+  const stopCleanup = onInterrupt(() => `${sent} record(s) already put on ${options.stream} stay there`);
   try {
     const fields = contract.requiredFields;
     for await (const record of rideStreamRecords(options.input, { ...options, fields, kinds: poisonKindsFor(contract, WIRE_POISON_KINDS) })) {
@@ -105,8 +133,10 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
     }
     await send();
   } finally {
+    stopCleanup();
     if (deps.kinesis === undefined) client.destroy();
   }
+  if (rides === 0) throw new CliError(`--input ${options.input}: no rides${options.offset ? ` after skipping ${options.offset}` : ''}; nothing put`);
 
   const seconds = (performance.now() - started) / 1000;
   const poisonCount = sent - rides;
@@ -128,7 +158,7 @@ export function produceCommand(io: CliIO = processIO): Command {
     .requiredOption('-s, --stream <name>', 'input stream name')
     .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl')
     .option('-m, --model <path|s3://…>', `the model whose ride fields the events carry; ${MODEL_OPTION_HELP}`)
-    .option('--endpoint <url>', ENDPOINT_HELP)
+    .option('--endpoint <url>', ENDPOINT_HELP, endpointArg)
     .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .option('-r, --rate <n>', 'records per second at most (default: as fast as possible)', positiveNumber)
     .option('-n, --count <n>', 'records to put, poison included (default: all rides)', positiveInt)

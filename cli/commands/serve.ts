@@ -2,11 +2,12 @@
  * `ride-duration serve`: the course's web service (`POST /predict`, `GET /health`) on the same
  * model runtime as the Lambda; stops gracefully on SIGTERM/SIGINT.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ENV } from '../../lambda/config.js';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startPredictionService } from '../../serve/index.js';
 import { describeModel } from '../contract.js';
-import { nonNegativeInt, positiveInt } from '../errors.js';
+import { positiveInt } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
 
@@ -18,6 +19,18 @@ interface ServeOptions {
   readonly maxBody: number;
 }
 
+/** Largest TCP port. */
+const MAX_PORT = 65_535;
+
+/** `--port`: 0 (any free port) to 65535, a usage error otherwise. */
+function portArg(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+    throw new InvalidArgumentError(`Expected a port from 0 to ${MAX_PORT} (0: any free port).`);
+  }
+  return port;
+}
+
 /** The `serve` command. */
 export function serveCommand(io: CliIO = processIO): Command {
   return new Command('serve')
@@ -25,7 +38,7 @@ export function serveCommand(io: CliIO = processIO): Command {
       'Serve the model over HTTP as the course web service: POST /predict with the ride fields the model needs ' +
         '(the course model: {"PULocationID","DOLocationID","trip_distance"}) → {"duration","model_version"}; GET /health; GET /model.',
     )
-    .option('-p, --port <port>', 'port to listen on (0 = any free port)', nonNegativeInt, DEFAULT_PORT)
+    .option('-p, --port <port>', 'port to listen on (0 = any free port)', portArg, DEFAULT_PORT)
     .option('--host <host>', 'interface to bind', DEFAULT_HOST)
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
     .option('--run-id <id>', `model_version in responses (default: ${ENV.runId}, else the model's version id)`)
@@ -40,7 +53,8 @@ Example:
   {"duration":12.78553032985699,"model_version":"sha256:b51a38fd7db9"}
 
 The model's contract (what it reads, the ride fields /predict needs) is printed on stderr at start;
-a model whose contract cannot be served is refused before the port is opened.`,
+a model whose contract cannot be served is refused before the port is opened.
+Ctrl-C or SIGTERM: no new connections, in-flight requests finish (5 s at most), exit 130 (SIGINT) or 143 (SIGTERM).`,
     )
     .action(async (options: ServeOptions) => {
       const model = await loadCliModel(options.model);
@@ -56,19 +70,13 @@ a model whose contract cannot be served is refused before the port is opened.`,
       note(io, `listening on ${service.url} (POST /predict, GET /health, GET /model)`);
       // Printed on stdout so scripts can read the bound URL (useful with --port 0).
       io.stdout.write(`${service.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          note(io, `${signal}: no new connections; finishing in-flight requests`);
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          service.close().then(resolve, (err: unknown) => {
-            note(io, `shutdown: ${(err as Error).message}`);
-            resolve();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
+      // Runs until a signal: the interruption closes the server gracefully, then exits 130/143.
+      onInterrupt(async (signal) => {
+        note(io, `${signal}: no new connections; finishing in-flight requests`);
+        await service.close();
+        note(io, 'stopped');
+        return 'nothing (the server writes no files)';
       });
-      note(io, 'stopped');
+      await new Promise<never>(() => undefined);
     });
 }

@@ -15,7 +15,9 @@ import { Command, Option } from 'commander';
 
 import { CliError, positiveInt, positiveNumber } from '../errors.js';
 import { processIO, type CliIO } from '../io.js';
-import { cliKinesisClient, ENDPOINT_HELP } from '../kinesis.js';
+import { rethrowAws } from '../aws-errors.js';
+import { onInterrupt } from '../interrupt.js';
+import { cliKinesisClient, ENDPOINT_HELP, endpointArg, kinesisEndpoint } from '../kinesis.js';
 
 /** Pause after a round of reads that found nothing (Kinesis allows 5 GetRecords per shard per second). */
 const IDLE_POLL_MS = 250;
@@ -120,7 +122,8 @@ export async function runTail(options: TailOptions, io: CliIO = processIO, deps:
     try {
       shards = await listShards(client, options.stream);
     } catch (cause) {
-      throw new CliError(`cannot list the shards of stream ${options.stream}: ${errorName(cause)}: ${(cause as Error).message}`, 1, { cause });
+      const endpoint = kinesisEndpoint(options);
+      rethrowAws(cause, `stream ${options.stream}${endpoint === undefined ? '' : ` at ${endpoint}`}`);
     }
     // Shard id → iterator, plus the last sequence number read (to resume after an expired iterator).
     const cursors = new Map<string, { iterator: string | undefined; last: string | undefined }>();
@@ -188,7 +191,7 @@ export function tailCommand(io: CliIO = processIO): Command {
   return new Command('tail')
     .description('Print the records of a Kinesis stream (e.g. the predictions) as JSON lines, from all shards.')
     .requiredOption('-s, --stream <name>', 'stream name, e.g. the predictions stream')
-    .option('--endpoint <url>', ENDPOINT_HELP)
+    .option('--endpoint <url>', ENDPOINT_HELP, endpointArg)
     .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .addOption(new Option('--from <position>', 'where to start in each shard').choices(['trim-horizon', 'latest']).default('latest'))
     .option('-n, --count <n>', 'stop after n records', positiveInt)
@@ -205,13 +208,15 @@ Examples:
 `,
     )
     .action(async (options: TailOptions) => {
-      const controller = new AbortController();
-      const stop = (): void => controller.abort();
-      process.once('SIGINT', stop);
+      kinesisEndpoint(options); // KINESIS_ENDPOINT_URL checked before any call
+      // Ctrl-C / SIGTERM: every record read was printed as a whole line; nothing else to undo.
+      let printed = 0;
+      const counting: CliIO = { stderr: io.stderr, stdout: { write: (text: string) => (printed++, io.stdout.write(text)) } };
+      const stopCleanup = onInterrupt(() => `${printed} record(s) printed`);
       try {
-        await runTail(options, io, { signal: controller.signal });
+        await runTail(options, counting);
       } finally {
-        process.off('SIGINT', stop);
+        stopCleanup();
       }
     });
 }

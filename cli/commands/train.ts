@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { loadModel, parseModelLocation } from '../../lambda/model/index.js';
 import { describeModel } from '../contract.js';
+import { onInterrupt, partialFile } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
+import { checkOutputFile, checkReadableFile } from '../preflight.js';
 import {
   describeSolve,
   readTrips,
@@ -72,6 +74,13 @@ Examples:
 `,
     )
     .action(async (opts: { train: string; val: string; output: string; recipe: TrainingRecipeName; alpha: number; solver: SolverName; tol?: number; maxIter?: number }) => {
+      // Inputs and the output's folder checked before minutes of reading and solving.
+      await checkReadableFile(opts.train, '--train');
+      await checkReadableFile(opts.val, '--val');
+      await checkOutputFile(opts.output, '--output', { createsFolders: true });
+      // Ctrl-C while reading or solving: nothing is written yet (the solve is one synchronous
+      // computation, so a signal is handled when it returns).
+      const stopCleanup = onInterrupt(() => undefined);
       const started = Date.now();
       const [train, val] = await Promise.all([readTrips(opts.train), readTrips(opts.val)]);
       const result = trainModel(train, val, {
@@ -83,6 +92,8 @@ Examples:
       });
       // Provenance: the exact bytes trained and validated on.
       const [trainDataSha256, valDataSha256] = await Promise.all([sha256(opts.train), sha256(opts.val)]);
+      // Interrupted while writing or checking the artifact: the file is removed, never left half-made.
+      const written = partialFile(opts.output);
       await writeNativeModel(opts.output, { ...result.model, metadata: { ...result.model.metadata, trainDataSha256, valDataSha256 } });
       const log = (line: string) => note(io, line);
       log(`train: ${train.source}: ${result.trainRows} rides kept of ${train.rowsRead} (${train.rowsOutOfRange} outside 1–60 min, ${train.rowsWithNulls} with nulls)`);
@@ -91,8 +102,10 @@ Examples:
       log(`solve: ${result.fit.solve.iterations} iterations; ${describeSolve(result.fit)}`);
       log(`RMSE: train ${result.trainRmse}, validation ${result.valRmse} (minutes)`);
       // Loaded back as every command loads it: a model the function could not serve fails here.
-      const written = await loadModel(parseModelLocation(opts.output));
-      log(describeModel(written.description, written.contract).slice(1).join('; '));
+      const loaded = await loadModel(parseModelLocation(opts.output));
+      written();
+      stopCleanup();
+      log(describeModel(loaded.description, loaded.contract).slice(1).join('; '));
       log(`wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       io.stdout.write(`${JSON.stringify({ trainRmse: result.trainRmse, valRmse: result.valRmse, iterations: result.fit.solve.iterations, solveMode: solveMode(result.fit), output: opts.output })}\n`);
     });

@@ -101,7 +101,10 @@ describe('invoke', () => {
 
   it('refuses a model it cannot serve before reading the event', async () => {
     const model = await writeTinyModel(dir, 'zone.json', { featureNames: ['pickup_zone=Astoria'], coef: [1], intercept: 3 });
-    const error = await runInvoke({ event: join(dir, 'absent.json'), model }, memoryIO(), { env: {} }).catch((e: unknown) => e);
+    // The event is a file that is no event: the model is refused before it is read.
+    const notAnEvent = join(dir, 'not-an-event.json');
+    await writeFile(notAnEvent, 'not JSON');
+    const error = await runInvoke({ event: notAnEvent, model }, memoryIO(), { env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelContractError);
     expect(String(error)).toMatch(/"pickup_zone"/);
   });
@@ -117,7 +120,7 @@ describe('invoke', () => {
     const badRecord = join(dir, 'bad-record.json');
     await writeFile(badRecord, '{"Records": [{"kinesis": {"data": 1}}]}');
     await expect(runInvoke({ event: badRecord }, memoryIO())).rejects.toThrow(/Records\[0\] is not a Kinesis record/);
-    await expect(runInvoke({ event: join(dir, 'missing.json') }, memoryIO())).rejects.toThrow(/cannot read the event file/);
+    await expect(runInvoke({ event: join(dir, 'missing.json') }, memoryIO())).rejects.toThrow(/--event .*missing\.json: no such file/);
   });
 
   // One spawn only (tsx start-up costs about 1.5 s of CPU): the real process's stdout is pure JSON.

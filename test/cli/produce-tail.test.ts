@@ -107,7 +107,7 @@ describe('produce', () => {
   it('fails clearly when the stream does not exist', async () => {
     await expect(
       runProduce({ stream: 'no-such-stream', input: RIDES, count: 5 }, memoryIO(), { kinesis: kinesis.client }),
-    ).rejects.toThrow(/PutRecords to stream no-such-stream failed: ResourceNotFoundException/);
+    ).rejects.toThrow(/^stream no-such-stream: Stream no-such-stream .*not found/);
   });
 
   it('reaches a local endpoint given by --endpoint, with no credentials in the environment', async () => {
@@ -174,7 +174,7 @@ describe('tail', () => {
     const summary = await runTail({ stream: 'tail-latest', from: 'latest' }, memoryIO(), { kinesis: kinesis.client, signal: controller.signal });
     expect(summary.records).toBe(0);
     await expect(runTail({ stream: 'nope', timeout: 1 }, memoryIO(), { kinesis: kinesis.client })).rejects.toThrow(
-      /cannot list the shards of stream nope: ResourceNotFoundException/,
+      /^stream nope: Stream nope .*not found/,
     );
   });
 });
@@ -237,7 +237,7 @@ describe('tail under faults kinesalite cannot produce (aws-sdk-client-mock)', ()
       .on(ListShardsCommand)
       .rejects(Object.assign(new Error('User is not authorized to perform: kinesis:ListShards'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
     await expect(runTail({ stream: 'private', timeout: 5 }, memoryIO(), { kinesis: denied })).rejects.toThrow(
-      /cannot list the shards of stream private: AccessDeniedException/,
+      /^stream private.*: access denied: /,
     );
     expect(mock.commandCalls(ListShardsCommand)).toHaveLength(1);
     mock.restore();

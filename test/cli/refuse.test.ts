@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('a model the function cannot serve', () => {
-  // One spawn (tsx start-up costs about 1.5 s of CPU); `score` and `invoke` refuse in-process in their own tests.
+  // One spawn of the built CLI; `score` and `invoke` refuse in-process in their own tests.
   it('stops `serve` before it listens: one line naming the key, no stack, exit code 1', async () => {
     const model = await writeTinyModel(dir, 'zone.json', { featureNames: ['pickup_zone=Astoria', 'trip_distance'], coef: [1, 2], intercept: 3 });
     const run = spawnSync(process.execPath, [repoPath('bin/ride-duration.js'), 'serve', '--port', '0', '--model', model], {
@@ -31,7 +31,7 @@ describe('a model the function cannot serve', () => {
     expect(run.stdout).toBe('');
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^ride-duration: ModelContractError: the model cannot be served: .*"pickup_zone"/);
+    expect(lines[0]).toMatch(/^ride-duration: the model cannot be served: .*"pickup_zone"/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

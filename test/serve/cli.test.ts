@@ -13,7 +13,7 @@ const RIDE = { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 };
 
 /** Starts `serve` as a child process; resolves once it prints its URL. */
 async function startServe(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, ['bin/ride-duration.js', 'serve', '--port', '0', ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,7 +27,7 @@ async function startServe(args: string[], env: NodeJS.ProcessEnv = process.env) 
 }
 
 describe('ride-duration serve (the real CLI process)', () => {
-  it('loads the model once from S3 (S3_ENDPOINT_URL) and exits 0 on SIGINT', async () => {
+  it('loads the model once from S3 (S3_ENDPOINT_URL) and exits 130 on SIGINT', async () => {
     const s3 = await startS3rver();
     try {
       await createBucket(s3.client, 'models');
@@ -48,7 +48,7 @@ describe('ride-duration serve (the real CLI process)', () => {
         expect(await res.json()).toEqual({ duration: local.predictor.predictOne({ PU_DO: '130_205', trip_distance: 3.66 }), model_version: local.description.version });
         expect(served.stderr()).toMatch(/version sha256:[0-9a-f]{12}\) from s3:\/\/models\/ride-duration\/lin_reg-ts\.json/);
         served.child.kill('SIGINT');
-        expect((await served.exited)[0]).toBe(0);
+        expect((await served.exited)[0]).toBe(130);
       } finally {
         if (served.child.exitCode === null) served.child.kill('SIGKILL');
       }
@@ -57,8 +57,8 @@ describe('ride-duration serve (the real CLI process)', () => {
     }
   });
 
-  it('prints its URL, serves the course anchor and exits 0 on SIGTERM after finishing', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'serve', '--port', '0', '--run-id', 'run-42'], {
+  it('prints its URL, serves the course anchor and exits 143 on SIGTERM after finishing', async () => {
+    const child = spawn(process.execPath, ['bin/ride-duration.js', 'serve', '--port', '0', '--run-id', 'run-42'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -77,7 +77,7 @@ describe('ride-duration serve (the real CLI process)', () => {
       expect(await res.json()).toEqual({ duration: COURSE_ANCHOR.ride_duration, model_version: 'run-42' });
       child.kill('SIGTERM');
       const [code] = await exited;
-      expect(code).toBe(0);
+      expect(code).toBe(143);
       expect(stderr).toMatch(/SIGTERM: no new connections/);
       expect(stderr).toMatch(/stopped/);
     } finally {
