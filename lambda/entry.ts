@@ -6,9 +6,9 @@
  * is thrown again, with its message, by every invocation.
  */
 import { inLambda } from './config.js';
-import { environmentHandler } from './handler.js';
+import { environmentHandler } from './environment.js';
 
-export { handler } from './handler.js';
+export { handler } from './environment.js';
 
 if (inLambda()) {
   try {

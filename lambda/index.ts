@@ -8,15 +8,13 @@
  */
 export {
   createHandler,
-  dependenciesFromConfig,
-  handler,
   ModelUnavailableError,
   DEFAULT_SAFETY_MARGIN_MS,
-  type EnvironmentOverrides,
   type HandlerDependencies,
   type RideHandler,
   type RideHandlerResponse,
 } from './handler.js';
+export { dependenciesFromConfig, environmentHandler, handler, type EnvironmentOverrides } from './environment.js';
 export {
   processBatch,
   type BatchCounts,

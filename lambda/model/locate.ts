@@ -6,7 +6,7 @@
  * its `Content-Length` said.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { quote } from '../quote.js';
 import { MlflowModelError, ModelFetchError, ModelLocationError } from './errors.js';
@@ -230,6 +230,9 @@ type StreamedBody = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => v
  */
 async function getObject(s3: S3Client, bucket: string, key: string, maxBytes: number, deniedMeansAbsent = false): Promise<S3Object | undefined> {
   const uri = objectUri(bucket, key);
+  // The command's module is loaded by the first S3 read: a model read from a file (invoke, score,
+  // serve on a local model) loads none of the SDK.
+  const { GetObjectCommand } = await import('./s3-commands.js');
   const out = await askS3(uri, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })), deniedMeansAbsent);
   if (out === undefined) return undefined;
   const body = out.Body as StreamedBody | undefined;

@@ -14,7 +14,7 @@ describe('handler from an incomplete environment', () => {
     vi.stubEnv('PREDICTIONS_STREAM_NAME', '');
     vi.stubEnv('MODEL_LOCATION', 'model-artifacts/lin_reg.bin');
     vi.stubEnv('LOG_LEVEL', 'SILENT');
-    const { handler } = await import('../../lambda/handler.js');
+    const { handler } = await import('../../lambda/environment.js');
     const event = kinesisEvent([kinesisRecord({ json: ride(1) }, 0)]);
     await expect(handler(event, lambdaContext())).rejects.toThrow(/PREDICTIONS_STREAM_NAME is required unless TEST_RUN=True/);
     await expect(handler(event, lambdaContext())).rejects.toThrow(/PREDICTIONS_STREAM_NAME/);
@@ -25,7 +25,7 @@ describe('handler from an incomplete environment', () => {
     vi.stubEnv('MODEL_LOCATION', '');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     vi.resetModules();
-    const { handler, ModelUnavailableError } = await import('../../lambda/handler.js');
+    const [{ handler }, { ModelUnavailableError }] = await Promise.all([import('../../lambda/environment.js'), import('../../lambda/handler.js')]);
     const error: unknown = await handler(kinesisEvent([kinesisRecord({ json: ride(1) }, 0)]), lambdaContext()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelUnavailableError);
     expect((error as Error).message).toMatch(/no model configured: set MODEL_LOCATION/);

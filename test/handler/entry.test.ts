@@ -19,7 +19,7 @@ describe('handler from the environment', () => {
     vi.stubEnv('MODEL_LOCATION', COURSE_MODEL_PATH);
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     vi.stubEnv('LOG_LEVEL', 'SILENT');
-    const { handler } = await import('../../lambda/handler.js');
+    const { handler } = await import('../../lambda/environment.js');
     const event = JSON.parse(await readFile(new URL('../../events/kinesis-single-ride.json', import.meta.url), 'utf8')) as KinesisStreamEvent;
 
     const response = await handler(event, lambdaContext());

@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../lambda/config.js';
-import { createHandler, dependenciesFromConfig } from '../../lambda/handler.js';
+import { createHandler } from '../../lambda/handler.js';
+import { dependenciesFromConfig } from '../../lambda/environment.js';
 import type { ShadowPair } from '../../lambda/shadow/types.js';
 import { kinesisEvent, kinesisRecord, lambdaContext, ride, sequenceNumber } from '../support/events.js';
 import { capturedMetrics } from '../support/metrics.js';
