@@ -4,11 +4,12 @@
  * asked for), one row group at a time, and no row group past the requested range, so memory stays
  * at one row group of those columns.
  */
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
 import { MissingRideColumnError, RideFileError } from './errors.js';
+import { fileSource, type RideSource } from './source.js';
 import type { RideRange, RideRow } from './types.js';
 import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
 
@@ -19,9 +20,9 @@ const NAIVE_PARSERS = {
   timestampFromNanoseconds: (nanos: bigint): number => Number(nanos / 1_000_000n),
 };
 
-async function openParquet(path: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
+async function openParquet(path: string, source: RideSource = fileSource(path)): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
   try {
-    const file = await asyncBufferFromFile(path);
+    const file = await source.asyncBuffer();
     const metadata = await parquetMetadataAsync(file);
     return { file, metadata };
   } catch (cause) {
@@ -30,9 +31,15 @@ async function openParquet(path: string): Promise<{ file: AsyncBuffer; metadata:
 }
 
 /** Number of rows recorded in a parquet file's footer. */
-export async function parquetRowCount(path: string): Promise<number> {
-  const { metadata } = await openParquet(path);
+export async function parquetRowCount(path: string, source?: RideSource): Promise<number> {
+  const { metadata } = await openParquet(path, source);
   return Number(metadata.num_rows);
+}
+
+/** Row count and column names from a parquet file's footer (only the footer is read). */
+export async function parquetFileInfo(path: string, source?: RideSource): Promise<{ rows: number; columns: string[] }> {
+  const { metadata } = await openParquet(path, source);
+  return { rows: Number(metadata.num_rows), columns: parquetSchema(metadata).children.map((child) => child.element.name) };
 }
 
 /** Whether a column holds instants (read as naive epoch ms by {@link NAIVE_PARSERS}). */
@@ -46,8 +53,8 @@ function isTimestampColumn(element: SchemaElement): boolean {
 }
 
 /** Reads rides from a parquet file; see {@link readRides}. */
-export async function* readParquetRides(path: string, range: RideRange): AsyncGenerator<RideRow> {
-  const { file, metadata } = await openParquet(path);
+export async function* readParquetRides(path: string, range: RideRange, source?: RideSource): AsyncGenerator<RideRow> {
+  const { file, metadata } = await openParquet(path, source);
   const elements = new Map(parquetSchema(metadata).children.map((child) => [child.element.name, child.element]));
   const available = new Set(elements.keys());
   const plan = plannedColumns(available, range.fields, range.idColumn);
