@@ -31,12 +31,12 @@ export const COURSE_BATCH_COLUMNS = [
   'model_version',
 ] as const;
 
-/** Parquet column kinds of `score` outputs (the CSV cells are converted to these). */
-export type ParquetColumnKind = 'string' | 'int64' | 'double' | 'timestamp';
+/** Parquet column kinds of `score` outputs (the CSV cells are converted to these); `id` is text unique per row. */
+export type ParquetColumnKind = 'string' | 'id' | 'int64' | 'double' | 'timestamp';
 
 // PULocationID/DOLocationID as text: the course's prepare_dictionaries turns them into str in the
 // very frame it then writes, so its parquet holds them as strings.
-const COURSE_PARQUET_KINDS: readonly ParquetColumnKind[] = ['string', 'timestamp', 'string', 'string', 'double', 'double', 'double', 'string'];
+const COURSE_PARQUET_KINDS: readonly ParquetColumnKind[] = ['id', 'timestamp', 'string', 'string', 'double', 'double', 'double', 'string'];
 
 /** The parquet column of a ride field of each type (timestamps as naive TIMESTAMP micros, as the TLC files). */
 export const FIELD_PARQUET_KINDS: Readonly<Record<RideField['type'], ParquetColumnKind>> = {
@@ -141,7 +141,8 @@ function toParquet(kind: ParquetColumnKind, cell: ScoreCell): unknown {
     case 'timestamp': {
       // Naive ms straight from the reader; text only for a timestamp field of the features layout.
       const ms = typeof cell === 'object' && 'naiveMs' in cell ? cell.naiveMs : typeof cell === 'string' ? parseNaiveTimestamp(cell) : Number(cell);
-      return ms === null ? null : BigInt(ms) * 1000n;
+      // ms × 1000 stays an exact double for any date before year 2255: one BigInt, not two.
+      return ms === null ? null : BigInt(ms * 1000);
     }
     default:
       return typeof cell === 'object' ? formatCsvLine([cell]) : String(cell);
@@ -201,7 +202,10 @@ export function openParquetOutput(
   const flush = async (): Promise<void> => {
     if (rows === 0) return;
     await writer.write({
-      columnData: header.map((name, i) => ({ name, data: columns[i] as unknown[] })),
+      columnData: header.map((name, i) =>
+        // Unique per row: a dictionary never pays and min/max statistics say nothing (PLAIN, no statistics).
+        kinds[i] === 'id' ? { name, data: columns[i] as unknown[], encoding: 'PLAIN' as const, statistics: false } : { name, data: columns[i] as unknown[] },
+      ),
       rowGroupSize: rows,
     });
     columns = header.map(() => []);

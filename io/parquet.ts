@@ -111,11 +111,20 @@ export async function* readParquetRides(path: string, range: RideRange, source?:
   }
 }
 
-/** Looks a cell up in the column chunks hyparquet handed over (chunks may overlap the range). */
+/**
+ * Looks a cell up in the column chunks hyparquet handed over (chunks may overlap the range). Rows
+ * are asked for in order, so each column remembers the chunk of its last hit and tries it first.
+ */
 function columnReader(chunks: ReadonlyMap<string, readonly ColumnData[]>): (column: string, row: number) => unknown {
+  const last = new Map<string, ColumnData>();
   return (column, row) => {
+    const hit = last.get(column);
+    if (hit !== undefined && row >= hit.rowStart && row < hit.rowEnd) return hit.columnData[row - hit.rowStart] as unknown;
     for (const chunk of chunks.get(column) ?? []) {
-      if (row >= chunk.rowStart && row < chunk.rowEnd) return chunk.columnData[row - chunk.rowStart] as unknown;
+      if (row >= chunk.rowStart && row < chunk.rowEnd) {
+        last.set(column, chunk);
+        return chunk.columnData[row - chunk.rowStart] as unknown;
+      }
     }
     return null;
   };
