@@ -127,8 +127,12 @@ export const COURSE_LAYOUT: ScoreLayout = {
   },
 };
 
-/** Rows buffered per parquet row group: bounded memory, few enough groups to read fast. */
-export const PARQUET_ROW_GROUP_SIZE = 65_536;
+/**
+ * Rows buffered per parquet row group. Small enough that a group's cells die young: with 65,536 they
+ * outlived the young generation, and V8 let the old one grow to 412 MB peak RSS on 3 million rides
+ * (live data ~40 MB); with 8,192 the peak is 246 MB and a month's CPU time drops too.
+ */
+export const PARQUET_ROW_GROUP_SIZE = 8_192;
 
 /** A cell as its parquet column's value (`null` for an empty cell). */
 function toParquet(kind: ParquetColumnKind, cell: ScoreCell): unknown {

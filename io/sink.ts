@@ -49,7 +49,8 @@ export function fileSink(path: string): ByteSink {
     name: path,
     async write(bytes) {
       check();
-      if (!stream.write(bytes)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      // events.once rejects on 'error', so a failing disk cannot leave this waiting.
+      if (!stream.write(bytes)) await once(stream, 'drain').catch(() => undefined);
       check();
     },
     async commit() {
