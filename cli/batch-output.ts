@@ -215,11 +215,12 @@ export function openParquetOutput(
     columns = header.map(() => []);
     rows = 0;
   };
+  const kind = header.map((_, i) => kinds[i] ?? 'string');
   return {
-    async write(cells) {
-      for (let i = 0; i < header.length; i++) (columns[i] as unknown[]).push(toParquet(kinds[i] ?? 'string', cells[i] ?? null));
+    write(cells) {
+      for (let i = 0; i < kind.length; i++) (columns[i] as unknown[]).push(toParquet(kind[i]!, cells[i] ?? null));
       rows++;
-      if (rows >= rowGroupSize) await flush();
+      return rows >= rowGroupSize ? flush() : undefined;
     },
     async commit() {
       await flush();
@@ -243,9 +244,9 @@ export function openCsvOutput(sink: ByteSink, header: readonly string[]): ScoreO
     await sink.write(chunk);
   };
   return {
-    async write(cells) {
+    write(cells) {
       text += `${formatCsvLine(cells)}\n`;
-      if (text.length >= CSV_CHUNK_CHARS) await drain();
+      return text.length >= CSV_CHUNK_CHARS ? drain() : undefined;
     },
     async commit() {
       if (text.length > 0) await drain();

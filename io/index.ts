@@ -39,7 +39,7 @@
  */
 export type { RideFormat, RideRow, ReadRidesOptions, RideFileInfo, RideField, RideFieldValue } from './types.js';
 export { RideFileError, UnsupportedRideFormatError, MissingRideColumnError, RideLineError } from './errors.js';
-export { readRides, detectRideFormat, rideFileInfo } from './read.js';
+export { readRides, readRideBatches, detectRideFormat, rideFileInfo } from './read.js';
 export { COURSE_RIDE_FIELDS, isComplete, REQUIRED_COLUMNS, RIDE_COLUMNS } from './values.js';
 export { parseNaiveTimestamp, formatNaiveTimestamp } from './timestamps.js';
 export { formatPythonFloat, formatCsvCell, formatCsvLine, csvInt } from './format.js';

@@ -29,7 +29,7 @@ import {
   MissingRideColumnError,
   parseS3Url,
   plannedColumns,
-  readRides,
+  readRideBatches,
   rideFileInfo,
   s3Sink,
   s3Source,
@@ -106,7 +106,11 @@ export const SCORE_LAYOUTS: Readonly<Record<string, ScoreLayout>> = {
 
 /** Where scored lines go; chosen by the output's extension in {@link openScoreOutput}. */
 export interface ScoreOutput {
-  write(cells: readonly ScoreCell[]): Promise<void>;
+  /**
+   * Buffers one line; returns a promise only when the buffer was handed on (await it then): most
+   * lines need no await, which a month's scoring loop otherwise pays 60,000 times.
+   */
+  write(cells: readonly ScoreCell[]): Promise<void> | undefined;
   /** Finishes the output and puts it under its real name. */
   commit(): Promise<void>;
   /** Removes what was written (the run failed). */
@@ -420,7 +424,8 @@ async function scoreRides(
       }
       const prediction = predictor.score(encoder.cols, encoder.vals, encoder.encode(values));
       drift.add(encoder.unseen);
-      await out.write(run.cells(ride, prediction));
+      const pending = out.write(run.cells(ride, prediction));
+      if (pending !== undefined) await pending;
     }
     rides += batch.length;
     read += all.length;
@@ -428,17 +433,12 @@ async function scoreRides(
   };
 
   try {
-    let batch: RideRow[] = [];
-    const range = { fields, ...(options.limit === undefined ? {} : { limit: options.limit }) };
-    for await (const ride of readRides(options.input, { ...range, format: plan.format }, plan.source)) {
-      batch.push(ride);
-      if (batch.length === BATCH_SIZE) {
-        if (signals.signal.aborted) break;
-        await flush(batch);
-        batch = [];
-      }
+    const range = { fields, format: plan.format, ...(options.limit === undefined ? {} : { limit: options.limit }) };
+    for await (const batch of readRideBatches(options.input, range, plan.source, BATCH_SIZE)) {
+      // Checked between batches: a signal stops the run within one batch.
+      if (signals.signal.aborted) break;
+      await flush(batch);
     }
-    if (!signals.signal.aborted) await flush(batch);
     if (signals.signal.aborted) throw signals.signal.reason;
     if (read === 0) throw new CliError(`${options.input}: no rides in the file; nothing written`);
     if (rides === 0) {
