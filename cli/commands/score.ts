@@ -184,7 +184,7 @@ const placeOf = (location: string): Place => (isS3Url(location) ? 's3' : isHttpU
 /** An S3 client for `s3://` inputs and outputs: `S3_ENDPOINT_URL` when set (with dummy credentials unless some are exported). */
 function scoreS3Client(env: NodeJS.ProcessEnv): S3Client {
   const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
-  const exported = env['AWS_ACCESS_KEY_ID'] !== undefined && env['AWS_SECRET_ACCESS_KEY'] !== undefined;
+  const exported = Boolean(env['AWS_ACCESS_KEY_ID']?.trim()) && Boolean(env['AWS_SECRET_ACCESS_KEY']?.trim());
   return createS3Client({
     endpoint,
     region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'],
