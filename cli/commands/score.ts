@@ -474,9 +474,9 @@ async function scoreRides(
 /** The `score` command. */
 export function scoreCommand(io: CliIO = processIO): Command {
   return new Command('score')
-    .description('Score a ride file (TLC parquet, CSV or JSON lines) and write its predictions as CSV or parquet.')
-    .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl/.ndjson')
-    .requiredOption('-o, --output <file.csv|file.parquet>', 'CSV or parquet (by extension) to write (overwritten)')
+    .description('Score a ride file (TLC parquet, CSV or JSON lines; local, https:// or s3://) and write its predictions as CSV or parquet (local or s3://).')
+    .requiredOption('-i, --input <file|https://…|s3://…>', 'rides: .parquet (TLC), .csv or .jsonl/.ndjson')
+    .requiredOption('-o, --output <file|s3://…>', 'a .csv or .parquet (by extension) to write (overwritten)')
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
     .option('-n, --limit <n>', 'score only the first n rides', positiveInt)
     .addOption(
@@ -496,9 +496,17 @@ stops the run, naming its row (counting from 0) and the field; no output is left
 one-hot value the model never saw (e.g. a new PU_DO pair) are scored as scikit-learn scores them, and
 counted on stderr with a few examples: a drift signal.
 
+Everything is checked before any ride is read or byte written: exit code 2 for a usage mistake
+(output extension, input format, unknown layout), 1 for any other failure (missing file or
+directory, a model that cannot be served, no rides). Ctrl-C / SIGTERM stop the run, remove the
+partial output (or abort the upload) and exit 130 / 143. Parquet over https:// or s3:// is read by
+byte ranges; s3:// outputs are multipart uploads (S3_ENDPOINT_URL for a local S3).
+
 Examples:
   $ ride-duration score -i green_tripdata_2021-02.parquet -o predictions.csv
   $ ride-duration score -m s3://models/lin_reg.bin -i rides.csv -o out.csv
+  $ ride-duration score --layout course -i https://d37ci6vzurychx.cloudfront.net/trip-data/green_tripdata_2021-02.parquet \\
+      -o s3://nyc-duration/taxi_type=green/year=2021/month=02/<run_id>.parquet
 `,
     )
     .action(async (options: ScoreOptions) => {
