@@ -11,7 +11,7 @@
  * in as a {@link ScoreLayout}.
  */
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -204,8 +204,10 @@ function checkOutputFlag(output: string): void {
 
 /** `-i`: its format from the extension (a usage error when none fits). */
 function inputFormat(input: string): RideFormat {
+  if (isHttpUrl(input) && !URL.canParse(input)) throw new CliError(`-i ${input}: not a valid URL (e.g. https://host/green_tripdata_2021-02.parquet)`, 2);
   try {
-    return detectRideFormat(input.replace(/[?#].*$/, ''));
+    // A URL's query or fragment is no part of its file name.
+    return detectRideFormat(isHttpUrl(input) ? new URL(input).pathname : input);
   } catch (error) {
     if (error instanceof UnsupportedRideFormatError) {
       throw new CliError(`-i ${input}: cannot tell the ride file format; name a .parquet, .csv, .jsonl or .ndjson file`, 2);
@@ -238,7 +240,7 @@ async function planScore(options: ScoreOptions, deps: ScoreDependencies, signal:
   checkOutputFlag(options.output);
   const format = inputFormat(options.input);
   const [inPlace, outPlace] = [placeOf(options.input), placeOf(options.output)];
-  if (inPlace === 'local' && outPlace === 'local' && resolvePath(options.input) === resolvePath(options.output)) {
+  if (inPlace === 'local' && outPlace === 'local' && resolve(options.input) === resolve(options.output)) {
     throw new CliError(`-o ${options.output}: the same file as -i; write the predictions elsewhere`, 2);
   }
   if (inPlace === 'local') {
@@ -275,10 +277,6 @@ async function planScore(options: ScoreOptions, deps: ScoreDependencies, signal:
     s3?.destroy();
     throw error;
   }
-}
-
-function resolvePath(path: string): string {
-  return new URL(path, `file://${process.cwd()}/`).pathname;
 }
 
 /** An AWS SDK error as a few words: its code and message, no class name. */

@@ -46,6 +46,8 @@ describe('score refuses before any work', () => {
     ['an output extension it cannot write', (): [string, string] => [SAMPLE, join(dir, 'out.txt')], 2, /^-o .*out\.txt: the output must be a \.csv or \.parquet file \(e\.g\. -o predictions\.parquet\)$/],
     ['an http(s) output', (): [string, string] => [SAMPLE, 'https://example.com/out.csv'], 2, /^-o https:\/\/example\.com\/out\.csv: cannot write to an http\(s\) URL; give a local path or s3:\/\/bucket\/key\.csv\|\.parquet$/],
     ['an input of unknown format', (): [string, string] => [join(dir, 'rides.xlsx'), join(dir, 'out.csv')], 2, /^-i .*rides\.xlsx: cannot tell the ride file format; name a \.parquet, \.csv, \.jsonl or \.ndjson file$/],
+    ['an input URL that does not parse', (): [string, string] => ['https://[bad', join(dir, 'out.csv')], 2, /^-i https:\/\/\[bad: not a valid URL/],
+    ['an input URL without a ride file extension (its query is no part of the name)', (): [string, string] => ['https://host/rides?f=x.csv', join(dir, 'out.csv')], 2, /^-i https:\/\/host\/rides\?f=x\.csv: cannot tell the ride file format/],
     ['the input as output', (): [string, string] => [join(dir, 'same.csv'), join(dir, 'same.csv')], 2, /the same file as -i/],
     ['a missing input', (): [string, string] => [join(dir, 'absent.csv'), join(dir, 'out.csv')], 1, /^-i .*absent\.csv: no such file$/],
     ['an output in a missing directory', (): [string, string] => [SAMPLE, join(dir, 'nodir', 'out.csv')], 1, /^-o .*out\.csv: the directory .*nodir does not exist; create it first or choose another -o$/],
