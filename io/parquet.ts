@@ -5,13 +5,26 @@
  * at one row group of those columns.
  */
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { AsyncBuffer, ColumnData, Compressors, FileMetaData, SchemaElement } from 'hyparquet';
+import { gunzipSync } from 'node:zlib';
+import { compressors as jsCompressors } from 'hyparquet-compressors';
 
 import { MissingRideColumnError, RideFileError } from './errors.js';
 import { fileSource, type RideSource } from './source.js';
 import type { RideRange, RideRow } from './types.js';
 import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
+
+/**
+ * hyparquet-compressors' codecs, with GZIP (the TLC files' codec) through Node's own zlib: the same
+ * bytes, in native code rather than JavaScript (gunzip was ~6 % of scoring a month).
+ */
+const compressors: Compressors = {
+  ...jsCompressors,
+  GZIP: (input: Uint8Array) => {
+    const out = gunzipSync(input);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+};
 
 /** Naive TLC timestamps become naive epoch ms (never a `Date` in some local zone). */
 const NAIVE_PARSERS = {
