@@ -23,7 +23,10 @@
  * - cli_help_ms, invoke_sample_ms, invoke_10k_ms: whole processes of the built CLI, medians of 10
  *   interleaved with `node -e 0` (bench/cli.ts), the course's Python handler on the same events
  *   beside them. `--cli-only` measures these alone (a minute instead of several).
+ * - score_month_s, score_3m_rides_peak_rss_mb: `score --layout course` whole process on February
+ *   2021 next to the course's Python, and on 3 million rides (bench/score-batch.ts; need ../shared).
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -36,6 +39,7 @@ import { measureLambdaRuns, type LambdaRunsResult } from './lambda-runs.js';
 import { currentLoad, hostPaceMs, machineInfo } from './machine.js';
 import { kinesisEvent, rideInputs } from './rides.js';
 import { round } from './stats.js';
+import { FEBRUARY, measureScore3m, measureScoreMonth, type Score3mResult, type ScoreMonthResult } from './score-batch.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -54,6 +58,8 @@ const THROUGHPUT_RUNS = 25;
 const COLD_START_RUNS = 11;
 const RSS_RUNS = 2;
 const E2E_RIDES = 3_000;
+/** Whole-process `score` runs per model, interleaved with as many of the course's Python. */
+const SCORE_MONTH_RUNS = 5;
 
 /** The targets on this 2-core machine (BENCHMARKS.md says why these). */
 export const TARGETS = {
@@ -74,6 +80,11 @@ export const TARGETS = {
   invoke_sample_ms: { op: '<=', value: 200, unit: 'ms' },
   invoke_sample_vs_node: { op: '<=', value: 4, unit: '× node -e 0' },
   invoke_10k_speedup_vs_python: { op: '>=', value: 4, unit: '× the course Python' },
+  // Issue 17: a month well ahead of pandas + pyarrow (Python's median wall time over ours, the
+  // lesser of the two models; whole process, interleaved) …
+  score_month_speedup: { op: '>=', value: 3, unit: 'x' },
+  // … and a file of any size in bounded memory (pandas holds the whole frame).
+  score_3m_rides_peak_rss_mb: { op: '<=', value: 300, unit: 'MiB' },
 } as const;
 type TargetKey = keyof typeof TARGETS;
 
@@ -191,6 +202,17 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
   progress(`local pipeline (${E2E_RIDES} rides)`);
   const e2e = await measureEndToEnd(E2E_RIDES, DEFAULT_BATCH_SIZE);
 
+  let scoreMonth: ScoreMonthResult | undefined;
+  let score3m: Score3mResult | undefined;
+  if (existsSync(FEBRUARY)) {
+    progress('score a month, whole process, interleaved with the course\'s Python');
+    scoreMonth = await measureScoreMonth(SCORE_MONTH_RUNS);
+    progress('score 3 million rides (February × 47) under a terminal');
+    score3m = await measureScore3m();
+  } else {
+    progress(`score figures skipped: ${FEBRUARY} missing`);
+  }
+
   const figures = {
     handler_records_per_s_linreg: Math.round(linreg.recordsPerSecond),
     handler_records_per_s_homework: Math.round(homework.recordsPerSecond),
@@ -203,6 +225,10 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     rf_peak_rss_mb: round(lambda.rfMemory.peakRssMb),
     e2e_records_per_s: Math.round(e2e.recordsPerSecond),
     ...cli,
+    // The slower model's median (Python's 3x is checked per model in details.score_month).
+    score_month_s: scoreMonth === undefined ? Number.NaN : Math.max(...Object.values(scoreMonth.models).map((m) => m.oursMedianS)),
+    score_month_speedup: scoreMonth === undefined ? Number.NaN : Math.min(...Object.values(scoreMonth.models).map((m) => m.speedup ?? Number.NaN)),
+    score_3m_rides_peak_rss_mb: score3m === undefined ? Number.NaN : score3m.peakRssMb,
   };
   const targets = targetsOf(figures);
   return {
@@ -232,6 +258,8 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
       rf_memory: lambda.rfMemory,
       bundle: { synthMs: round(bundle.buildMs), mib: round(bundle.bytes / 1024 ** 2, 3) },
       e2e,
+      score_month: scoreMonth ?? 'skipped: ../shared missing',
+      score_3m: score3m ?? 'skipped: ../shared missing',
     },
     machine: {
       ...machine,
@@ -296,6 +324,15 @@ function table(results: Record<string, unknown>): string {
   add('invoke_sample_vs_node');
   add('invoke_10k_ms', ` (course Python: ${results.python_invoke_10k_ms})`);
   add('invoke_10k_speedup_vs_python');
+  const month = (results.details as { score_month?: ScoreMonthResult | string }).score_month;
+  add(
+    'score_month_s',
+    typeof month === 'object'
+      ? ` (${Object.entries(month.models).map(([name, m]) => `${name} ${m.oursMedianS} s vs Python ${m.pythonMedianS ?? '-'} s: ${m.speedup ?? '-'}x`).join('; ')})`
+      : '',
+  );
+  add('score_month_speedup');
+  add('score_3m_rides_peak_rss_mb');
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const machine = results.machine as {
     cpuModel: string;

@@ -4,10 +4,11 @@
  * columns, pickup/dropoff times or the id column), then one ride per line. Fields may be double-quoted (RFC 4180, `""` escapes);
  * a quoted field cannot span lines. Read line by line, never whole.
  */
-import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 
 import { MissingRideColumnError, RideFileError, RideLineError } from './errors.js';
+import { fileSource, type RideSource } from './source.js';
 import type { RideRange, RideRow } from './types.js';
 import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
 
@@ -54,8 +55,14 @@ export function splitCsvLine(line: string): string[] {
 }
 
 /** Non-blank lines of a text file with their 1-based line numbers, streamed. */
-export async function* textLines(path: string): AsyncGenerator<{ line: string; number: number }> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
+export async function* textLines(path: string, source: RideSource = fileSource(path)): AsyncGenerator<{ line: string; number: number }> {
+  let stream: Readable;
+  try {
+    stream = await source.stream();
+  } catch (cause) {
+    throw new RideFileError(`${path}: cannot read (${(cause as Error).message})`, path, { cause });
+  }
+  stream.setEncoding('utf8');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let number = 0;
   try {
@@ -74,13 +81,13 @@ export async function* textLines(path: string): AsyncGenerator<{ line: string; n
 }
 
 /** Reads rides from a CSV file; see {@link readRides}. */
-export async function* readCsvRides(path: string, range: RideRange): AsyncGenerator<RideRow> {
+export async function* readCsvRides(path: string, range: RideRange, source?: RideSource): AsyncGenerator<RideRow> {
   if (range.limit <= 0) return;
   let header: Map<string, number> | undefined;
   let pick: ((fields: readonly string[]) => Parameters<typeof toRideRow>[1]) | undefined;
   let index = 0;
   const end = range.offset + range.limit;
-  for await (const { line, number } of textLines(path)) {
+  for await (const { line, number } of textLines(path, source)) {
     let fields: string[];
     try {
       fields = splitCsvLine(line);
@@ -114,4 +121,16 @@ export async function* readCsvRides(path: string, range: RideRange): AsyncGenera
     index++;
     if (index >= end) return;
   }
+}
+
+/** The column names of a CSV file's header line (only the first line is read), `[]` when empty. */
+export async function csvHeader(path: string, source?: RideSource): Promise<string[]> {
+  for await (const { line, number } of textLines(path, source)) {
+    try {
+      return splitCsvLine(line).map((name) => name.trim());
+    } catch (cause) {
+      throw new RideLineError(path, number, (cause as Error).message, { cause });
+    }
+  }
+  return [];
 }

@@ -2,6 +2,7 @@
  * Number and CSV-field formatting that matches what Python (and so the golden files and the
  * course's pandas output) prints.
  */
+import { formatNaiveTimestamp } from './timestamps.js';
 
 /**
  * Formats a float64 as Python's `repr(float)` does: the shortest string that round-trips,
@@ -45,20 +46,31 @@ export interface CsvInteger {
 }
 
 /**
+ * A naive wall-clock instant (epoch ms, see `timestamps.ts`), printed as pandas prints it and
+ * written to parquet as a TIMESTAMP without ever going through text.
+ */
+export interface CsvTimestamp {
+  readonly naiveMs: number;
+}
+
+/**
  * One CSV cell: numbers as Python floats ({@link formatPythonFloat}), `{ int }` as integers,
  * strings quoted only when they contain a comma, quote or line break.
  */
-export function formatCsvCell(value: CsvValue | CsvInteger): string {
+export function formatCsvCell(value: CsvValue | CsvInteger | CsvTimestamp): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return formatPythonFloat(value);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'object') return typeof value.int === 'bigint' ? value.int.toString() : String(value.int);
+  if (typeof value === 'object') {
+    if ('naiveMs' in value) return formatNaiveTimestamp(value.naiveMs);
+    return typeof value.int === 'bigint' ? value.int.toString() : String(value.int);
+  }
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /** One CSV line (without the newline). */
-export function formatCsvLine(cells: ReadonlyArray<CsvValue | CsvInteger>): string {
+export function formatCsvLine(cells: ReadonlyArray<CsvValue | CsvInteger | CsvTimestamp>): string {
   return cells.map(formatCsvCell).join(',');
 }
 

@@ -39,11 +39,16 @@
  */
 export type { RideFormat, RideRow, ReadRidesOptions, RideFileInfo, RideField, RideFieldValue } from './types.js';
 export { RideFileError, UnsupportedRideFormatError, MissingRideColumnError, RideLineError } from './errors.js';
-export { readRides, detectRideFormat, rideFileInfo } from './read.js';
+export { readRides, readRideBatches, detectRideFormat, rideFileInfo } from './read.js';
 export { COURSE_RIDE_FIELDS, isComplete, REQUIRED_COLUMNS, RIDE_COLUMNS } from './values.js';
 export { parseNaiveTimestamp, formatNaiveTimestamp } from './timestamps.js';
 export { formatPythonFloat, formatCsvCell, formatCsvLine, csvInt } from './format.js';
-export type { CsvValue, CsvInteger } from './format.js';
+export type { CsvValue, CsvInteger, CsvTimestamp } from './format.js';
+export { fileSource, httpSource, s3Source, parseS3Url, isHttpUrl, isS3Url, localFileProblem } from './source.js';
+export type { RideSource } from './source.js';
+export { fileSink, s3Sink, S3_PART_BYTES } from './sink.js';
+export type { ByteSink } from './sink.js';
+export { plannedColumns } from './values.js';
 export { CsvWriter } from './csv-writer.js';
 export { splitCsvLine } from './csv.js';
 export { rideEvent, dumpsRideEvent, encodeRideEvent } from './ride-event.js';

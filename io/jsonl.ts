@@ -6,6 +6,7 @@
  */
 import { RideLineError } from './errors.js';
 import { textLines } from './csv.js';
+import type { RideSource } from './source.js';
 import type { RideRange, RideRow } from './types.js';
 import { fieldValues, RIDE_COLUMNS, toRideRow } from './values.js';
 
@@ -19,11 +20,11 @@ function firstField(record: Record<string, unknown>, names: readonly string[]): 
 }
 
 /** Reads rides from a JSON-lines file; see {@link readRides}. */
-export async function* readJsonlRides(path: string, range: RideRange): AsyncGenerator<RideRow> {
+export async function* readJsonlRides(path: string, range: RideRange, source?: RideSource): AsyncGenerator<RideRow> {
   if (range.limit <= 0) return;
   let index = 0;
   const end = range.offset + range.limit;
-  for await (const { line, number } of textLines(path)) {
+  for await (const { line, number } of textLines(path, source)) {
     if (index >= range.offset) {
       let parsed: unknown;
       try {

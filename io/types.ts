@@ -81,4 +81,6 @@ export interface RideFileInfo {
   readonly format: RideFormat;
   /** Number of rides, when the format records it (parquet); `undefined` otherwise. */
   readonly rows: number | undefined;
+  /** Column names (parquet schema, CSV header); `undefined` for JSON lines, which have none. */
+  readonly columns: readonly string[] | undefined;
 }

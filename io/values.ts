@@ -133,7 +133,14 @@ export function fieldValues(
   cell: (name: string) => unknown,
   naiveMs: (name: string) => boolean = () => false,
 ): Readonly<Record<string, RideFieldValue>> {
-  return Object.fromEntries(fields.map((field) => [field.name, toFieldValue(field, cell(field.name), naiveMs(field.name))]));
+  // A plain loop: this runs once per ride (Object.fromEntries over a mapped array cost ~5% of a month's scoring).
+  const values: Record<string, RideFieldValue> = {};
+  for (const field of fields) {
+    const value = toFieldValue(field, cell(field.name), naiveMs(field.name));
+    if (field.name === '__proto__') Object.defineProperty(values, field.name, { value, enumerable: true, writable: true, configurable: true });
+    else values[field.name] = value;
+  }
+  return values;
 }
 
 /**

@@ -10,19 +10,44 @@
  * scores them (without that feature) and counted on stderr: the drift signal. Other layouts plug
  * in as a {@link ScoreLayout}.
  */
-import { rename, rm } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 
-import { CsvWriter, csvInt, readRides, rideFileInfo } from '../../io/index.js';
-import type { CsvInteger, CsvValue, RideField, RideFieldValue, RideRow } from '../../io/index.js';
+import {
+  csvInt,
+  detectRideFormat,
+  fileSink,
+  fileSource,
+  httpSource,
+  isHttpUrl,
+  isS3Url,
+  localFileProblem,
+  MissingRideColumnError,
+  parseS3Url,
+  plannedColumns,
+  readRideBatches,
+  rideFileInfo,
+  s3Sink,
+  s3Source,
+  UnsupportedRideFormatError,
+} from '../../io/index.js';
+import type { ByteSink, CsvInteger, CsvTimestamp, CsvValue, RideField, RideFieldValue, RideFileInfo, RideFormat, RideRow, RideSource } from '../../io/index.js';
+import { createS3Client } from '../../lambda/aws-clients.js';
+import { ENV } from '../../lambda/config.js';
 import type { LoadedModel, ModelDescription } from '../../lambda/model/types.js';
+import { LOCAL_CREDENTIALS } from '../../local/constants.js';
 import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
-import { COURSE_LAYOUT, FIELD_PARQUET_KINDS, openParquetOutput, type ParquetColumnKind } from '../batch-output.js';
-import { describeModel, DriftCounter, presentFields } from '../contract.js';
+import { COURSE_LAYOUT, FIELD_PARQUET_KINDS, openCsvOutput, openParquetOutput, type ParquetColumnKind } from '../batch-output.js';
+import { describeModel, DriftCounter } from '../contract.js';
+
+/** One output cell: CSV-printable values, integers, naive timestamps (typed in parquet). */
+export type ScoreCell = CsvValue | CsvInteger | CsvTimestamp;
 
 /** What a layout may use besides the ride and its prediction. */
 export interface ScoreContext {
@@ -38,8 +63,10 @@ export interface ScoreLayoutRun {
   readonly header: readonly string[];
   /** The parquet type of each column, for `.parquet` outputs. */
   readonly kinds: readonly ParquetColumnKind[];
+  /** What `keep` keeps, for the error when it keeps nothing (e.g. `rides of 1–60 min`). */
+  readonly keptWhat?: string;
   /** The cells of one line. */
-  cells(ride: RideRow, prediction: number): ReadonlyArray<CsvValue | CsvInteger>;
+  cells(ride: RideRow, prediction: number): readonly ScoreCell[];
   /** Rides for which this returns false are left out of the output (e.g. the course's 1–60 min filter). */
   keep?(ride: RideRow): boolean;
   /** Extra summary lines for stderr once every ride is written (e.g. an RMSE). */
@@ -49,12 +76,14 @@ export interface ScoreLayoutRun {
 /** An output layout of `score`, selected with `--layout <name>`. */
 export interface ScoreLayout {
   readonly description: string;
+  /** Columns the input must have besides the model's fields: one of each list (e.g. a pickup time). */
+  readonly requiredColumns?: ReadonlyArray<readonly string[]>;
   /** A fresh run (layouts may keep state across rides, e.g. error sums). */
   start(context: ScoreContext): ScoreLayoutRun;
 }
 
 /** A checked field value as a cell: integers as integers, numbers as Python floats, texts as written. */
-function fieldCell(field: RideField, value: RideFieldValue | undefined): CsvValue | CsvInteger {
+function fieldCell(field: RideField, value: RideFieldValue | undefined): ScoreCell {
   if (value === undefined || value === null) return null;
   return field.type === 'integer' && typeof value === 'number' ? csvInt(value) : value;
 }
@@ -75,41 +104,30 @@ export const SCORE_LAYOUTS: Readonly<Record<string, ScoreLayout>> = {
   course: COURSE_LAYOUT,
 };
 
-/** Where scored lines go; chosen by the output file's extension in {@link openScoreOutput}. */
+/** Where scored lines go; chosen by the output's extension in {@link openScoreOutput}. */
 export interface ScoreOutput {
-  write(cells: ReadonlyArray<CsvValue | CsvInteger>): Promise<void>;
-  /** Finishes the file and moves it into place. */
+  /**
+   * Buffers one line; returns a promise only when the buffer was handed on (await it then): most
+   * lines need no await, which a month's scoring loop otherwise pays 60,000 times.
+   */
+  write(cells: readonly ScoreCell[]): Promise<void> | undefined;
+  /** Finishes the output and puts it under its real name. */
   commit(): Promise<void>;
   /** Removes what was written (the run failed). */
   abort(): Promise<void>;
+  /** Removes local leftovers at once (a second Ctrl-C). */
+  abortSync(): void;
 }
 
-/** Refuses an output that is neither `.csv` nor `.parquet`, before anything is read. */
-function checkOutputPath(path: string): void {
-  if (!/\.(csv|parquet)$/i.test(path)) throw new CliError(`${path}: the output must be a .csv or .parquet file`, 2);
-}
+/** Output formats by extension. */
+const OUTPUT_EXTENSION = /\.(csv|parquet)$/i;
 
 /**
- * Opens the output for a layout run's header. The file is written under a temporary name and
- * renamed by `commit`, so a failed run never leaves a half-written file under the real name.
+ * Opens the output for a layout run's header, CSV or parquet by the sink's extension. Nothing
+ * appears under the real name before `commit` (a `.partial` file, or an uncompleted upload).
  */
-export function openScoreOutput(path: string, run: Pick<ScoreLayoutRun, 'header' | 'kinds'>): ScoreOutput {
-  checkOutputPath(path);
-  const { header } = run;
-  if (/\.parquet$/i.test(path)) return openParquetOutput(path, header, run.kinds);
-  const partial = `${path}.partial`;
-  const writer = CsvWriter.toFile(partial, header);
-  return {
-    write: (cells) => writer.write(cells),
-    commit: async () => {
-      await writer.close();
-      await rename(partial, path);
-    },
-    abort: async () => {
-      await writer.close().catch(() => undefined);
-      await rm(partial, { force: true });
-    },
-  };
+export function openScoreOutput(sink: ByteSink, run: Pick<ScoreLayoutRun, 'header' | 'kinds'>): ScoreOutput {
+  return /\.parquet$/i.test(sink.name) ? openParquetOutput(sink, run.header, run.kinds) : openCsvOutput(sink, run.header);
 }
 
 export interface ScoreOptions {
@@ -142,27 +160,243 @@ export interface ScoreDependencies {
 /** Rides read before they are scored and written: large enough to amortise, small enough to stream. */
 const BATCH_SIZE = 4096;
 
-/** Scores `options.input` into `options.output`; reports on `io.stderr`. */
-export async function runScore(options: ScoreOptions, io: CliIO = processIO, deps: ScoreDependencies = {}): Promise<ScoreSummary> {
+/** Exit codes of an interrupted run, as shells report a process killed by the signal (128 + n). */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
+
+/** Everything a run needs, checked before any ride is read or any byte written. */
+interface ScorePlan {
+  readonly layout: ScoreLayout;
+  readonly model: LoadedModel;
+  readonly format: RideFormat;
+  readonly source: RideSource;
+  readonly info: RideFileInfo;
+  /** Opens the output's sink (a `.partial` file or a multipart upload). */
+  readonly openSink: () => ByteSink;
+  /** Closes what the plan opened (the S3 client). */
+  readonly close: () => void;
+}
+
+/** Where `-i` / `-o` point. */
+type Place = 'local' | 'http' | 's3';
+const placeOf = (location: string): Place => (isS3Url(location) ? 's3' : isHttpUrl(location) ? 'http' : 'local');
+
+/** An S3 client for `s3://` inputs and outputs: `S3_ENDPOINT_URL` when set (with dummy credentials unless some are exported). */
+function scoreS3Client(env: NodeJS.ProcessEnv): S3Client {
+  const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
+  const exported = Boolean(env['AWS_ACCESS_KEY_ID']?.trim()) && Boolean(env['AWS_SECRET_ACCESS_KEY']?.trim());
+  return createS3Client({
+    endpoint,
+    region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'],
+    credentials: endpoint !== undefined && !exported ? LOCAL_CREDENTIALS : undefined,
+  });
+}
+
+/** `-o`: extension and place, before anything else (usage errors, exit code 2). */
+function checkOutputFlag(output: string): void {
+  const place = placeOf(output);
+  if (place === 'http') throw new CliError(`-o ${output}: cannot write to an http(s) URL; give a local path or s3://bucket/key.csv|.parquet`, 2);
+  if (place === 's3' && !parseS3Url(output)?.key) throw new CliError(`-o ${output}: give a key, e.g. s3://bucket/predictions.parquet`, 2);
+  if (!OUTPUT_EXTENSION.test(output)) {
+    throw new CliError(`-o ${output}: the output must be a .csv or .parquet file (e.g. -o predictions.parquet)`, 2);
+  }
+}
+
+/** `-i`: its format from the extension (a usage error when none fits). */
+function inputFormat(input: string): RideFormat {
+  if (isHttpUrl(input) && !URL.canParse(input)) throw new CliError(`-i ${input}: not a valid URL (e.g. https://host/green_tripdata_2021-02.parquet)`, 2);
+  try {
+    // A URL's query or fragment is no part of its file name.
+    return detectRideFormat(isHttpUrl(input) ? new URL(input).pathname : input);
+  } catch (error) {
+    if (error instanceof UnsupportedRideFormatError) {
+      throw new CliError(`-i ${input}: cannot tell the ride file format; name a .parquet, .csv, .jsonl or .ndjson file`, 2);
+    }
+    throw error;
+  }
+}
+
+/** Why a local output path cannot be written, or `undefined`. */
+async function localOutputProblem(output: string): Promise<string | undefined> {
+  const dir = dirname(output);
+  const where = await stat(dir).catch(() => undefined);
+  if (where === undefined) return `the directory ${dir} does not exist; create it first or choose another -o`;
+  if (!where.isDirectory()) return `${dir} is not a directory`;
+  const existing = await stat(output).catch(() => undefined);
+  if (existing?.isDirectory() === true) return 'is a directory; give a file name, e.g. -o predictions.csv';
+  return undefined;
+}
+
+/**
+ * Checks every flag, the input (exists, format, columns), the output's place and the model
+ * (contract included) before any ride is read or any byte written; what it returns is ready to run.
+ */
+async function planScore(options: ScoreOptions, deps: ScoreDependencies, signal: AbortSignal): Promise<ScorePlan> {
   const layoutName = options.layout ?? 'features';
   const layout = SCORE_LAYOUTS[layoutName];
   if (layout === undefined) {
-    throw new CliError(`unknown layout ${JSON.stringify(layoutName)}; known: ${Object.keys(SCORE_LAYOUTS).join(', ')}`, 2);
+    throw new CliError(`--layout ${JSON.stringify(layoutName)} is not a layout; known: ${Object.keys(SCORE_LAYOUTS).join(', ')}`, 2);
   }
-  checkOutputPath(options.output);
+  checkOutputFlag(options.output);
+  const format = inputFormat(options.input);
+  const [inPlace, outPlace] = [placeOf(options.input), placeOf(options.output)];
+  if (inPlace === 'local' && outPlace === 'local' && resolve(options.input) === resolve(options.output)) {
+    throw new CliError(`-o ${options.output}: the same file as -i; write the predictions elsewhere`, 2);
+  }
+  if (inPlace === 'local') {
+    const problem = await localFileProblem(options.input);
+    if (problem !== undefined) throw new CliError(`-i ${options.input}: ${problem}`);
+  }
+  if (outPlace === 'local') {
+    const problem = await localOutputProblem(options.output);
+    if (problem !== undefined) throw new CliError(`-o ${options.output}: ${problem}`);
+  }
+  const s3 = inPlace === 's3' || outPlace === 's3' ? scoreS3Client(process.env) : undefined;
+  try {
+    if (outPlace === 's3' && s3 !== undefined) {
+      const bucket = parseS3Url(options.output)?.bucket ?? '';
+      await s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }).catch((error: unknown) => {
+        throw new CliError(`-o ${options.output}: bucket ${bucket} is not writable here (${describeAwsError(error)})`, 1, { cause: error });
+      });
+    }
+    // The model (its contract included) before the input's bytes: one that cannot be served stops here.
+    const model = await (deps.loadModel ?? loadCliModel)(options.model);
+    const source =
+      inPlace === 's3' && s3 !== undefined
+        ? s3Source(s3, options.input, signal)
+        : inPlace === 'http'
+          ? httpSource(options.input, signal)
+          : fileSource(options.input);
+    // Only parquet's footer or CSV's header line: enough to refuse a file that cannot be scored.
+    const info = await rideFileInfo(options.input, format, source);
+    checkColumns(options.input, info, model.contract.requiredFields, layout);
+    if (info.rows === 0) throw new CliError(`${options.input}: no rides in the file; nothing to score`);
+    const openSink = (): ByteSink => (outPlace === 's3' && s3 !== undefined ? s3Sink(s3, options.output) : fileSink(options.output));
+    return { layout, model, format, source, info, openSink, close: () => s3?.destroy() };
+  } catch (error) {
+    s3?.destroy();
+    throw error;
+  }
+}
+
+/** An AWS SDK error as a few words: its code and message, no class name. */
+function describeAwsError(error: unknown): string {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return [e.name, status === undefined ? undefined : `HTTP ${status}`, e.message && e.message !== e.name ? e.message : undefined]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** The file's columns against the model's fields and the layout's needs (files with a header only). */
+function checkColumns(input: string, info: RideFileInfo, fields: readonly RideField[], layout: ScoreLayout): void {
+  if (info.columns === undefined) return;
+  const available = new Set(info.columns);
+  if (info.format === 'csv' && available.size === 0) throw new CliError(`${input}: empty file (no header, no rides); nothing to score`);
+  const { missing } = plannedColumns(available, fields, undefined);
+  if (missing.length > 0) throw new MissingRideColumnError(input, missing);
+  for (const options of layout.requiredColumns ?? []) {
+    if (!options.some((name) => available.has(name))) {
+      throw new CliError(`${input}: this layout needs a ${options.join(' or ')} column, and the file has none; use --layout features`);
+    }
+  }
+}
+
+/**
+ * Ctrl-C and SIGTERM while a run is on: the first stops the run at the next batch (the output is
+ * removed, the terminal restored); a second one removes local leftovers at once and exits.
+ */
+function watchSignals(): { readonly signal: AbortSignal; stopped(): StopSignal | undefined; onForce(fn: () => void): void; dispose(): void } {
+  const controller = new AbortController();
+  let received: StopSignal | undefined;
+  let force: (() => void) | undefined;
+  const handler = (name: StopSignal): void => {
+    if (received !== undefined) {
+      force?.();
+      process.exit(SIGNAL_EXIT_CODES[name]);
+    }
+    received = name;
+    controller.abort(new CliError(`interrupted by ${name}`, SIGNAL_EXIT_CODES[name]));
+  };
+  const onInt = (): void => handler('SIGINT');
+  const onTerm = (): void => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    stopped: () => received,
+    onForce: (fn) => {
+      force = fn;
+    },
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+/**
+ * The ride's present fields as the contract reads them (own properties only, so a field named
+ * `__proto__` stays a field); a per-ride hot path, hence the plain loop.
+ */
+function presentValues(fields: readonly RideField[], values: Readonly<Record<string, RideFieldValue>>): Record<string, number | string> {
+  const present: Record<string, number | string> = {};
+  for (const { name } of fields) {
+    const value = values[name];
+    if (value === null || value === undefined) continue;
+    if (name === '__proto__') Object.defineProperty(present, name, { value, enumerable: true });
+    else present[name] = value;
+  }
+  return present;
+}
+
+/**
+ * Scores `options.input` into `options.output`; reports on `io.stderr`.
+ *
+ * Every check comes first ({@link planScore}); then rides stream through in batches, so memory
+ * holds one batch and one row group whatever the file's size. Ctrl-C / SIGTERM stop the run at the
+ * next batch: the output is removed and a {@link CliError} with exit code 130 / 143 says so.
+ *
+ * @example
+ * await runScore({ input: 'green_tripdata_2021-02.parquet', output: 's3://bucket/feb.parquet', layout: 'course' });
+ */
+export async function runScore(options: ScoreOptions, io: CliIO = processIO, deps: ScoreDependencies = {}): Promise<ScoreSummary> {
   const started = performance.now();
-  // The model first: one that cannot be served is refused before any input is read.
-  const { predictor, description, contract } = await (deps.loadModel ?? loadCliModel)(options.model);
+  const signals = watchSignals();
+  let plan: ScorePlan | undefined;
+  try {
+    plan = await planScore(options, deps, signals.signal);
+    return await scoreRides(options, io, plan, signals, started);
+  } catch (error) {
+    const stoppedBy = signals.stopped();
+    if (stoppedBy !== undefined && !(error instanceof CliError && error.exitCode === SIGNAL_EXIT_CODES[stoppedBy])) {
+      throw new CliError(`interrupted by ${stoppedBy} before scoring began; nothing written`, SIGNAL_EXIT_CODES[stoppedBy], { cause: error });
+    }
+    throw error;
+  } finally {
+    plan?.close();
+    signals.dispose();
+  }
+}
+
+async function scoreRides(
+  options: ScoreOptions,
+  io: CliIO,
+  plan: ScorePlan,
+  signals: ReturnType<typeof watchSignals>,
+  started: number,
+): Promise<ScoreSummary> {
+  const { predictor, description, contract } = plan.model;
   const fields = contract.requiredFields;
   for (const line of describeModel(description, contract)) note(io, line);
-  const info = await rideFileInfo(options.input);
   const encoder = contract.encoder();
   const drift = new DriftCounter();
-  const run = layout.start({ model: description, input: options.input, fields });
+  const run = plan.layout.start({ model: description, input: options.input, fields });
 
-  const total = info.rows === undefined ? undefined : Math.min(info.rows, options.limit ?? Number.POSITIVE_INFINITY);
+  const total = plan.info.rows === undefined ? undefined : Math.min(plan.info.rows, options.limit ?? Number.POSITIVE_INFINITY);
+  const tty = io.stderr.isTTY === true;
   const bar =
-    io.stderr.isTTY === true && total !== undefined
+    tty && total !== undefined
       ? new cliProgress.SingleBar(
           { stream: process.stderr, format: 'scoring [{bar}] {percentage}% {value}/{total} rides | {eta_formatted} left' },
           cliProgress.Presets.shades_classic,
@@ -170,45 +404,61 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
       : undefined;
   bar?.start(total ?? 0, 0);
 
-  // Opened with the first batch: a file lacking a column the model needs fails before that.
-  let out: ScoreOutput | undefined;
+  const out = openScoreOutput(plan.openSink(), run);
+  signals.onForce(() => {
+    out.abortSync();
+    if (tty) io.stderr.write('\x1b[?7h\n');
+  });
   let rides = 0;
+  let read = 0;
 
   const flush = async (all: RideRow[]): Promise<void> => {
-    out ??= openScoreOutput(options.output, run);
     const batch = run.keep ? all.filter((ride) => run.keep?.(ride) === true) : all;
     for (const ride of batch) {
-      const values = presentFields(ride.fields);
+      const values = presentValues(fields, ride.fields);
       const problem = contract.check(values, '');
       if (problem !== undefined) {
         throw new CliError(`${options.input}: ride at row ${ride.rowIndex} (counting from 0): ${problem}; nothing written`);
       }
       const prediction = predictor.score(encoder.cols, encoder.vals, encoder.encode(values));
       drift.add(encoder.unseen);
-      await out.write(run.cells(ride, prediction));
+      const pending = out.write(run.cells(ride, prediction));
+      if (pending !== undefined) await pending;
     }
     rides += batch.length;
+    read += all.length;
     bar?.increment(all.length);
   };
 
   try {
-    let batch: RideRow[] = [];
-    const range = { fields, ...(options.limit === undefined ? {} : { limit: options.limit }) };
-    for await (const ride of readRides(options.input, range)) {
-      batch.push(ride);
-      if (batch.length === BATCH_SIZE) {
-        await flush(batch);
-        batch = [];
-      }
+    const range = { fields, format: plan.format, ...(options.limit === undefined ? {} : { limit: options.limit }) };
+    for await (const batch of readRideBatches(options.input, range, plan.source, BATCH_SIZE)) {
+      // Checked between batches: a signal stops the run within one batch.
+      if (signals.signal.aborted) break;
+      await flush(batch);
     }
-    await flush(batch);
-    await out?.commit();
+    if (signals.signal.aborted) throw signals.signal.reason;
+    if (read === 0) throw new CliError(`${options.input}: no rides in the file; nothing written`);
+    if (rides === 0) {
+      throw new CliError(`${options.input}: none of the ${read} ride(s) qualifies (${run.keptWhat ?? 'kept by the layout'}); nothing written`);
+    }
+    await out.commit();
   } catch (error) {
-    await out?.abort();
-    throw error;
-  } finally {
     bar?.stop();
+    await out.abort();
+    const stoppedBy = signals.stopped();
+    if (stoppedBy !== undefined) {
+      const where = placeOf(options.output) === 's3' ? 'upload aborted' : `${options.output}.partial removed`;
+      if (tty) io.stderr.write('\x1b[?7h');
+      throw new CliError(
+        `interrupted by ${stoppedBy} after ${read} ride(s) read: nothing kept (${options.output} not written, ${where})`,
+        SIGNAL_EXIT_CODES[stoppedBy],
+        { cause: error },
+      );
+    }
+    throw error;
   }
+  bar?.stop();
 
   const seconds = (performance.now() - started) / 1000;
   const summary: ScoreSummary = { rides, predicted: rides, unseen: drift.rides, unseenExamples: drift.examples, model: description, seconds };
@@ -222,9 +472,9 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
 /** The `score` command. */
 export function scoreCommand(io: CliIO = processIO): Command {
   return new Command('score')
-    .description('Score a ride file (TLC parquet, CSV or JSON lines) and write its predictions as CSV or parquet.')
-    .requiredOption('-i, --input <file>', 'rides: .parquet (TLC), .csv or .jsonl/.ndjson')
-    .requiredOption('-o, --output <file.csv|file.parquet>', 'CSV or parquet (by extension) to write (overwritten)')
+    .description('Score a ride file (TLC parquet, CSV or JSON lines; local, https:// or s3://) and write its predictions as CSV or parquet (local or s3://).')
+    .requiredOption('-i, --input <file|https://…|s3://…>', 'rides: .parquet (TLC), .csv or .jsonl/.ndjson')
+    .requiredOption('-o, --output <file|s3://…>', 'a .csv or .parquet (by extension) to write (overwritten)')
     .option('-m, --model <path|s3://…>', MODEL_OPTION_HELP)
     .option('-n, --limit <n>', 'score only the first n rides', positiveInt)
     .addOption(
@@ -244,9 +494,17 @@ stops the run, naming its row (counting from 0) and the field; no output is left
 one-hot value the model never saw (e.g. a new PU_DO pair) are scored as scikit-learn scores them, and
 counted on stderr with a few examples: a drift signal.
 
+Everything is checked before any ride is read or byte written: exit code 2 for a usage mistake
+(output extension, input format, unknown layout), 1 for any other failure (missing file or
+directory, a model that cannot be served, no rides). Ctrl-C / SIGTERM stop the run, remove the
+partial output (or abort the upload) and exit 130 / 143. Parquet over https:// or s3:// is read by
+byte ranges; s3:// outputs are multipart uploads (S3_ENDPOINT_URL for a local S3).
+
 Examples:
   $ ride-duration score -i green_tripdata_2021-02.parquet -o predictions.csv
   $ ride-duration score -m s3://models/lin_reg.bin -i rides.csv -o out.csv
+  $ ride-duration score --layout course -i https://d37ci6vzurychx.cloudfront.net/trip-data/green_tripdata_2021-02.parquet \\
+      -o s3://nyc-duration/taxi_type=green/year=2021/month=02/<run_id>.parquet
 `,
     )
     .action(async (options: ScoreOptions) => {

@@ -7,6 +7,7 @@ import { compressors } from 'hyparquet-compressors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COURSE_BATCH_COLUMNS, openParquetOutput, rideIdPrefix } from '../../cli/batch-output.js';
 import { runScore } from '../../cli/commands/score.js';
+import { fileSink } from '../../io/index.js';
 import { courseModel } from '../support/model.js';
 import { csvRows, memoryIO, repoPath, sharedPath } from '../cli/support.js';
 
@@ -71,14 +72,15 @@ describe('score --layout course: the course batch output (2,000 Feb 2021 rides v
     expect(reported).toBeCloseTo(rmse, 12);
   });
 
-  it('parquet: same rows, typed columns (INT64 ids, DOUBLE durations, naive TIMESTAMP micros), written in row groups', async () => {
+  it("parquet: same rows, the course's column types (text location ids, DOUBLE durations, naive TIMESTAMP micros), in row groups", async () => {
     const output = join(dir, 'out.parquet');
     await runScore({ input: SAMPLE, output, layout: 'course', limit: 2000 }, memoryIO(), { loadModel: () => courseModel() });
     const file = await asyncBufferFromFile(output);
     const metadata = await parquetMetadataAsync(file);
     const types = Object.fromEntries(metadata.schema.slice(1).map((s) => [s.name, s.type]));
     expect(types).toEqual({
-      ride_id: 'BYTE_ARRAY', lpep_pickup_datetime: 'INT64', PULocationID: 'INT64', DOLocationID: 'INT64',
+      // Text location ids, as the course writes them (its prepare_dictionaries makes them str in the frame).
+      ride_id: 'BYTE_ARRAY', lpep_pickup_datetime: 'INT64', PULocationID: 'BYTE_ARRAY', DOLocationID: 'BYTE_ARRAY',
       actual_duration: 'DOUBLE', predicted_duration: 'DOUBLE', diff: 'DOUBLE', model_version: 'BYTE_ARRAY',
     });
     expect(metadata.schema[2]?.logical_type).toEqual({ type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MICROS' });
@@ -98,7 +100,7 @@ describe('score --layout course: the course batch output (2,000 Feb 2021 rides v
 
   it('parquet output streams: one row group per filled buffer, values intact across groups', async () => {
     const output = join(dir, 'groups.parquet');
-    const out = openParquetOutput(output, ['ride_id', 'PULocationID', 'prediction'], ['string', 'int64', 'double'], 100);
+    const out = openParquetOutput(fileSink(output), ['ride_id', 'PULocationID', 'prediction'], ['string', 'int64', 'double'], 100);
     for (let i = 0; i < 250; i++) await out.write([`r${i}`, { int: i }, i / 7]);
     await out.commit();
     const file = await asyncBufferFromFile(output);

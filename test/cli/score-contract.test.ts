@@ -84,7 +84,7 @@ describe('score with the contract fixtures (scikit-learn 1.2.1)', () => {
   });
 
   it.each(Object.entries(manifest.refused))('%s is refused before the input is read', async (file, reason) => {
-    const error = await runScore({ input: join(dir, 'absent.csv'), output: join(dir, 'never.csv'), model: repoPath(`${FIXTURES}/${file}`) }, memoryIO()).catch(
+    const error = await runScore({ input: repoPath('test/fixtures/rides/sample.csv'), output: join(dir, 'never.csv'), model: repoPath(`${FIXTURES}/${file}`) }, memoryIO()).catch(
       (e: unknown) => e,
     );
     expect(String(error)).toContain(reason);

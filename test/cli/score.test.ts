@@ -137,8 +137,8 @@ describe('score', () => {
   it('refuses a model it cannot serve before reading any input', async () => {
     const sub = await mkdtemp(join(dir, 'refused-'));
     const model = await writeTinyModel(dir, 'zone.json', { featureNames: ['pickup_zone=Astoria', 'trip_distance'], coef: [1, 2], intercept: 3 });
-    // The input does not exist: the model's refusal comes first.
-    const error = await runScore({ input: join(sub, 'absent.csv'), output: join(sub, 'out.csv'), model }, memoryIO()).catch((e: unknown) => e);
+    // The input exists and has every column; the model's refusal comes before its first byte is read.
+    const error = await runScore({ input: repoPath('test/fixtures/rides/sample.csv'), output: join(sub, 'out.csv'), model }, memoryIO()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelContractError);
     expect(String(error)).toMatch(/"pickup_zone"/);
     expect(await readdir(sub)).toEqual([]);
