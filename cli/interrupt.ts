@@ -28,6 +28,8 @@ const partials = new Set<string>();
 let installed = false;
 let programName = 'ride-duration';
 let interrupting = false;
+/** Commands that stop themselves on a signal, between units of work (`score`): they own the signals while running. */
+let claimed = 0;
 
 /**
  * Registers a clean-up for the rest of the run, or until the returned function is called.
@@ -53,6 +55,21 @@ export function partialFile(path: string): () => void {
   return () => partials.delete(path);
 }
 
+/**
+ * Hands the signals to the caller until the returned function is called: a command that stops
+ * itself cleanly (`score` finishes its batch, aborts its upload and says what it kept) handles
+ * them alone, and the handlers here stand aside.
+ */
+export function claimSignals(): () => void {
+  install();
+  claimed++;
+  let released = false;
+  return () => {
+    if (!released) claimed--;
+    released = true;
+  };
+}
+
 /** The name that starts the interruption line (`npm start` has its own). */
 export function setProgramName(name: string): void {
   programName = name;
@@ -67,7 +84,8 @@ export function install(): void {
   }
 }
 
-async function interrupt(signal: InterruptSignal): Promise<never> {
+async function interrupt(signal: InterruptSignal): Promise<void> {
+  if (claimed > 0) return;
   const code = INTERRUPTED_EXIT_CODES[signal];
   if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
   if (interrupting) process.exit(code);

@@ -10,6 +10,7 @@
  * scores them (without that feature) and counted on stderr: the drift signal. Other layouts plug
  * in as a {@link ScoreLayout}.
  */
+import { claimSignals, INTERRUPTED_EXIT_CODES, type InterruptSignal } from '../interrupt.js';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -160,9 +161,6 @@ export interface ScoreDependencies {
 /** Rides read before they are scored and written: large enough to amortise, small enough to stream. */
 const BATCH_SIZE = 4096;
 
-/** Exit codes of an interrupted run, as shells report a process killed by the signal (128 + n). */
-export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 /** Everything a run needs, checked before any ride is read or any byte written. */
 interface ScorePlan {
@@ -306,20 +304,21 @@ function checkColumns(input: string, info: RideFileInfo, fields: readonly RideFi
  * Ctrl-C and SIGTERM while a run is on: the first stops the run at the next batch (the output is
  * removed, the terminal restored); a second one removes local leftovers at once and exits.
  */
-function watchSignals(): { readonly signal: AbortSignal; stopped(): StopSignal | undefined; onForce(fn: () => void): void; dispose(): void } {
+function watchSignals(): { readonly signal: AbortSignal; stopped(): InterruptSignal | undefined; onForce(fn: () => void): void; dispose(): void } {
   const controller = new AbortController();
-  let received: StopSignal | undefined;
+  let received: InterruptSignal | undefined;
   let force: (() => void) | undefined;
-  const handler = (name: StopSignal): void => {
+  const handler = (name: InterruptSignal): void => {
     if (received !== undefined) {
       force?.();
-      process.exit(SIGNAL_EXIT_CODES[name]);
+      process.exit(INTERRUPTED_EXIT_CODES[name]);
     }
     received = name;
-    controller.abort(new CliError(`interrupted by ${name}`, SIGNAL_EXIT_CODES[name]));
+    controller.abort(new CliError(`interrupted by ${name}`, INTERRUPTED_EXIT_CODES[name]));
   };
   const onInt = (): void => handler('SIGINT');
   const onTerm = (): void => handler('SIGTERM');
+  const release = claimSignals();
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   return {
@@ -331,6 +330,7 @@ function watchSignals(): { readonly signal: AbortSignal; stopped(): StopSignal |
     dispose: () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      release();
     },
   };
 }
@@ -369,8 +369,8 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
     return await scoreRides(options, io, plan, signals, started);
   } catch (error) {
     const stoppedBy = signals.stopped();
-    if (stoppedBy !== undefined && !(error instanceof CliError && error.exitCode === SIGNAL_EXIT_CODES[stoppedBy])) {
-      throw new CliError(`interrupted by ${stoppedBy} before scoring began; nothing written`, SIGNAL_EXIT_CODES[stoppedBy], { cause: error });
+    if (stoppedBy !== undefined && !(error instanceof CliError && error.exitCode === INTERRUPTED_EXIT_CODES[stoppedBy])) {
+      throw new CliError(`interrupted by ${stoppedBy} before scoring began; nothing written`, INTERRUPTED_EXIT_CODES[stoppedBy], { cause: error });
     }
     throw error;
   } finally {
@@ -452,7 +452,7 @@ async function scoreRides(
       if (tty) io.stderr.write('\x1b[?7h');
       throw new CliError(
         `interrupted by ${stoppedBy} after ${read} ride(s) read: nothing kept (${options.output} not written, ${where})`,
-        SIGNAL_EXIT_CODES[stoppedBy],
+        INTERRUPTED_EXIT_CODES[stoppedBy],
         { cause: error },
       );
     }
