@@ -137,8 +137,6 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
     deps.metrics?.captureColdStartMetric(context?.functionName);
     if (!Array.isArray(event?.Records)) throw new TypeError('not a Kinesis event: no Records array');
 
-    // In parallel with the production model; never rejects.
-    const shadowModel = shadowLoader?.current();
     let loaded: LoadedModel;
     try {
       loaded = await getModel();
@@ -150,7 +148,8 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
       throw new ModelUnavailableError(`model could not be loaded: ${errorMessage(error)}`, { cause: error });
     }
 
-    const shadow = await shadowModel;
+    // Only a shadow already loaded (Lambda's init waits for it): the output never waits for one.
+    const shadow = shadowLoader?.current();
     const outcome = await processBatch(
       event.Records,
       {

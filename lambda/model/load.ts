@@ -138,7 +138,7 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
     try {
       json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch (cause) {
-      throw new UnsupportedModelError(`model ${meta.source} looks like JSON but does not parse: ${(cause as Error).message}`, { cause });
+      throw new UnsupportedModelError(`model ${meta.source} looks like JSON but does not parse: ${quote((cause as Error).message, { bare: true })}`, { cause });
     }
     const model = nativeToPredictor(json);
     // Our artifact may carry its recipe inside; one next to it wins.

@@ -41,6 +41,11 @@ export interface FetchedRecipe {
 export const RECIPE_SUFFIX = '.recipe.json';
 /** A recipe's name inside an MLflow model folder. */
 export const MLFLOW_RECIPE = 'recipe.json';
+/**
+ * Largest MLmodel read into memory: a bound on the read itself, well above what the parser takes
+ * (`MAX_MLMODEL_CHARS` in `mlmodel.ts`, refused by name there), not a second limit to keep in step with it.
+ */
+const MAX_MLMODEL_BYTES = 16 * 1024 * 1024;
 /** Largest recipe read: a recipe is a few hand-written lines. */
 export const MAX_RECIPE_BYTES = 64 * 1024;
 
@@ -152,8 +157,11 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   const mlmodelPath = join(path, MLMODEL);
   let text: string;
   try {
+    const { size } = await stat(mlmodelPath);
+    if (size > MAX_MLMODEL_BYTES) throw new MlflowModelError(`${mlmodelPath} has ${size} bytes, more than any MLmodel (${MAX_MLMODEL_BYTES})`);
     text = await readFile(mlmodelPath, 'utf8');
   } catch (cause) {
+    if (cause instanceof MlflowModelError) throw cause;
     throw new MlflowModelError(`${path} is a folder without an MLmodel file; expected an MLflow model folder or a model file`, { cause });
   }
   const mlflow = parseMlmodel(text, mlmodelPath);
@@ -301,12 +309,12 @@ function fromS3(object: S3Object, uri: string, recipe: FetchedRecipe | undefined
 }
 
 /**
- * The recipe object at `key`, or undefined when there is none. A denial counts as none: the
- * function may read only its model's objects, and a model that needs its recipe is then refused
- * at load anyway, naming the key it cannot provide.
+ * The recipe object at `key`, or undefined when there is none. A denial is an error, not "none":
+ * a recipe may redefine a key the function also knows (`PU_DO` with another separator), and
+ * without it such a model would load and predict wrong. The stack grants the recipe's key.
  */
 async function getRecipe(s3: S3Client, bucket: string, key: string): Promise<FetchedRecipe | undefined> {
-  const object = await getObject(s3, bucket, key, MAX_RECIPE_BYTES, true);
+  const object = await getObject(s3, bucket, key, MAX_RECIPE_BYTES);
   return object === undefined ? undefined : { bytes: object.bytes, uri: `s3://${bucket}/${key}` };
 }
 
@@ -331,7 +339,7 @@ async function fetchS3(bucket: string, key: string, s3: S3Client | undefined, ma
   }
   const prefix = key.endsWith(MLMODEL) ? key.slice(0, -MLMODEL.length) : key.endsWith('/') ? key : `${key}/`;
   const mlmodelKey = `${prefix}${MLMODEL}`;
-  const mlmodelObject = await getObject(s3, bucket, mlmodelKey, maxBytes, !key.endsWith('/') && !key.endsWith(MLMODEL));
+  const mlmodelObject = await getObject(s3, bucket, mlmodelKey, Math.min(maxBytes, MAX_MLMODEL_BYTES), !key.endsWith('/') && !key.endsWith(MLMODEL));
   if (!mlmodelObject) {
     // Not a folder: maybe an object without a recognised extension.
     const [object, recipe] = key.endsWith('/')

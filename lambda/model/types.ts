@@ -31,7 +31,7 @@ export interface ModelDescription {
 
 /**
  * The columns a model's DictVectorizer produces: what the model reads, by name. The ride layer
- * derives the model's contract from it (`lambda/ride/contract.ts`).
+ * derives the model's contract from it (`lambda/model/contract/`).
  */
 export interface FeatureSpace {
   /** `DictVectorizer.separator`: a one-hot feature is named `key + separator + value`. */

@@ -8,6 +8,7 @@
  */
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { RideContract } from '../model/contract/index.js';
+import { quote } from '../quote.js';
 import { rideIdProblem, type RideEvent, type RideId } from './schema.js';
 
 /** Kinesis' own record limit: no genuine record is larger, so anything bigger is rejected unread. */
@@ -61,10 +62,12 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-/** Describes a JSON syntax error without echoing an arbitrary amount of the payload. */
+/**
+ * Describes a JSON syntax error: V8 quotes a piece of the payload in its message, which is escaped
+ * and capped here so that no record can write control sequences into a log or a terminal.
+ */
 function jsonProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+  return quote(error instanceof Error ? error.message : String(error), { bare: true });
 }
 
 /**

@@ -37,6 +37,15 @@ function errorText(error: unknown): string {
  * outcome.differences.meanAbsolute;
  * ```
  */
+/**
+ * A record's arrival time as ISO 8601, or the text of what Kinesis gave when it is no instant: a
+ * malformed record is no reason for the shadow to throw into the batch.
+ */
+function arrivalTime(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
+}
+
 export class ShadowBatch {
   private readonly contract: RideContract;
   private readonly encoder: ReturnType<RideContract['encoder']>;
@@ -81,7 +90,7 @@ export class ShadowBatch {
       main_version: this.mainVersion,
       shadow_prediction: prediction,
       shadow_version: this.shadow.version,
-      arrival_time: new Date(k.approximateArrivalTimestamp * 1000).toISOString(),
+      arrival_time: arrivalTime(k.approximateArrivalTimestamp),
       // A batch comes from one shard.
       shard_id: (this.shardId ??= shardIdOf(record)),
       sequence_number: k.sequenceNumber,

@@ -1,8 +1,11 @@
 /**
- * The shadow model's life in a container: loaded at cold start beside the production model; a load
- * that fails is logged, counted and retried in the background at most once a
- * {@link SHADOW_RETRY_MS}, so that a missing or refused candidate never slows the main path.
+ * The shadow model's life in a container: loaded at cold start beside the production model (the
+ * init phase waits for both); a batch never waits for it: it uses the shadow when it is there. A
+ * load that fails to fetch is logged, counted and retried in the background at most once a
+ * {@link SHADOW_RETRY_MS}; a model refused as it is (its contract, its bytes, its pickle) is not
+ * fetched again, and counted on every invocation so that the alarm stays on until it is replaced.
  */
+import { ModelFetchError } from '../model/errors.js';
 import type { LoadedModel } from '../model/types.js';
 import type { LogSink } from '../observability.js';
 
@@ -18,7 +21,7 @@ function errorText(error: unknown): string {
  * ```ts
  * const shadow = new ShadowLoader(() => loadModel('s3://models/candidate.bin', { s3 }), log);
  * void shadow.start();                 // init phase, in parallel with the production model
- * const model = await shadow.current(); // per batch: undefined while there is none
+ * const model = shadow.current();       // per batch: undefined while there is none
  * ```
  */
 export class ShadowLoader {
@@ -27,6 +30,8 @@ export class ShadowLoader {
   private loaded: LoadedModel | undefined;
   private failedAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
+  /** The model was refused as it is: fetching it again would give the same answer. */
+  private refused = false;
 
   constructor(
     private readonly load: () => Promise<LoadedModel>,
@@ -41,22 +46,25 @@ export class ShadowLoader {
   }
 
   /**
-   * The shadow model for this batch, or `undefined`. Waits only for the cold-start load; after a
-   * failure it starts a background retry when one is due and answers `undefined` at once.
+   * The shadow model for this batch, or `undefined` while there is none: never waits. Starts the
+   * first load if nothing did (outside Lambda's init), and after a fetch failure a background retry
+   * when one is due.
    */
-  async current(): Promise<LoadedModel | undefined> {
-    await this.start();
-    if (this.loaded === undefined && this.loading === undefined && this.now() - this.failedAt >= SHADOW_RETRY_MS) {
-      void this.attempt();
-    }
+  current(): LoadedModel | undefined {
+    void this.start();
+    const due = this.now() - this.failedAt >= SHADOW_RETRY_MS;
+    if (this.loaded === undefined && this.loading === undefined && !this.refused && due) void this.attempt();
     return this.loaded;
   }
 
-  /** Failed load attempts since the last call (for the `ShadowLoadFailures` metric). */
+  /**
+   * Failed load attempts since the last call, for the `ShadowLoadFailures` metric; at least one per
+   * call while the model stands refused.
+   */
   takeLoadFailures(): number {
     const failures = this.failures;
     this.failures = 0;
-    return failures;
+    return this.refused ? Math.max(1, failures) : failures;
   }
 
   private attempt(): Promise<void> {
@@ -70,8 +78,10 @@ export class ShadowLoader {
       (error: unknown) => {
         this.failedAt = this.now();
         this.failures++;
+        // Only a failed fetch may go another way next time; a refusal is the model's own.
+        this.refused = !(error instanceof ModelFetchError);
         this.log.error('Shadow model could not be loaded; scoring goes on without it', {
-          error: errorText(error), retryInMs: SHADOW_RETRY_MS,
+          error: errorText(error), ...(this.refused ? { retried: false } : { retryInMs: SHADOW_RETRY_MS }),
         });
       },
     ).finally(() => {

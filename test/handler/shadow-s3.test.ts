@@ -42,6 +42,7 @@ describe('shadow pairs in S3', () => {
     const { metrics: shadowMetrics, published: documents } = capturedMetrics();
     const deps = dependenciesFromConfig(config, { s3: s3.client, logger: silentLog, metrics, shadowMetrics });
     const handler = createHandler(deps);
+    await handler.warmUp(); // Lambda's init: both models loaded before the first batch
     const records = [kinesisRecord({ json: ride(256) }, 0), kinesisRecord({ text: 'poison' }, 1), kinesisRecord({ json: ride(257, 43, 151, 1.2) }, 2)];
     const response = await handler(kinesisEvent(records), lambdaContext());
     vi.restoreAllMocks();

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, type HandlerDependencies } from '../../lambda/handler.js';
-import { loadModel } from '../../lambda/model/index.js';
+import { loadModel, ModelContractError, ModelFetchError } from '../../lambda/model/index.js';
 import type { LoadedModel } from '../../lambda/model/types.js';
 import type { ShadowPair, ShadowPairSink } from '../../lambda/shadow/types.js';
 import { MemoryDeadLetterSink, MemoryOutputSink } from '../../lambda/sinks/memory.js';
@@ -125,7 +125,7 @@ describe('shadow scoring in the handler', () => {
     const shadowed = await run({
       loadShadowModel: async () => {
         attempts++;
-        throw new Error('NoSuchKey: candidate.bin');
+        throw new ModelFetchError('model not found: s3://models/candidate.bin does not exist');
       },
       shadowPairs: pairs,
     });
@@ -135,6 +135,35 @@ describe('shadow scoring in the handler', () => {
     expect(pairs.objects).toEqual([]);
     expect(attempts).toBe(1); // not retried within a minute
     expect(shadowed.published.map((m) => m.ShadowLoadFailures)).toEqual([1, 0]);
+  });
+
+  it('a shadow refused as it is is not fetched again, and counted on every invocation', async () => {
+    const baseline = await run({});
+    let attempts = 0;
+    const shadowed = await run({
+      loadShadowModel: async () => {
+        attempts++;
+        throw new ModelContractError('the model cannot be served: it reads "fare_amount" (numeric, 1 column): no ride field or derived key has this name');
+      },
+      shadowPairs: new MemoryPairSink(),
+    });
+    expect(shadowed.written).toStrictEqual(baseline.written);
+    expect(attempts).toBe(1);
+    expect(shadowed.published.map((m) => m.ShadowLoadFailures)).toEqual([1, 1]);
+  });
+
+  it('a shadow still loading delays nothing: the batch goes out without it', async () => {
+    const baseline = await run({});
+    const pairs = new MemoryPairSink();
+    const handler = createHandler({
+      loadModel: courseModel, output: new MemoryOutputSink(), deadLetters: new MemoryDeadLetterSink(),
+      loadShadowModel: () => new Promise<LoadedModel>(() => undefined), // never settles
+      shadowPairs: pairs,
+    });
+    const response = await handler(kinesisEvent([kinesisRecord({ json: ride(1) }, 0)]), lambdaContext());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(pairs.objects).toEqual([]);
+    expect(baseline.written.length).toBeGreaterThan(0);
   });
 
   it('a shadow that throws on every ride counts every ride as a shadow scoring failure', async () => {

@@ -83,6 +83,13 @@ describe('decodeRide', () => {
     expect(result.reason).toMatch(/^invalid JSON: /);
   });
 
+  it('escapes the payload V8 quotes in its JSON error: no control sequence reaches a log or terminal', () => {
+    const result = rejection(base64('\u001b[2Jx'));
+    expect(result.kind).toBe('json');
+    expect(result.reason).not.toMatch(/[\u0000-\u001f]/);
+    expect(result.reason).toContain('\\u001b');
+  });
+
   it('rejects data larger than a Kinesis record without decoding it', () => {
     const result = rejection('A'.repeat(4 * Math.ceil(MAX_RECORD_BYTES / 3) + 4));
     expect(result.kind).toBe('too-large');

@@ -88,7 +88,7 @@ class Sources {
     return { type: field.type, from: `ride.${key} (${field.type})`, fields: [field], value: (ride) => ride[key] as number | string };
   }
 
-  private field(name: string, key: string): RideField | string {
+  private field(name: string): RideField | string {
     return this.fields.get(name) ?? `its recipe reads ${quote(name)}, which is no ride field (declare it under "fields")`;
   }
 
@@ -96,7 +96,7 @@ class Sources {
     if (derivation.op === 'join') {
       const fields: RideField[] = [];
       for (const name of derivation.fields) {
-        const field = this.field(name, key);
+        const field = this.field(name);
         if (typeof field === 'string') return field;
         // A float's text differs between Python (`3.0`) and JavaScript (`3`): joins take ids and texts.
         if (field.type !== 'integer' && field.type !== 'text') return `its recipe joins ${name}, a ${field.type} field (integer or text fields only)`;
@@ -111,7 +111,7 @@ class Sources {
         value: (ride) => names.map((name) => pythonText(ride[name] as number | string)).join(separator),
       };
     }
-    const field = this.field(derivation.field, key);
+    const field = this.field(derivation.field);
     if (typeof field === 'string') return field;
     if (derivation.op === 'field') {
       const name = field.name;

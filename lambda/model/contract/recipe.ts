@@ -18,6 +18,7 @@
  */
 import { quote } from '../../quote.js';
 import { ModelContractError } from '../errors.js';
+import { RIDE_START_FIELDS } from './fields.js';
 import type { Derivation, FieldType, Recipe, RideField } from './types.js';
 
 export const RECIPE_FORMAT = 'ride-duration-recipe/v1';
@@ -49,7 +50,7 @@ const SIGNATURE_TYPES: Readonly<Record<string, FieldType>> = {
  *
  * @example
  * ```ts
- * withSignatureFields(DEFAULT_RECIPE, [{ name: 'zone', type: 'string' }]).fields; // [{ name: 'zone', type: 'text' }]
+ * withSignatureFields(DEFAULT_RECIPE, [{ name: 'zone', type: 'string' }], new Set(['PULocationID'])).fields; // [{ name: 'zone', type: 'text' }]
  * ```
  */
 export function withSignatureFields(recipe: Recipe, columns: readonly { readonly name: string; readonly type: string }[], known: ReadonlySet<string>): Recipe {
@@ -103,7 +104,7 @@ function derivation(key: string, spec: unknown, where: string): Derivation {
 
 /**
  * Reads a recipe's JSON (already parsed). Field references are checked later, against the model
- * (`derive.ts`), because only the keys the model reads matter.
+ * (`contract.ts`), because only the keys the model reads matter.
  *
  * @param where names the recipe in errors (its path or URI)
  * @throws {ModelContractError} naming what is wrong
@@ -121,6 +122,10 @@ export function parseRecipe(json: unknown, where: string): Recipe {
   const unknown = Object.keys(json).filter((name) => !['format', 'fields', 'derived'].includes(name));
   if (unknown.length > 0) throw new ModelContractError(`recipe ${where}: unknown section ${quote(unknown[0]!)} (known: format, fields, derived)`);
   const fields: RideField[] = entries(json.fields, 'fields', where).map(([name, type]) => {
+    // The ride-start fields keep their rules (an integer id, a distance >= 0): a recipe adds fields.
+    if (RIDE_START_FIELDS.some((field) => field.name === name)) {
+      throw new ModelContractError(`recipe ${where}: field ${quote(name)} is a ride-start field already; declare only fields the function does not know`);
+    }
     if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
       throw new ModelContractError(`recipe ${where}: field ${quote(name)} has type ${quote(String(type))} (known: ${FIELD_TYPES.join(', ')})`);
     }
