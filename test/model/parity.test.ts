@@ -5,18 +5,19 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../lambda/model/index.js';
-import { MODEL_CASES, goldenFixtures, hasShared, parity, readGolden, sharedDir } from './support.js';
+import { MODEL_CASES, goldenFixtures, hasShared, parity, readGolden, scoreRides, sharedDir } from './support.js';
 
 const MAX_RELATIVE_ERROR = 1e-9;
 
-describe('parity with scikit-learn on the fixture rides (first 2,000 of Feb 2021)', () => {
+describe('parity with scikit-learn on the fixture rides (first 2,000 of Feb 2021), through the served path', () => {
   for (const c of MODEL_CASES) {
     it(`${c.name}: every prediction equals scikit-learn's`, async () => {
-      const { predictor, description } = await loadModel(c.fixture);
-      expect(description.regressor).toBe(c.regressor);
+      const model = await loadModel(c.fixture);
+      expect(model.description.regressor).toBe(c.regressor);
       const golden = readGolden(join(goldenFixtures, `${c.name}.csv`));
       expect(golden.rows).toHaveLength(2000);
-      const result = parity(predictor.predict(golden.rows), golden.expected);
+      // The rides as events carry them, through the contract's check and encoder: what processBatch scores.
+      const result = parity(scoreRides(model, golden.rides), golden.expected);
       expect(result.maxRelativeError).toBeLessThanOrEqual(MAX_RELATIVE_ERROR);
       // In practice the float64 bits are identical; keep that visible.
       expect(result.mismatches).toBe(0);
@@ -53,10 +54,10 @@ describe('course anchors', () => {
 describe.skipIf(!hasShared)('full parity on every ride of every ../shared golden file (skipped when ../shared not present)', () => {
   for (const c of MODEL_CASES) {
     it(`${c.name}: 64,572 rides within ${MAX_RELATIVE_ERROR} relative`, async () => {
-      const { predictor } = await loadModel(c.shared);
+      const model = await loadModel(c.shared);
       const golden = readGolden(join(sharedDir, 'golden', `${c.name}.green_2021-02.csv`));
       expect(golden.rows).toHaveLength(64_572);
-      const result = parity(predictor.predict(golden.rows), golden.expected);
+      const result = parity(scoreRides(model, golden.rides), golden.expected);
       console.info(`parity ${c.name}: max relative error ${result.maxRelativeError}, ${result.mismatches} of ${result.rows} not bit-identical`);
       expect(result.maxRelativeError).toBeLessThanOrEqual(MAX_RELATIVE_ERROR);
       expect(result.mismatches).toBe(0);

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FeatureDict } from '../../lambda/model/index.js';
+import type { FeatureDict, LoadedModel } from '../../lambda/model/index.js';
+import type { RideObject } from '../../lambda/model/contract/index.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixtures = join(repoRoot, 'test/fixtures');
@@ -56,7 +57,22 @@ export const MODEL_CASES: readonly ModelCase[] = [
 
 export interface Golden {
   readonly rows: FeatureDict[];
+  /** The same rides as a ride event carries them: what the function's contract encodes. */
+  readonly rides: RideObject[];
   readonly expected: Float64Array;
+}
+
+/**
+ * Scores rides as the function does (`processBatch`): the model's contract checks and encodes each
+ * ride into its columns, the predictor scores them.
+ */
+export function scoreRides(model: Pick<LoadedModel, 'predictor' | 'contract'>, rides: readonly RideObject[]): Float64Array {
+  const encoder = model.contract.encoder();
+  return Float64Array.from(rides, (ride) => {
+    const problem = model.contract.check(ride);
+    if (problem !== undefined) throw new Error(`the contract refuses a golden ride: ${problem}`);
+    return model.predictor.score(encoder.cols, encoder.vals, encoder.encode(ride));
+  });
 }
 
 /** Reads `PULocationID,DOLocationID,trip_distance,prediction` into course features and predictions. */
@@ -64,15 +80,17 @@ export function readGolden(path: string): Golden {
   const lines = readFileSync(path, 'utf8').split('\n');
   if (lines[0]?.trim() !== 'PULocationID,DOLocationID,trip_distance,prediction') throw new Error(`${path}: unexpected header`);
   const rows: FeatureDict[] = [];
+  const rides: RideObject[] = [];
   const expected: number[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (!line) continue;
     const [pu, dropoff, distance, prediction] = line.split(',');
     rows.push({ PU_DO: `${pu}_${dropoff}`, trip_distance: Number(distance) });
+    rides.push({ PULocationID: Number(pu), DOLocationID: Number(dropoff), trip_distance: Number(distance) });
     expected.push(Number(prediction));
   }
-  return { rows, expected: Float64Array.from(expected) };
+  return { rows, rides, expected: Float64Array.from(expected) };
 }
 
 export interface Parity {
