@@ -95,6 +95,8 @@ export async function measureHandlerThroughput(options: ThroughputOptions): Prom
     deadLetters: new MemoryDeadLetterSink(),
     ...(shadow === undefined ? {} : { loadShadowModel: async () => shadow, shadowPairs: pairs }),
   });
+  // Lambda's init phase: the model (and a shadow) loaded before the first batch.
+  await invoke.warmUp();
   const context = benchContext();
   const records = options.event.Records.length;
 

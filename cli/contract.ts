@@ -4,12 +4,13 @@
  * model (`events`, `produce`).
  */
 import { Buffer } from 'node:buffer';
+import { quote } from '../lambda/quote.js';
 
 // From io's own files, not io/index.ts: that would load the parquet reader into every command that
 // only describes a model (invoke, serve).
 import { makePoison, type PoisonKind } from '../io/poison.js';
 import type { RideFieldValue } from '../io/types.js';
-import type { RideContract } from '../lambda/model/contract/index.js';
+import { UnseenTally, type RideContract } from '../lambda/model/contract/index.js';
 import type { ModelDescription } from '../lambda/model/types.js';
 import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
 
@@ -35,7 +36,7 @@ const EXAMPLE_CHARS = 80;
  * @example
  * describeModel(model.description, model.contract);
  * // ['model: LinearRegression (pickle-tuple, 13221 features, version sha256:b51a38fd7db9) from …/lin_reg.bin',
- * //  'contract: PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); trip_distance numeric ← ride.trip_distance (number)',
+ * //  'contract: PU_DO (one-hot) ← join(PULocationID, DOLocationID, "_"); trip_distance (numeric) ← ride.trip_distance (number)',
  * //  'ride fields: PULocationID (integer), DOLocationID (integer), trip_distance (number >= 0)']
  */
 export function describeModel(description: ModelDescription, contract: RideContract): string[] {
@@ -50,7 +51,7 @@ export function describeModel(description: ModelDescription, contract: RideContr
 
 /** An unseen value as a summary quotes it: JSON-escaped (no control characters reach the terminal), cut. */
 function quoted(value: string): string {
-  return JSON.stringify(value.length > EXAMPLE_CHARS ? `${value.slice(0, EXAMPLE_CHARS)}…` : value);
+  return quote(value, { maxChars: EXAMPLE_CHARS });
 }
 
 /**
@@ -62,27 +63,19 @@ function quoted(value: string): string {
  * drift.add(encoder.unseen); // after each encoder.encode(ride)
  * drift.describe(2000); // 'drift: 3 of 2000 ride(s) (0.15%) had a one-hot value the model never saw …'
  */
-export class DriftCounter {
-  /** Rides with at least one unseen value. */
-  rides = 0;
-  readonly examples: string[] = [];
-
-  add(unseen: readonly string[]): void {
-    if (unseen.length === 0) return;
-    this.rides++;
-    for (const value of unseen) {
-      if (this.examples.length < DRIFT_EXAMPLES && !this.examples.includes(value)) this.examples.push(value);
-    }
+export class DriftCounter extends UnseenTally {
+  constructor() {
+    super(DRIFT_EXAMPLES);
   }
 
   /** The summary line over `total` rides scored. */
   describe(total: number): string {
     if (this.rides === 0) return `drift: none of ${total} ride(s) had a one-hot value the model never saw`;
     const share = ((100 * this.rides) / total).toFixed(2);
-    const more = this.rides > this.examples.length ? ', …' : '';
+    const more = this.rides > this.sample.length ? ', …' : '';
     return (
       `drift: ${this.rides} of ${total} ride(s) (${share}%) had a one-hot value the model never saw, scored without it as scikit-learn does: ` +
-      `${this.examples.map(quoted).join(', ')}${more}`
+      `${this.sample.map(quoted).join(', ')}${more}`
     );
   }
 }

@@ -14,6 +14,9 @@
  */
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import { shardIdOf } from './kinesis-record.js';
+import { UnseenTally, type UnseenValues } from './model/contract/index.js';
+
+export type { UnseenValues };
 import type { LoadedModel } from './model/types.js';
 import { silentLog, type LogSink } from './observability.js';
 import { decodeRide, RideRejection } from './ride/decode.js';
@@ -58,17 +61,6 @@ export interface BatchCounts {
   readonly deadLetterFailed: number;
 }
 
-/**
- * Drift: rides scored with a one-hot value the model never saw (an unknown `PU_DO` pair or location
- * id). They are scored as scikit-learn scores them, the unknown feature dropped, and counted here.
- */
-export interface UnseenValues {
-  /** Predicted rides with at least one unseen value. */
-  readonly rides: number;
-  /** A few of the unseen features (`key<separator>value`), for the log. */
-  readonly sample: readonly string[];
-}
-
 /** A record reported in `batchItemFailures`, and why. */
 export interface RecordFailure {
   readonly sequenceNumber: string;
@@ -93,8 +85,6 @@ export interface BatchOutcome {
 
 /** Poison records logged one by one per batch; beyond this only the summary line. */
 const MAX_LOGGED_DEAD_LETTERS = 20;
-/** Unseen feature values kept per batch for the log line. */
-const MAX_UNSEEN_SAMPLE = 10;
 
 function deadLetter(record: KinesisStreamRecord, kind: DeadLetter['kind'], reason: string): DeadLetter {
   const k = record.kinesis;
@@ -153,8 +143,9 @@ export async function processBatch(
   const outputs = new OutputBatch();
   const predicted: Predicted[] = [];
   const letters: DeadLetter[] = [];
-  const unseenSample: string[] = [];
-  let unseenRides = 0;
+  // Rides scored with a one-hot value the model never saw: scored as sklearn scores them (the
+  // feature dropped), and counted (drift).
+  const unseen = new UnseenTally();
   for (const record of records) {
     const event = decodeRide(record.kinesis.data, model.contract);
     if (event instanceof RideRejection) {
@@ -167,10 +158,7 @@ export async function processBatch(
       letters.push(deadLetter(record, 'prediction', `prediction: the model returned ${duration} for this ride`));
       continue;
     }
-    if (encoder.unseen.length > 0) {
-      unseenRides++;
-      for (const value of encoder.unseen) if (unseenSample.length < MAX_UNSEEN_SAMPLE && !unseenSample.includes(value)) unseenSample.push(value);
-    }
+    unseen.add(encoder.unseen);
     const rideId = event.ride_id;
     predicted.push({ record, rideId, duration });
     shadow?.score(record, event, duration);
@@ -250,9 +238,9 @@ export async function processBatch(
     deadLetterFailed: letters.length - stored.length,
   };
   if (letters.length > 0) log.info('Batch had poison records', { ...counts, logged: Math.min(letters.length, MAX_LOGGED_DEAD_LETTERS) });
-  if (unseenRides > 0) {
+  if (unseen.rides > 0) {
     log.warn('Rides with feature values the model never saw (scored without them, as scikit-learn does)', {
-      rides: unseenRides, of: predicted.length, sample: unseenSample,
+      rides: unseen.rides, of: predicted.length, sample: unseen.sample,
     });
   }
 
@@ -262,7 +250,7 @@ export async function processBatch(
     deadLetters: stored,
     failures,
     counts,
-    unseen: { rides: unseenRides, sample: unseenSample },
+    unseen,
     ...(shadowOutcome === undefined ? {} : { shadow: shadowOutcome }),
   };
 }

@@ -11,7 +11,7 @@
  *   models[(s3://models)] -->|cold start| handler
  * ```
  */
-import type { ContractSummary, RideContract } from '../lambda/model/contract/index.js';
+import { UnseenTally, type ContractSummary, type RideContract } from '../lambda/model/contract/index.js';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
@@ -116,17 +116,14 @@ export interface PipelineSummary extends Accounting {
   readonly shadow?: ShadowComparison;
 }
 
-/** Unseen values kept for the summary. */
-const UNSEEN_SAMPLE = 5;
-
 /** What the pipeline learns of the model the handler loaded, and of the drift it meets. */
 interface LoadedModelState {
   description?: ModelDescription;
   contract?: RideContract;
   loadMs?: number;
   error?: unknown;
-  unseenRides: number;
-  unseenSample: string[];
+  /** Drift over the run: every batch's unseen values. */
+  readonly unseen: UnseenTally;
   shadow?: { description?: ModelDescription; contract?: RideContract; error?: unknown; scoringFailures: number };
 }
 
@@ -211,7 +208,7 @@ export class LocalPipeline {
       const kinesis = createKinesisClient({ endpoint: config.kinesisEndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
       const s3 = createS3Client({ endpoint: config.s3EndpointUrl, region: config.region, credentials: LOCAL_CREDENTIALS });
       const { metrics, shadowMetrics, ...deps } = dependenciesFromConfig(config, { kinesis, s3 });
-      const model: LoadedModelState = { unseenRides: 0, unseenSample: [] };
+      const model: LoadedModelState = { unseen: new UnseenTally(5) };
       const shadowState = deps.loadShadowModel === undefined ? undefined : { scoringFailures: 0 } as NonNullable<LoadedModelState['shadow']>;
       if (shadowState !== undefined) model.shadow = shadowState;
       const loadShadow = deps.loadShadowModel;
@@ -236,8 +233,7 @@ export class LocalPipeline {
             }),
         onOutcome: ({ unseen, shadow }) => {
           if (shadowState !== undefined) shadowState.scoringFailures += shadow?.failed ?? 0;
-          model.unseenRides += unseen.rides;
-          for (const value of unseen.sample) if (model.unseenSample.length < UNSEEN_SAMPLE && !model.unseenSample.includes(value)) model.unseenSample.push(value);
+          model.unseen.merge(unseen);
         },
         loadModel: async () => {
           const started = performance.now();
@@ -381,7 +377,7 @@ export class LocalPipeline {
       modelLocation: this.endpoints.modelLocation,
       model: this.model.description,
       contract: this.model.contract?.summary,
-      unseen: { rides: this.model.unseenRides, sample: [...this.model.unseenSample] },
+      unseen: { rides: this.model.unseen.rides, sample: [...this.model.unseen.sample] },
       modelLoadMs: this.model.loadMs,
       shards: this.services.inputStream.shardIds.length,
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,

@@ -3,6 +3,7 @@
  * Plain functions returning text, so tests can read them.
  */
 import { relative } from 'node:path';
+import { describeInputs } from '../lambda/model/contract/index.js';
 import { LOCAL_CREDENTIALS } from './constants.js';
 import type { PipelineEndpoints, PipelineSummary } from './pipeline.js';
 import type { ShadowComparison } from './shadow-comparison.js';
@@ -32,7 +33,7 @@ export function formatSummary(summary: PipelineSummary): string {
       : `${summary.modelLocation} (not loaded)`,
   );
   if (summary.contract !== undefined) {
-    row('contract', summary.contract.inputs.map((input) => `${input.key} (${input.kind}) ← ${input.from}`).join('; '));
+    row('contract', describeInputs(summary.contract));
   }
   row('mapping', `${summary.shards} shard(s), batch size ${summary.batchSize}, ${n(summary.mapping.invocations)} invocations`);
   lines.push('');

@@ -461,7 +461,7 @@ async function scoreRides(
   bar?.stop();
 
   const seconds = (performance.now() - started) / 1000;
-  const summary: ScoreSummary = { rides, predicted: rides, unseen: drift.rides, unseenExamples: drift.examples, model: description, seconds };
+  const summary: ScoreSummary = { rides, predicted: rides, unseen: drift.rides, unseenExamples: drift.sample, model: description, seconds };
   const rate = seconds > 0 ? Math.round(rides / seconds) : rides;
   note(io, `scored ${rides} ride(s) from ${options.input}: ${rides} predicted → ${options.output} (${seconds.toFixed(2)} s, ${rate} rides/s)`);
   note(io, drift.describe(rides));

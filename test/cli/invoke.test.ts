@@ -79,7 +79,7 @@ describe('invoke', () => {
     expect(logs[0]).toMatchObject({
       level: 'INFO',
       message: 'Model contract',
-      contract: 'contract: PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); trip_distance numeric ← ride.trip_distance (number)',
+      contract: 'contract: PU_DO (one-hot) ← join(PULocationID, DOLocationID, "_"); trip_distance (numeric) ← ride.trip_distance (number)',
       rideFields: 'ride fields: PULocationID (integer), DOLocationID (integer), trip_distance (number >= 0)',
     });
     expect(io.err()).toMatch(/^invoke: dead-letter reasons: invalid base64: .+ \(and \d+ more\)$/m);

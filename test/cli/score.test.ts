@@ -101,7 +101,7 @@ describe('score', () => {
       { PULocationID: '152', DOLocationID: '244', prediction: '25.75' },
       { PULocationID: '999', DOLocationID: '205', prediction: '25.25' },
     ]);
-    expect(io.err()).toContain('contract: DOLocationID one-hot ← ride.DOLocationID (integer); PULocationID one-hot ← ride.PULocationID (integer)');
+    expect(io.err()).toContain('contract: DOLocationID (one-hot) ← ride.DOLocationID (integer); PULocationID (one-hot) ← ride.PULocationID (integer)');
     expect(io.err()).toContain('drift: 1 of 3 ride(s) (33.33%) had a one-hot value the model never saw, scored without it as scikit-learn does: "PULocationID=999"');
   });
 

@@ -76,8 +76,8 @@ describe('models trained on other ride fields score exactly as scikit-learn', ()
 
   it('a recipe model reads the pickup hour and weekday from the timestamp as written', () => {
     const model = load('hour-recipe-rf.bin');
-    expect(model.contract.describe()).toContain('pickup_hour one-hot ← hour(lpep_pickup_datetime)');
-    expect(model.contract.describe()).toContain('pickup_weekday numeric ← weekday(lpep_pickup_datetime)');
+    expect(model.contract.describe()).toContain('pickup_hour (one-hot) ← hour(lpep_pickup_datetime)');
+    expect(model.contract.describe()).toContain('pickup_weekday (numeric) ← weekday(lpep_pickup_datetime)');
     expect(model.contract.check({ lpep_pickup_datetime: '2021-02-30 10:00:00', PULocationID: 1, DOLocationID: 2, trip_distance: 1 })).toBe(
       'ride.lpep_pickup_datetime: expected a timestamp "YYYY-MM-DD HH:MM:SS"',
     );
@@ -95,7 +95,7 @@ describe('models trained on other ride fields score exactly as scikit-learn', ()
 describe('a recipe next to the model', () => {
   it('is found beside a local model file', async () => {
     const model = await loadModel(parseModelLocation(join(dir, 'hour-recipe-rf.bin')));
-    expect(model.contract.describe()).toContain('pickup_hour one-hot ← hour(lpep_pickup_datetime)');
+    expect(model.contract.describe()).toContain('pickup_hour (one-hot) ← hour(lpep_pickup_datetime)');
   });
 
   it('is needed: without it, the model reads keys no ride provides and is refused', async () => {
@@ -126,7 +126,7 @@ describe('an MLflow signature', () => {
     // Without a signature the fare is no ride field: refused (refused-fare.bin above).
     await writeFile(join(folder, 'MLmodel'), mlmodel('[{"name": "PU_DO", "type": "string"}, {"name": "fare_amount", "type": "double"}]'));
     const model = await loadModel(parseModelLocation(folder));
-    expect(model.contract.describe()).toBe('PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); fare_amount numeric ← ride.fare_amount (number)');
+    expect(model.contract.describe()).toBe('PU_DO (one-hot) ← join(PULocationID, DOLocationID, "_"); fare_amount (numeric) ← ride.fare_amount (number)');
     expect(model.contract.check({ PULocationID: 1, DOLocationID: 2, fare_amount: 'ten' })).toBe('ride.fare_amount: expected a finite number');
     // A tensor-based signature names no columns: nothing is declared.
     await writeFile(join(folder, 'MLmodel'), mlmodel('[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 2]}}]'));

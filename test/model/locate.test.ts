@@ -203,9 +203,9 @@ describe('loading from S3 (s3rver) with the SDK client', () => {
 
   it('a recipe beside an object key, and recipe.json in an MLflow prefix, are read with the model', async () => {
     const file = await loadModel(`s3://${bucket}/recipes/hour.bin`, { s3: reader });
-    expect(file.contract.describe()).toContain('pickup_weekday numeric ← weekday(lpep_pickup_datetime)');
+    expect(file.contract.describe()).toContain('pickup_weekday (numeric) ← weekday(lpep_pickup_datetime)');
     const folder = await loadModel(`s3://${bucket}/2/recipe-run/artifacts/model/`, { s3: reader });
-    expect(folder.contract.describe()).toContain('pickup_hour one-hot ← hour(lpep_pickup_datetime)');
+    expect(folder.contract.describe()).toContain('pickup_hour (one-hot) ← hour(lpep_pickup_datetime)');
     // Without its recipe the same pickle reads keys no ride provides: refused, not served wrong.
     await expect(loadModel(`s3://${bucket}/recipes/lonely.bin`, { s3: reader })).rejects.toThrow(/"pickup_hour" .*: no ride field or derived key has this name/);
   });

@@ -47,7 +47,7 @@ describe('ride-duration train (parquet in, native artifact out)', () => {
     const { io, result } = await train(['--recipe', 'homework', '--train', JAN, '--val', FEB, '--output', output]);
     // LSQR on the homework's doubly collinear one-hots is sensitive to summation order (see trainer.test.ts).
     expect(Math.abs(Number(result['valRmse']) - ref.val_rmse)).toBeLessThan(1e-5);
-    expect(io.err()).toContain('contract: DOLocationID one-hot ← ride.DOLocationID (integer); PULocationID one-hot ← ride.PULocationID (integer)');
+    expect(io.err()).toContain('contract: DOLocationID (one-hot) ← ride.DOLocationID (integer); PULocationID (one-hot) ← ride.PULocationID (integer)');
     const artifact = JSON.parse(await readFile(output, 'utf8')) as NativeLinearModel;
     expect(artifact.featureNames).toContain('PULocationID=130');
     expect(artifact.featureNames).toContain('DOLocationID=205');

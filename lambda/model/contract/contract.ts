@@ -257,10 +257,18 @@ export class RideContract {
     return new RideEncoder(this.features, this.inputs);
   }
 
-  /** One line for logs and summaries, e.g. `PU_DO one-hot ← join(PULocationID, DOLocationID, "_"); trip_distance numeric ← ride.trip_distance (number)`. */
+  /** One line for logs and summaries: {@link describeInputs} of this contract. */
   describe(): string {
-    return this.summary.inputs.map((input) => `${input.key} ${input.kind} ← ${input.from}`).join('; ');
+    return describeInputs(this.summary);
   }
+}
+
+/**
+ * A contract's inputs on one line, e.g. `PU_DO (one-hot) ← join(PULocationID, DOLocationID, "_");
+ * trip_distance (numeric) ← ride.trip_distance (number)`.
+ */
+export function describeInputs(summary: Pick<ContractSummary, 'inputs'>): string {
+  return summary.inputs.map((input) => `${input.key} (${input.kind}) ← ${input.from}`).join('; ');
 }
 
 /**

@@ -11,7 +11,8 @@
  * predictor.score(encoder.cols, encoder.vals, n); // 12.78553032985699
  * ```
  */
-export { deriveContract, RideContract, RideEncoder, type RideObject } from './contract.js';
+export { deriveContract, describeInputs, RideContract, RideEncoder, type RideObject } from './contract.js';
 export { fieldProblem, MAX_TEXT_LENGTH, RIDE_START_FIELDS, wallClock, type WallClock } from './fields.js';
 export { COURSE_DERIVED, DEFAULT_RECIPE, parseRecipe, RECIPE_FORMAT, withSignatureFields } from './recipe.js';
+export { UnseenTally, type UnseenValues } from './unseen.js';
 export type { ContractInput, ContractSummary, Derivation, FieldType, InputKind, Recipe, RideField } from './types.js';
