@@ -52,7 +52,7 @@ const SHADOW_MODEL = path('../test/fixtures/models/linreg-sklearn-1.5.0-numpy2.b
 
 /** Records per handler event (the mapping's maximum batch size). */
 const EVENT_RECORDS = 10_000;
-const WARMUP_RUNS = 5;
+const WARMUP_RUNS = 10;
 const THROUGHPUT_RUNS = 25;
 // Eleven: single cold starts on this shared host spread widely (206–636 ms within one run under load).
 const COLD_START_RUNS = 11;

@@ -250,7 +250,7 @@ export async function processBatch(
     deadLetters: stored,
     failures,
     counts,
-    unseen,
+    unseen: { rides: unseen.rides, sample: unseen.sample },
     ...(shadowOutcome === undefined ? {} : { shadow: shadowOutcome }),
   };
 }

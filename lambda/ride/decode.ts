@@ -98,6 +98,10 @@ export function parseRecordData(data: string): unknown {
   }
 }
 
+function schemaRejection(problem: string): RideRejection {
+  return new RideRejection('schema', `schema: ${problem}`);
+}
+
 function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -107,19 +111,17 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
  * (`ride_id`, `ride`, `ride.<field>`). Own properties only.
  */
 export function checkRideEvent(value: unknown, contract: RideContract): RideEvent | RideRejection {
-  const schema = (problem: string): RideRejection => new RideRejection('schema', `schema: ${problem}`);
-  if (!isObject(value)) return schema('(root): expected an object');
+  if (!isObject(value)) return schemaRejection('(root): expected an object');
   const ride = Object.hasOwn(value, 'ride') ? value.ride : undefined;
   const rideId = Object.hasOwn(value, 'ride_id') ? value.ride_id : undefined;
-  const problems: string[] = [];
-  if (!isObject(ride)) problems.push(ride === undefined ? 'ride: missing' : 'ride: expected an object');
+  const rideProblem = isObject(ride) ? undefined : ride === undefined ? 'ride: missing' : 'ride: expected an object';
   const idProblem = rideId === undefined ? 'missing' : rideIdProblem(rideId);
-  if (idProblem !== undefined) problems.push(`ride_id: ${idProblem}`);
-  if (isObject(ride)) {
-    const fields = contract.check(ride);
-    if (fields !== undefined) problems.push(fields);
+  const fieldProblems = isObject(ride) ? contract.check(ride) : undefined;
+  if (rideProblem === undefined && idProblem === undefined && fieldProblems === undefined) {
+    return { ride: ride as RideEvent['ride'], ride_id: rideId as RideId };
   }
-  return problems.length > 0 ? schema(problems.join('; ')) : { ride: ride as RideEvent['ride'], ride_id: rideId as RideId };
+  const problems = [rideProblem, idProblem === undefined ? undefined : `ride_id: ${idProblem}`, fieldProblems];
+  return schemaRejection(problems.filter((problem) => problem !== undefined).join('; '));
 }
 
 /**

@@ -78,6 +78,12 @@ describe('npm start pipeline (runLocalPipeline)', () => {
     // The handler read the pickle from S3 through the SDK, and every prediction above matched sklearn.
     expect(summary.model?.source).toBe('s3://models/lin_reg.bin');
     expect(formatSummary(summary)).toMatch(/loaded in [\d,]+ ms/);
+    // The contract, and the drift the course model meets on the month after its training month.
+    expect(formatSummary(summary)).toContain('contract        PU_DO (one-hot) ← join(PULocationID, DOLocationID, "_"); trip_distance (numeric) ← ride.trip_distance (number)');
+    expect(summary.unseen.rides).toBeGreaterThan(0);
+    expect(summary.unseen.rides).toBeLessThan(summary.predicted / 4);
+    expect(summary.unseen.sample[0]).toMatch(/^PU_DO=\d+_\d+$/);
+    expect(formatSummary(summary)).toMatch(/unseen values +\d+ +rides scored with a value the model never saw \([\d.]+ %\), e\.g\. PU_DO=\d+_\d+/);
   });
 
   it('re-delivers from the lowest failed sequence number when the handler reports batchItemFailures', async () => {

@@ -34,10 +34,12 @@ interface Input {
   /** The ride fields the value is computed from. */
   readonly fields: readonly RideField[];
   /**
-   * One-hot keys: value text → column (-1 unseen), remembered for the model's life, since rides
-   * repeat their values (a few thousand location pairs) batch after batch.
+   * One-hot keys: value → column (-1 unseen), remembered for the model's life, since rides repeat
+   * their values (a few thousand location pairs) batch after batch. Keyed by the value as computed
+   * (an integer id is its number): one key's values are all of one type, so `130` and `"130"` never
+   * meet in one memo, and a remembered value costs no text.
    */
-  readonly memo: Map<string, number>;
+  readonly memo: Map<number | string, number>;
 }
 
 /** Python's `str()` of a checked integer or text value: an integer's digits, a text itself. */
@@ -108,7 +110,12 @@ class Sources {
         type: 'text',
         from: `join(${names.join(', ')}, ${JSON.stringify(separator)})`,
         fields,
-        value: (ride) => names.map((name) => pythonText(ride[name] as number | string)).join(separator),
+        value: (ride) => {
+          // A loop, not map + join: this runs for every ride.
+          let text = pythonText(ride[names[0]!] as number | string);
+          for (let i = 1; i < names.length; i++) text += separator + pythonText(ride[names[i]!] as number | string);
+          return text;
+        },
       };
     }
     const field = this.field(derivation.field);
@@ -301,16 +308,15 @@ export class RideEncoder {
         column = input.column;
         x = value as number;
       } else {
-        const text = pythonText(value);
         const { memo } = input;
-        let found = memo.get(text);
+        let found = memo.get(value);
         if (found === undefined) {
-          found = this.features.column(input.prefix + text);
+          found = this.features.column(input.prefix + pythonText(value));
           if (memo.size >= MAX_REMEMBERED_VALUES) memo.clear();
-          memo.set(text, found);
+          memo.set(value, found);
         }
         if (found < 0) {
-          this.unseen.push(input.prefix + text);
+          this.unseen.push(input.prefix + pythonText(value));
           continue; // as DictVectorizer: a feature it never saw is dropped
         }
         column = found;
