@@ -72,7 +72,7 @@ export interface RecordFailure {
 export interface BatchOutcome {
   /** For the Lambda response: Lambda retries from the lowest of these sequence numbers. */
   readonly batchItemFailures: KinesisStreamBatchItemFailure[];
-  /** Output events written (or, without an output sink, produced), in input order. */
+  /** Output events written (or, without an output sink, produced), in input order; built on first read. */
   readonly predictions: PredictionEvent[];
   /** Poison records stored in the dead-letter sink, in input order. */
   readonly deadLetters: DeadLetter[];
@@ -244,9 +244,14 @@ export async function processBatch(
     });
   }
 
+  let predictions: PredictionEvent[] | undefined;
   return {
     batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.sequenceNumber })),
-    predictions: predicted.filter((_, index) => !failed.has(index)).map(({ rideId, duration }) => predictionEvent(version, rideId, duration)),
+    // Built on first read: with an output sink nobody needs the events as objects.
+    get predictions(): PredictionEvent[] {
+      predictions ??= predicted.filter((_, index) => !failed.has(index)).map(({ rideId, duration }) => predictionEvent(version, rideId, duration));
+      return predictions;
+    },
     deadLetters: stored,
     failures,
     counts,
