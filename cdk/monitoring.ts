@@ -13,7 +13,7 @@ import {
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IAlarmAction, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
@@ -101,51 +101,21 @@ export class ScoringMonitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription:
-        'The function failed whole invocations (model load, configuration or an unhandled error); the batch is retried. See the function log group.',
-      metric: errors,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.throttlesAlarm = new Alarm(this, 'ThrottlesAlarm', {
-      alarmDescription:
-        'Lambda throttled the function (account or reserved concurrency reached); the shard waits.',
-      metric: throttles,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.onFailureQueueAlarm = new Alarm(this, 'OnFailureQueueAlarm', {
-      alarmDescription:
-        'A batch exhausted its retries or maximum record age and was skipped; the queue message names the shard and sequence range to replay.',
-      metric: queueDepth,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.outputWriteFailuresAlarm = new Alarm(this, 'OutputWriteFailuresAlarm', {
-      alarmDescription:
-        'Predictions could not be written to the output stream after in-handler retries; those records are retried by Lambda (at-least-once).',
-      metric: outputWriteFailures,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.deadLetterWriteFailuresAlarm = new Alarm(this, 'DeadLetterWriteFailuresAlarm', {
-      alarmDescription:
-        'Poison records could not be stored in the dead-letter bucket (permissions, KMS or S3 errors); they are reported as failures and retried instead of dropped.',
-      metric: deadLetterWriteFailures,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.errorsAlarm = this.anyInPeriod('ErrorsAlarm', errors,
+      'The function failed whole invocations (model load, configuration or an unhandled error); the batch is retried. See the function log group.',
+    );
+    this.throttlesAlarm = this.anyInPeriod('ThrottlesAlarm', throttles,
+      'Lambda throttled the function (account or reserved concurrency reached); the shard waits.',
+    );
+    this.onFailureQueueAlarm = this.anyInPeriod('OnFailureQueueAlarm', queueDepth,
+      'A batch exhausted its retries or maximum record age and was skipped; the queue message names the shard and sequence range to replay.',
+    );
+    this.outputWriteFailuresAlarm = this.anyInPeriod('OutputWriteFailuresAlarm', outputWriteFailures,
+      'Predictions could not be written to the output stream after in-handler retries; those records are retried by Lambda (at-least-once).',
+    );
+    this.deadLetterWriteFailuresAlarm = this.anyInPeriod('DeadLetterWriteFailuresAlarm', deadLetterWriteFailures,
+      'Poison records could not be stored in the dead-letter bucket (permissions, KMS or S3 errors); they are reported as failures and retried instead of dropped.',
+    );
     // The share weighted by rides, over the period (an average of per-batch shares would weight a
     // batch of 1 ride like a batch of 10,000).
     const unseenShare = new MathExpression({
@@ -171,16 +141,12 @@ export class ScoringMonitoring extends Construct {
       period: ALARM_PERIOD,
     });
     this.shadowFailuresAlarm = props.shadow
-      ? new Alarm(this, 'ShadowFailuresAlarm', {
-          alarmDescription:
-            'The shadow model failed to load or could not score rides (a field only it reads, an error): its comparison is incomplete. ' +
+      ? this.anyInPeriod(
+          'ShadowFailuresAlarm',
+          shadowFailures,
+          'The shadow model failed to load or could not score rides (a field only it reads, an error): its comparison is incomplete. ' +
             'The output is not affected. See the function log ("Shadow model …").',
-          metric: shadowFailures,
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        })
+        )
       : undefined;
     const alarms = [
       this.iteratorAgeAlarm,
@@ -289,6 +255,21 @@ export class ScoringMonitoring extends Construct {
         right: [failures.with({ period })],
       }),
     );
+  }
+
+  /**
+   * An alarm on any occurrence within one period (a failed invocation, a throttle, a skipped batch,
+   * a failed write): each one is worth a look, and missing data means none happened.
+   */
+  private anyInPeriod(id: string, metric: IMetric, alarmDescription: string): Alarm {
+    return new Alarm(this, id, {
+      alarmDescription,
+      metric,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** An SNS topic encrypted with its own key, which CloudWatch alarms may use to publish. */
