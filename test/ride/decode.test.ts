@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeRide as decodeFor, MAX_RECORD_BYTES, RideRejection } from '../../lambda/ride/decode.js';
+import fc from 'fast-check';
+import { decodeRide as decodeFor, decodeStrictBase64, MAX_RECORD_BYTES, RideRejection } from '../../lambda/ride/decode.js';
 import type { RideContract } from '../../lambda/model/contract/index.js';
 import { base64 } from '../support/events.js';
 import { courseModel } from '../support/model.js';
@@ -58,10 +59,45 @@ describe('decodeRide', () => {
       ['url-safe characters', 'ab-_', /invalid character "-"/],
       ['padding in the middle', 'a=bc', /misplaced "=" padding/],
       ['too much padding', 'a===', /misplaced "=" padding/],
+      ['padding alone', '====', /misplaced "=" padding/],
+      ['data after the padding', 'QQ==QUFB', /misplaced "=" padding/],
+      ['a line break', 'QUF\nQUFB', /invalid character "\\n"/],
+      ['a Latin-1 letter', 'QUF\u00c1', /invalid character "\u00c1"/],
+      // Node's decoder reads the low byte of a two-byte character: U+0141 would decode as "A".
+      ['a two-byte character whose low byte is a digit', 'QUF\u0141', /invalid character "\u0141"/],
     ])('rejects %s', (_, data, reason) => {
       const result = rejection(data);
       expect(result.kind).toBe('base64');
       expect(result.reason).toMatch(reason);
+    });
+  });
+
+  describe('decodeStrictBase64', () => {
+    /** The specification: the strict alphabet, at most two "=" at the end, a length multiple of 4. */
+    const STRICT = /^[A-Za-z0-9+/]*={0,2}$/;
+    const strict = (data: string) => data.length % 4 === 0 && STRICT.test(data);
+
+    function agrees(data: string): void {
+      const bytes = decodeStrictBase64(data);
+      if ((bytes !== undefined) !== strict(data)) throw new Error(`disagrees with the regex on ${JSON.stringify(data)}`);
+      if (bytes !== undefined) expect(bytes.equals(Buffer.from(data, 'base64'))).toBe(true);
+    }
+
+    it('accepts exactly what the strict regex accepts, for every UTF-16 code unit anywhere in a group', () => {
+      const templates = ['QUF?', '?UFB', 'Q?FB', 'QQ?=', 'Q?==', '??==', 'QUFB?A==', 'QUFBQQ?=', '?===', 'QUFBQUF?QUFB'];
+      for (let unit = 0; unit <= 0xffff; unit++) {
+        const c = String.fromCharCode(unit);
+        for (const template of templates) agrees(template.replaceAll('?', c));
+      }
+    });
+
+    it('agrees with the regex on generated text of base64 characters, padding and look-alikes', () => {
+      const char = fc.constantFrom(...'AQgw+/=-_ \n\u00c1\u0141\u4141\ud800!'.split(''), 'a', 'Z', '9');
+      fc.assert(fc.property(fc.array(char, { maxLength: 24 }), (chars) => agrees(chars.join(''))), { numRuns: 20_000 });
+      fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        const data = Buffer.from(bytes).toString('base64');
+        expect(decodeStrictBase64(data)?.equals(bytes)).toBe(true);
+      }));
     });
   });
 
