@@ -6,7 +6,7 @@
  * jitter, and never past the invocation's remaining time: what is still unwritten then is returned
  * as failures, which the batch reports in `batchItemFailures` so Lambda delivers those records again.
  */
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { silentLog, type LogSink } from '../observability.js';
 import type { OutputBatch } from './output-batch.js';
 import type { OutputFailure, OutputRecord, OutputSink, WriteOptions } from './types.js';
@@ -117,6 +117,11 @@ export function chunkRecords(records: readonly OutputRecord[]): number[][] {
   return chunks;
 }
 
+/** The `PutRecords` entries of the records at `indices`. */
+export function putRecordsEntries(records: readonly OutputRecord[], indices: readonly number[]): PutRecordsRequestEntry[] {
+  return indices.map((index) => ({ Data: records[index]!.data, PartitionKey: records[index]!.partitionKey }));
+}
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -162,10 +167,7 @@ export async function putRecordsReliably(
       if (remaining < MIN_CALL_BUDGET_MS) {
         return fail(pending, lastCode, `${lastMessage}; gave up with ${Math.max(0, Math.round(remaining))} ms left before the deadline`);
       }
-      const entries = pending.map((index) => ({
-        Data: records[index]!.data,
-        PartitionKey: records[index]!.partitionKey,
-      }));
+      const entries = putRecordsEntries(records, pending);
       if (attempt > 0) retriedEntries += pending.length;
       calls++;
       try {

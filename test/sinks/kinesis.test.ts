@@ -217,6 +217,21 @@ describe('OutputBatch', () => {
     expect(batch.toRecords().map((r) => [Buffer.from(r.data).toString('utf8'), r.partitionKey])).toEqual(texts.map((t, i) => [t, `k${i}`]));
     expect(OutputBatch.of(batch.toRecords()).text(1)).toBe('{"é":"ü"}');
   });
+
+  it('encodes ASCII texts together, each record its own bytes, with bytes records and later additions', () => {
+    const batch = new OutputBatch();
+    const texts = ['{"a":1}', '', '{"b":"two"}'];
+    texts.forEach((text, i) => batch.add(text, `k${i}`));
+    batch.addBytes(Uint8Array.of(0x7b, 0x7d), 'bytes');
+    const bytesOf = (b: OutputBatch) => b.toRecords().map((r) => [Buffer.from(r.data).toString('utf8'), r.data.byteLength, r.partitionKey]);
+    expect(bytesOf(batch)).toEqual([['{"a":1}', 7, 'k0'], ['', 0, 'k1'], ['{"b":"two"}', 11, 'k2'], ['{}', 2, 'bytes']]);
+    batch.add('{"c":3}', 'k4');
+    batch.add('{"ü":4}', 'k5'); // no longer all ASCII: each text on its own
+    expect(bytesOf(batch).slice(3)).toEqual([['{}', 2, 'bytes'], ['{"c":3}', 7, 'k4'], ['{"ü":4}', 8, 'k5']]);
+    expect(batch.text(2)).toBe('{"b":"two"}');
+    expect(() => batch.data(6)).toThrow(RangeError);
+    expect(() => batch.partitionKey(0.5)).toThrow(RangeError);
+  });
 });
 
 describe('KinesisOutputSink', () => {
