@@ -11,16 +11,25 @@ import { loadModel } from '../lambda/model/index.js';
 import type { LoadedModel } from '../lambda/model/types.js';
 import { pairsToJsonLines } from '../lambda/shadow/s3-pairs.js';
 import type { ShadowPair, ShadowPairSink } from '../lambda/shadow/types.js';
+import { chunkRecords, putRecordsEntries } from '../lambda/sinks/kinesis.js';
 import { MemoryDeadLetterSink } from '../lambda/sinks/memory.js';
 import type { OutputBatch } from '../lambda/sinks/output-batch.js';
 import type { OutputFailure, OutputSink } from '../lambda/sinks/types.js';
 import { median } from './stats.js';
 
-/** Accepts every record and keeps nothing: the serialised bytes are built, the network is skipped. */
+/**
+ * Accepts every record and keeps nothing. It does what the Kinesis sink does before its calls (the
+ * batch's bytes, cut into `PutRecords` chunks of entries) and skips the network.
+ */
 class NullOutputSink implements OutputSink {
   records = 0;
+  bytes = 0;
 
   async write(batch: OutputBatch): Promise<readonly OutputFailure[]> {
+    const records = batch.toRecords();
+    for (const chunk of chunkRecords(records)) {
+      for (const entry of putRecordsEntries(records, chunk)) this.bytes += entry.Data!.byteLength;
+    }
     this.records += batch.length;
     return [];
   }
