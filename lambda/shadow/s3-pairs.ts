@@ -19,21 +19,30 @@ const json = (value: string | number): string => (typeof value === 'number' ? St
 
 /**
  * One JSON object per line, each a {@link ShadowPair}, equal to `JSON.stringify(pair)` per line:
- * built by hand because it runs once per ride beside the output (a batch's versions repeat, so
- * their JSON is made once per version; predictions are finite, so `String` is JSON's number).
+ * built by hand because it runs once per ride beside the output. A batch's versions and shard
+ * repeat, so their JSON is made once per change; predictions are finite, so `String` is JSON's number.
  */
 export function pairsToJsonLines(pairs: readonly ShadowPair[]): string {
   let text = '';
-  let versions = '';
+  let mainVersion = '';
+  let shadowVersion = '';
+  let shard = '';
   let versionsOf: ShadowPair | undefined;
   for (const pair of pairs) {
-    if (versionsOf === undefined || pair.main_version !== versionsOf.main_version || pair.shadow_version !== versionsOf.shadow_version) {
+    if (
+      versionsOf === undefined ||
+      pair.main_version !== versionsOf.main_version ||
+      pair.shadow_version !== versionsOf.shadow_version ||
+      pair.shard_id !== versionsOf.shard_id
+    ) {
       versionsOf = pair;
-      versions = `,"main_version":${json(pair.main_version)},"shadow_prediction":`;
+      mainVersion = `,"main_version":${json(pair.main_version)},"shadow_prediction":`;
+      shadowVersion = `,"shadow_version":${json(pair.shadow_version)},"arrival_time":"`;
+      shard = `","shard_id":${json(pair.shard_id)},"sequence_number":`;
     }
     text +=
-      `{"ride_id":${json(pair.ride_id)},"main_prediction":${String(pair.main_prediction)}${versions}${String(pair.shadow_prediction)}` +
-      `,"shadow_version":${json(pair.shadow_version)},"arrival_time":"${pair.arrival_time}","shard_id":${json(pair.shard_id)},"sequence_number":${json(pair.sequence_number)}}\n`;
+      `{"ride_id":${json(pair.ride_id)},"main_prediction":${String(pair.main_prediction)}${mainVersion}${String(pair.shadow_prediction)}` +
+      `${shadowVersion}${pair.arrival_time}${shard}${json(pair.sequence_number)}}\n`;
   }
   return text;
 }
