@@ -12,11 +12,14 @@ import { basename } from 'node:path';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 
-import { formatCsvLine, parseNaiveTimestamp, RIDE_COLUMNS } from '../io/index.js';
-import type { ByteSink, RideField, RideRow } from '../io/index.js';
+import { formatCsvLine } from '../io/format.js';
+import { parseNaiveTimestamp } from '../io/timestamps.js';
+import { RIDE_COLUMNS } from '../io/values.js';
+import type { ByteSink } from '../io/sink.js';
+import type { RideField, RideRow } from '../io/types.js';
 import { ENV } from '../lambda/config.js';
 // The trainer's data preparation is the course's `read_dataframe`; batch scoring filters the same way.
-import { durationMinutes, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/index.js';
+import { durationMinutes, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/data.js';
 import type { ScoreCell, ScoreContext, ScoreLayout, ScoreLayoutRun, ScoreOutput } from './commands/score.js';
 
 /** The course's batch output columns, in order. */
