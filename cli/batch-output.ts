@@ -85,6 +85,14 @@ export const COURSE_LAYOUT: ScoreLayout = {
     let prefix: string | undefined;
     const rmse = new RmseAccumulator();
     let dropped = 0;
+    // A few hundred location ids: one text each, not one per ride.
+    const idTexts = new Map<number, string>();
+    const idText = (id: number | null): string | null => {
+      if (id === null) return null;
+      let text = idTexts.get(id);
+      if (text === undefined) idTexts.set(id, (text = String(id)));
+      return text;
+    };
     return {
       header: COURSE_BATCH_COLUMNS,
       kinds: COURSE_PARQUET_KINDS,
@@ -109,8 +117,8 @@ export const COURSE_LAYOUT: ScoreLayout = {
         return [
           ride.rideId === null ? `${prefix}${ride.rowIndex}` : String(ride.rideId),
           { naiveMs: pickup },
-          ride.PULocationID === null ? null : String(ride.PULocationID),
-          ride.DOLocationID === null ? null : String(ride.DOLocationID),
+          idText(ride.PULocationID),
+          idText(ride.DOLocationID),
           actual,
           prediction,
           diff,
@@ -137,22 +145,106 @@ export const COURSE_LAYOUT: ScoreLayout = {
  */
 export const PARQUET_ROW_GROUP_SIZE = 8_192;
 
-/** A cell as its parquet column's value (`null` for an empty cell). */
-function toParquet(kind: ParquetColumnKind, cell: ScoreCell): unknown {
-  if (cell === null || cell === undefined) return null;
+/**
+ * One output column of a row group being filled. Numbers go into typed arrays (no boxed value per
+ * cell, nothing for the garbage collector), texts into a plain array; `take` hands hyparquet-writer
+ * the filled part, which it encodes before `write` returns, so the buffers are reused group after group.
+ */
+interface ColumnBuffer {
+  push(row: number, cell: ScoreCell): void;
+  take(rows: number): unknown[] | Float64Array | BigInt64Array;
+}
+
+/** A cell's naive ms: `{ naiveMs }` straight from the reader; text only for a timestamp field of the features layout. */
+function cellMs(cell: NonNullable<ScoreCell>): number | null {
+  return typeof cell === 'object' && 'naiveMs' in cell ? cell.naiveMs : typeof cell === 'string' ? parseNaiveTimestamp(cell) : Number(cell);
+}
+
+/**
+ * A numeric column in a typed array, with a null mask: a group without nulls is handed over as is,
+ * one with nulls as an array holding `null`s (rare: a field's empty cell).
+ */
+function typedColumn<T extends Float64Array | BigInt64Array>(values: T, value: (cell: NonNullable<ScoreCell>) => T[number] | null): ColumnBuffer {
+  const isNull = new Uint8Array(values.length);
+  let nulls = 0;
+  return {
+    push(row, cell) {
+      const v = cell === null || cell === undefined ? null : value(cell);
+      isNull[row] = v === null ? 1 : 0;
+      if (v === null) nulls++;
+      else values[row] = v;
+    },
+    take(rows) {
+      const filled = values.subarray(0, rows) as T;
+      if (nulls === 0) return filled;
+      nulls = 0;
+      return Array.from(filled as ArrayLike<T[number]>, (v, i) => (isNull[i] === 1 ? null : v));
+    },
+  };
+}
+
+/** A column of texts (or their UTF-8 bytes), `null` for an empty cell. */
+interface TextBuffer {
+  push: ColumnBuffer['push'];
+  take(rows: number): unknown[];
+}
+
+/** A text column: CSV cells as their text (`{ int }` as digits). */
+function textColumn(size: number): TextBuffer {
+  let values: unknown[] = new Array<unknown>(size);
+  return {
+    push(row, cell) {
+      values[row] = cell === null || cell === undefined ? null : typeof cell === 'object' ? formatCsvLine([cell]) : String(cell);
+    },
+    take(rows) {
+      const filled = rows === values.length ? values : values.slice(0, rows);
+      values = new Array<unknown>(size);
+      return filled;
+    },
+  };
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * An `id` column (a text per row, e.g. `2021/02_17`) as UTF-8 bytes: the group's texts are encoded
+ * in one call and handed over as views of that one buffer. hyparquet-writer would otherwise encode
+ * each text on its own, which was the writer's largest cost (~60,000 small encodes a month).
+ */
+function idColumn(size: number): ColumnBuffer {
+  const texts = textColumn(size);
+  return {
+    push: texts.push,
+    take(rows) {
+      const values = texts.take(rows);
+      if (values.some((v) => v === null)) return values;
+      const joined = values.join('');
+      const bytes = utf8.encode(joined);
+      // Offsets by UTF-16 length hold only for ASCII texts; any other leaves the writer to encode them.
+      if (bytes.length !== joined.length) return values;
+      let at = 0;
+      return values.map((v) => bytes.subarray(at, (at += (v as string).length)));
+    },
+  };
+}
+
+function columnBuffer(kind: ParquetColumnKind, size: number): ColumnBuffer {
   switch (kind) {
-    case 'int64':
-      return typeof cell === 'object' ? BigInt('int' in cell ? cell.int : cell.naiveMs) : BigInt(cell as number);
     case 'double':
-      return typeof cell === 'object' ? Number('int' in cell ? cell.int : cell.naiveMs) : Number(cell);
-    case 'timestamp': {
-      // Naive ms straight from the reader; text only for a timestamp field of the features layout.
-      const ms = typeof cell === 'object' && 'naiveMs' in cell ? cell.naiveMs : typeof cell === 'string' ? parseNaiveTimestamp(cell) : Number(cell);
-      // ms × 1000 stays an exact double for any date before year 2255: one BigInt, not two.
-      return ms === null ? null : BigInt(ms * 1000);
-    }
+      return typedColumn(new Float64Array(size), (cell) => (typeof cell === 'object' ? Number('int' in cell ? cell.int : cell.naiveMs) : Number(cell)));
+    case 'int64':
+      return typedColumn(new BigInt64Array(size), (cell) => (typeof cell === 'object' ? BigInt('int' in cell ? cell.int : cell.naiveMs) : BigInt(cell as number)));
+    case 'timestamp':
+      // Micros as exact doubles (ms × 1000 stays exact before year 2255): hyparquet-writer makes
+      // the INT64 of a TIMESTAMP column itself.
+      return typedColumn(new Float64Array(size), (cell) => {
+        const ms = cellMs(cell);
+        return ms === null ? null : ms * 1000;
+      });
+    case 'id':
+      return idColumn(size);
     default:
-      return typeof cell === 'object' ? formatCsvLine([cell]) : String(cell);
+      return textColumn(size);
   }
 }
 
@@ -204,24 +296,25 @@ export function openParquetOutput(
   rowGroupSize: number = PARQUET_ROW_GROUP_SIZE,
 ): ScoreOutput {
   const writer = new ParquetWriter({ writer: new SinkWriter(sink), schema: schemaFor(header, kinds), createdBy: 'ride-duration score' });
-  let columns: unknown[][] = header.map(() => []);
+  const kind = header.map((_, i) => kinds[i] ?? 'string');
+  const columns = kind.map((k) => columnBuffer(k, rowGroupSize));
   let rows = 0;
   const flush = async (): Promise<void> => {
     if (rows === 0) return;
-    await writer.write({
-      columnData: header.map((name, i) =>
-        // Unique per row: a dictionary never pays and min/max statistics say nothing (PLAIN, no statistics).
-        kinds[i] === 'id' ? { name, data: columns[i] as unknown[], encoding: 'PLAIN' as const, statistics: false } : { name, data: columns[i] as unknown[] },
-      ),
-      rowGroupSize: rows,
-    });
-    columns = header.map(() => []);
+    const n = rows;
     rows = 0;
+    await writer.write({
+      columnData: header.map((name, i) => {
+        const data = columns[i]!.take(n) as unknown[];
+        // Unique per row: a dictionary never pays and min/max statistics say nothing (PLAIN, no statistics).
+        return kind[i] === 'id' ? { name, data, encoding: 'PLAIN' as const, statistics: false } : { name, data };
+      }),
+      rowGroupSize: n,
+    });
   };
-  const kind = header.map((_, i) => kinds[i] ?? 'string');
   return {
     write(cells) {
-      for (let i = 0; i < kind.length; i++) (columns[i] as unknown[]).push(toParquet(kind[i]!, cells[i] ?? null));
+      for (let i = 0; i < columns.length; i++) columns[i]!.push(rows, cells[i] ?? null);
       rows++;
       return rows >= rowGroupSize ? flush() : undefined;
     },
