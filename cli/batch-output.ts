@@ -341,6 +341,10 @@ export function openParquetOutput(
         return { name, data, statistics: kind[i] === STATISTICS_KIND };
       }),
       rowGroupSize: n,
+      // One data page per column chunk: a row group of 8,192 rows is far below any page size worth
+      // splitting at, and hyparquet-writer sizes pages by estimating every value (~20 % of a
+      // cold write of February 2021, 590-970 ms -> 500-590 ms interleaved).
+      pageSize: 0,
     });
   };
   return {
