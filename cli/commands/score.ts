@@ -15,7 +15,6 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
-import cliProgress from 'cli-progress';
 
 // Leaf modules rather than the io barrel: scoring local files loads neither the AWS SDK nor the
 // stream-record helpers (start-up is a large part of a month's run).
@@ -358,8 +357,10 @@ async function scoreRides(
 
   const total = plan.info.rows === undefined ? undefined : Math.min(plan.info.rows, options.limit ?? Number.POSITIVE_INFINITY);
   const tty = io.stderr.isTTY === true;
+  // The bar's library only where a bar is drawn (a terminal): a script or a pipe never loads it.
+  const cliProgress = tty && total !== undefined ? (await import('cli-progress')).default : undefined;
   const bar =
-    tty && total !== undefined
+    cliProgress !== undefined
       ? new cliProgress.SingleBar(
           { stream: process.stderr, format: 'scoring [{bar}] {percentage}% {value}/{total} rides | {eta_formatted} left' },
           cliProgress.Presets.shades_classic,
