@@ -50,6 +50,8 @@ export interface ScoreLayoutRun {
   readonly header: readonly string[];
   /** The parquet type of each column, for `.parquet` outputs. */
   readonly kinds: readonly ParquetColumnKind[];
+  /** Columns never empty (written REQUIRED in parquet, which spares their definition levels); default none. */
+  readonly required?: readonly boolean[];
   /** What `keep` keeps, for the error when it keeps nothing (e.g. `rides of 1–60 min`). */
   readonly keptWhat?: string;
   /** The cells of one line. */
@@ -113,8 +115,8 @@ const OUTPUT_EXTENSION = /\.(csv|parquet)$/i;
  * Opens the output for a layout run's header, CSV or parquet by the sink's extension. Nothing
  * appears under the real name before `commit` (a `.partial` file, or an uncompleted upload).
  */
-export function openScoreOutput(sink: ByteSink, run: Pick<ScoreLayoutRun, 'header' | 'kinds'>): ScoreOutput {
-  return /\.parquet$/i.test(sink.name) ? openParquetOutput(sink, run.header, run.kinds) : openCsvOutput(sink, run.header);
+export function openScoreOutput(sink: ByteSink, run: Pick<ScoreLayoutRun, 'header' | 'kinds' | 'required'>): ScoreOutput {
+  return /\.parquet$/i.test(sink.name) ? openParquetOutput(sink, run.header, run.kinds, undefined, run.required) : openCsvOutput(sink, run.header);
 }
 
 export interface ScoreOptions {

@@ -131,6 +131,26 @@ describe('score --layout course: the course batch output (2,000 Feb 2021 rides v
     expect((rows[2]!['at'] as Date).getTime()).toBe(Date.UTC(2021, 1, 1, 0, 40));
   });
 
+  it('parquet output: columns declared never empty are REQUIRED, and an empty cell in one fails', async () => {
+    const output = join(dir, 'required.parquet');
+    const out = openParquetOutput(fileSink(output), ['id', 'x', 'text'], ['id', 'double', 'string'], 2, [true, true, false]);
+    await out.write(['a', 0.5, null]);
+    await out.write(['b', 1.5, 'y']);
+    await out.write(['c', 2.5, 'z']);
+    await out.commit();
+    const file = await asyncBufferFromFile(output);
+    const schema = (await parquetMetadataAsync(file)).schema.slice(1).map((e) => [e.name, e.repetition_type]);
+    expect(schema).toEqual([['id', 'REQUIRED'], ['x', 'REQUIRED'], ['text', 'OPTIONAL']]);
+    expect(await parquetReadObjects({ file, compressors })).toEqual([
+      { id: 'a', x: 0.5, text: null },
+      { id: 'b', x: 1.5, text: 'y' },
+      { id: 'c', x: 2.5, text: 'z' },
+    ]);
+    const broken = openParquetOutput(fileSink(join(dir, 'broken.parquet')), ['id', 'x'], ['id', 'double'], 2, [true, true]);
+    expect(() => broken.write(['a', null])).toThrow(/column x is never empty/);
+    await broken.abort();
+  });
+
   it('ride_id prefix: from a TLC file name, else from the first pickup', () => {
     expect(rideIdPrefix('/x/green_tripdata_2021-02.parquet', null)).toBe('2021/02_');
     expect(rideIdPrefix('rides.csv', Date.UTC(2022, 0, 31, 23))).toBe('2022/01_');
