@@ -6,8 +6,10 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ENV } from '../lambda/config.js';
-import { loadModel, parseModelLocation } from '../lambda/model/index.js';
-import type { LoadedModel } from '../lambda/model/index.js';
+// Leaf modules, not the model barrel (which re-exports the MLmodel YAML parser): see locate.ts.
+import { loadModel } from '../lambda/model/load.js';
+import { parseModelLocation } from '../lambda/model/locate.js';
+import type { LoadedModel } from '../lambda/model/types.js';
 import { rethrowAws } from './aws-errors.js';
 import { checkEndpoint } from './preflight.js';
 

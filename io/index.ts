@@ -44,9 +44,11 @@ export { COURSE_RIDE_FIELDS, isComplete, REQUIRED_COLUMNS, RIDE_COLUMNS } from '
 export { parseNaiveTimestamp, formatNaiveTimestamp } from './timestamps.js';
 export { formatPythonFloat, formatCsvCell, formatCsvLine, csvInt } from './format.js';
 export type { CsvValue, CsvInteger, CsvTimestamp } from './format.js';
-export { fileSource, httpSource, s3Source, parseS3Url, isHttpUrl, isS3Url, localFileProblem } from './source.js';
+export { fileSource, httpSource, parseS3Url, isHttpUrl, isS3Url, localFileProblem } from './source.js';
+export { s3Source } from './s3-source.js';
 export type { RideSource } from './source.js';
-export { fileSink, s3Sink, S3_PART_BYTES } from './sink.js';
+export { fileSink } from './sink.js';
+export { s3Sink, S3_PART_BYTES } from './s3-sink.js';
 export type { ByteSink } from './sink.js';
 export { plannedColumns } from './values.js';
 export { CsvWriter } from './csv-writer.js';

@@ -1,5 +1,5 @@
 /**
- * Streaming reader for TLC trip parquet files (hyparquet; GZIP and other codecs through
+ * Streaming reader for TLC trip parquet files (hyparquet; GZIP through zlib, other codecs through
  * hyparquet-compressors). Reads only the ride columns (the course's, the times and the fields
  * asked for), one row group at a time, and no row group past the requested range, so memory stays
  * at one row group of those columns.
@@ -7,7 +7,6 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, Compressors, FileMetaData, SchemaElement } from 'hyparquet';
 import { gunzipSync } from 'node:zlib';
-import { compressors as jsCompressors } from 'hyparquet-compressors';
 
 import { MissingRideColumnError, RideFileError } from './errors.js';
 import { fileSource, type RideSource } from './source.js';
@@ -15,16 +14,26 @@ import type { RideRange, RideRow } from './types.js';
 import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
 
 /**
- * hyparquet-compressors' codecs, with GZIP (the TLC files' codec) through Node's own zlib: the same
- * bytes, in native code rather than JavaScript (gunzip was ~6 % of scoring a month).
+ * GZIP (the TLC files' codec) through Node's own zlib: the same bytes, in native code rather than
+ * JavaScript (gunzip was ~6 % of scoring a month).
  */
-const compressors: Compressors = {
-  ...jsCompressors,
-  GZIP: (input: Uint8Array) => {
-    const out = gunzipSync(input);
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  },
+const gunzip = (input: Uint8Array): Uint8Array => {
+  const out = gunzipSync(input);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 };
+
+/** Codecs read without hyparquet-compressors: hyparquet's own (SNAPPY) and GZIP through zlib. */
+const BUILT_IN_CODECS: ReadonlySet<string> = new Set(['UNCOMPRESSED', 'SNAPPY', 'GZIP']);
+
+/**
+ * The decompressors a file needs: hyparquet-compressors (BROTLI, ZSTD, LZ4) is imported only for a
+ * file that uses one of its codecs, since loading it costs a month's run ~30 ms of start-up.
+ */
+async function compressorsFor(metadata: FileMetaData): Promise<Compressors> {
+  const needsMore = metadata.row_groups.some((group) => group.columns.some((column) => !BUILT_IN_CODECS.has(column.meta_data?.codec ?? 'UNCOMPRESSED')));
+  const more = needsMore ? (await import('hyparquet-compressors')).compressors : {};
+  return { ...more, GZIP: gunzip };
+}
 
 /** Naive TLC timestamps become naive epoch ms (never a `Date` in some local zone). */
 const NAIVE_PARSERS = {
@@ -81,6 +90,7 @@ export async function* readParquetRideBatches(path: string, range: RideRange, so
   const plan = plannedColumns(available, range.fields, range.idColumn);
   if (plan.missing.length > 0) throw new MissingRideColumnError(path, plan.missing);
   const { columns } = plan;
+  const compressors = await compressorsFor(metadata);
   const timestampColumns = new Set(columns.filter((name) => isTimestampColumn(elements.get(name)!)));
   const isNaiveMs = (name: string): boolean => timestampColumns.has(name);
 

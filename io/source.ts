@@ -1,13 +1,12 @@
 /**
  * Where ride files are read from: a local path, an `https://` (or `http://`) URL, or an `s3://`
- * location. Parquet is read by byte ranges (the footer, then the column chunks of one row group at a
+ * location (`s3Source`, in `s3-source.ts`: the AWS SDK loads only where S3 is used). Parquet is read by byte ranges (the footer, then the column chunks of one row group at a
  * time: never the whole file), CSV and JSON lines as one streamed body.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { asyncBufferFromFile, asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet';
 
 import { RideFileError } from './errors.js';
@@ -57,35 +56,6 @@ export function httpSource(url: string, signal?: AbortSignal): RideSource {
       if (!response.ok || response.body === null) throw new RideFileError(`${url}: HTTP ${response.status} ${response.statusText}`, url);
       return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     },
-  };
-}
-
-/** An `s3://bucket/key` object: parquet by ranged GetObject, text as one streamed GetObject. */
-export function s3Source(s3: S3Client, location: string, signal?: AbortSignal): RideSource {
-  const parsed = parseS3Url(location);
-  if (parsed === undefined) throw new RideFileError(`${location}: not an s3://bucket/key location`, location);
-  const { bucket: Bucket, key: Key } = parsed;
-  const options = signal === undefined ? {} : { abortSignal: signal };
-  const body = async (Range?: string): Promise<Readable> => {
-    const response = await s3.send(new GetObjectCommand({ Bucket, Key, ...(Range === undefined ? {} : { Range }) }), options);
-    return response.Body as Readable;
-  };
-  return {
-    name: location,
-    async asyncBuffer() {
-      const head = await s3.send(new HeadObjectCommand({ Bucket, Key }), options);
-      return {
-        byteLength: head.ContentLength ?? 0,
-        async slice(start: number, end?: number): Promise<ArrayBuffer> {
-          const stream = await body(`bytes=${start}-${end === undefined ? '' : end - 1}`);
-          const chunks: Buffer[] = [];
-          for await (const chunk of stream) chunks.push(chunk as Buffer);
-          const bytes = Buffer.concat(chunks);
-          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-        },
-      };
-    },
-    stream: () => body(),
   };
 }
 

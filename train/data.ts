@@ -2,7 +2,7 @@
  * The course's data preparation (`read_dataframe` in the MLOps Zoomcamp notebooks), column-wise:
  * duration = dropoff − pickup in minutes, keep 1 ≤ duration ≤ 60.
  */
-import { readRides } from '../io/index.js';
+import { readRides } from '../io/read.js';
 import { TrainingDataError } from './errors.js';
 import type { TripTable } from './types.js';
 

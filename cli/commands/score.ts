@@ -15,32 +15,18 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
-import cliProgress from 'cli-progress';
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 
-import {
-  csvInt,
-  detectRideFormat,
-  fileSink,
-  fileSource,
-  httpSource,
-  isHttpUrl,
-  isS3Url,
-  localFileProblem,
-  MissingRideColumnError,
-  parseS3Url,
-  plannedColumns,
-  readRideBatches,
-  rideFileInfo,
-  s3Sink,
-  s3Source,
-  UnsupportedRideFormatError,
-} from '../../io/index.js';
-import type { ByteSink, CsvInteger, CsvTimestamp, CsvValue, RideField, RideFieldValue, RideFileInfo, RideFormat, RideRow, RideSource } from '../../io/index.js';
-import { createS3Client } from '../../lambda/aws-clients.js';
-import { ENV } from '../../lambda/config.js';
+// Leaf modules rather than the io barrel: scoring local files loads neither the AWS SDK nor the
+// stream-record helpers (start-up is a large part of a month's run).
+import { csvInt } from '../../io/format.js';
+import type { CsvInteger, CsvTimestamp, CsvValue } from '../../io/format.js';
+import { MissingRideColumnError, UnsupportedRideFormatError } from '../../io/errors.js';
+import { detectRideFormat, readRideBatches, rideFileInfo } from '../../io/read.js';
+import { fileSink, type ByteSink } from '../../io/sink.js';
+import { fileSource, httpSource, isHttpUrl, isS3Url, localFileProblem, parseS3Url, type RideSource } from '../../io/source.js';
+import type { RideField, RideFieldValue, RideFileInfo, RideFormat, RideRow } from '../../io/types.js';
+import { plannedColumns } from '../../io/values.js';
 import type { LoadedModel, ModelDescription } from '../../lambda/model/types.js';
-import { LOCAL_CREDENTIALS } from '../../local/constants.js';
 import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
@@ -64,6 +50,8 @@ export interface ScoreLayoutRun {
   readonly header: readonly string[];
   /** The parquet type of each column, for `.parquet` outputs. */
   readonly kinds: readonly ParquetColumnKind[];
+  /** Columns never empty (written REQUIRED in parquet, which spares their definition levels); default none. */
+  readonly required?: readonly boolean[];
   /** What `keep` keeps, for the error when it keeps nothing (e.g. `rides of 1–60 min`). */
   readonly keptWhat?: string;
   /** The cells of one line. */
@@ -127,8 +115,8 @@ const OUTPUT_EXTENSION = /\.(csv|parquet)$/i;
  * Opens the output for a layout run's header, CSV or parquet by the sink's extension. Nothing
  * appears under the real name before `commit` (a `.partial` file, or an uncompleted upload).
  */
-export function openScoreOutput(sink: ByteSink, run: Pick<ScoreLayoutRun, 'header' | 'kinds'>): ScoreOutput {
-  return /\.parquet$/i.test(sink.name) ? openParquetOutput(sink, run.header, run.kinds) : openCsvOutput(sink, run.header);
+export function openScoreOutput(sink: ByteSink, run: Pick<ScoreLayoutRun, 'header' | 'kinds' | 'required'>): ScoreOutput {
+  return /\.parquet$/i.test(sink.name) ? openParquetOutput(sink, run.header, run.kinds, undefined, run.required) : openCsvOutput(sink, run.header);
 }
 
 export interface ScoreOptions {
@@ -178,17 +166,6 @@ interface ScorePlan {
 /** Where `-i` / `-o` point. */
 type Place = 'local' | 'http' | 's3';
 const placeOf = (location: string): Place => (isS3Url(location) ? 's3' : isHttpUrl(location) ? 'http' : 'local');
-
-/** An S3 client for `s3://` inputs and outputs: `S3_ENDPOINT_URL` when set (with dummy credentials unless some are exported). */
-function scoreS3Client(env: NodeJS.ProcessEnv): S3Client {
-  const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
-  const exported = Boolean(env['AWS_ACCESS_KEY_ID']?.trim()) && Boolean(env['AWS_SECRET_ACCESS_KEY']?.trim());
-  return createS3Client({
-    endpoint,
-    region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'],
-    credentials: endpoint !== undefined && !exported ? LOCAL_CREDENTIALS : undefined,
-  });
-}
 
 /** `-o`: extension and place, before anything else (usage errors, exit code 2). */
 function checkOutputFlag(output: string): void {
@@ -249,19 +226,15 @@ async function planScore(options: ScoreOptions, deps: ScoreDependencies, signal:
     const problem = await localOutputProblem(options.output);
     if (problem !== undefined) throw new CliError(`-o ${options.output}: ${problem}`);
   }
-  const s3 = inPlace === 's3' || outPlace === 's3' ? scoreS3Client(process.env) : undefined;
+  // The AWS SDK only for s3:// locations.
+  const s3 = inPlace === 's3' || outPlace === 's3' ? (await import('../score-s3.js')).openScoreS3(process.env) : undefined;
   try {
-    if (outPlace === 's3' && s3 !== undefined) {
-      const bucket = parseS3Url(options.output)?.bucket ?? '';
-      await s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }).catch((error: unknown) => {
-        throw new CliError(`-o ${options.output}: bucket ${bucket} is not writable here (${describeAwsError(error)})`, 1, { cause: error });
-      });
-    }
+    if (outPlace === 's3' && s3 !== undefined) await s3.checkOutputBucket(options.output, signal);
     // The model (its contract included) before the input's bytes: one that cannot be served stops here.
     const model = await (deps.loadModel ?? loadCliModel)(options.model);
     const source =
       inPlace === 's3' && s3 !== undefined
-        ? s3Source(s3, options.input, signal)
+        ? s3.source(options.input, signal)
         : inPlace === 'http'
           ? httpSource(options.input, signal)
           : fileSource(options.input);
@@ -269,21 +242,12 @@ async function planScore(options: ScoreOptions, deps: ScoreDependencies, signal:
     const info = await rideFileInfo(options.input, format, source);
     checkColumns(options.input, info, model.contract.requiredFields, layout);
     if (info.rows === 0) throw new CliError(`${options.input}: no rides in the file; nothing to score`);
-    const openSink = (): ByteSink => (outPlace === 's3' && s3 !== undefined ? s3Sink(s3, options.output) : fileSink(options.output));
+    const openSink = (): ByteSink => (outPlace === 's3' && s3 !== undefined ? s3.sink(options.output) : fileSink(options.output));
     return { layout, model, format, source, info, openSink, close: () => s3?.destroy() };
   } catch (error) {
     s3?.destroy();
     throw error;
   }
-}
-
-/** An AWS SDK error as a few words: its code and message, no class name. */
-function describeAwsError(error: unknown): string {
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode;
-  return [e.name, status === undefined ? undefined : `HTTP ${status}`, e.message && e.message !== e.name ? e.message : undefined]
-    .filter(Boolean)
-    .join(', ');
 }
 
 /** The file's columns against the model's fields and the layout's needs (files with a header only). */
@@ -395,8 +359,10 @@ async function scoreRides(
 
   const total = plan.info.rows === undefined ? undefined : Math.min(plan.info.rows, options.limit ?? Number.POSITIVE_INFINITY);
   const tty = io.stderr.isTTY === true;
+  // The bar's library only where a bar is drawn (a terminal): a script or a pipe never loads it.
+  const cliProgress = tty && total !== undefined ? (await import('cli-progress')).default : undefined;
   const bar =
-    tty && total !== undefined
+    cliProgress !== undefined
       ? new cliProgress.SingleBar(
           { stream: process.stderr, format: 'scoring [{bar}] {percentage}% {value}/{total} rides | {eta_formatted} left' },
           cliProgress.Presets.shades_classic,

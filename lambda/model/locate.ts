@@ -10,8 +10,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { quote } from '../quote.js';
 import { MlflowModelError, ModelFetchError, ModelLocationError } from './errors.js';
-import { parseMlmodel } from './mlmodel.js';
 import type { MlflowModelInfo } from './mlmodel.js';
+
+/**
+ * `parseMlmodel`, imported when an MLflow folder is read: its YAML parser is a quarter of a
+ * megabyte that a single-file model (`lin_reg.bin`) never needs at start-up.
+ */
+async function parseMlmodel(text: string, where: string): Promise<MlflowModelInfo> {
+  return (await import('./mlmodel.js')).parseMlmodel(text, where);
+}
 
 /** A model location: an S3 object/prefix or a local file/folder. */
 export type ModelSource =
@@ -164,7 +171,7 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
     if (cause instanceof MlflowModelError) throw cause;
     throw new MlflowModelError(`${path} is a folder without an MLmodel file; expected an MLflow model folder or a model file`, { cause });
   }
-  const mlflow = parseMlmodel(text, mlmodelPath);
+  const mlflow = await parseMlmodel(text, mlmodelPath);
   const modelPath = join(path, mlflow.pickledModel);
   const named = `${mlmodelPath} names pickled_model ${quote(mlflow.pickledModel)}`;
   let bytes: Uint8Array;
@@ -351,7 +358,7 @@ async function fetchS3(bucket: string, key: string, s3: S3Client | undefined, ma
     return fromS3(object, uri, recipe);
   }
   const mlmodelUri = `s3://${bucket}/${mlmodelKey}`;
-  const mlflow = parseMlmodel(new TextDecoder().decode(mlmodelObject.bytes), mlmodelUri);
+  const mlflow = await parseMlmodel(new TextDecoder().decode(mlmodelObject.bytes), mlmodelUri);
   const modelKey = `${prefix}${mlflow.pickledModel}`;
   const [model, recipe] = await withRecipe(getObject(s3, bucket, modelKey, maxBytes), getRecipe(s3, bucket, `${prefix}${MLFLOW_RECIPE}`));
   if (!model) {

@@ -110,6 +110,47 @@ describe('score --layout course: the course batch output (2,000 Feb 2021 rides v
     expect(rows[249]).toEqual({ ride_id: 'r249', PULocationID: 249n, prediction: 249 / 7 });
   });
 
+  it('parquet output: empty cells stay nulls in every column kind, ids of any text intact', async () => {
+    const output = join(dir, 'nulls.parquet');
+    const kinds = ['id', 'int64', 'double', 'timestamp', 'string'] as const;
+    const out = openParquetOutput(fileSink(output), ['id', 'n', 'x', 'at', 'text'], kinds, 4);
+    const pickup = Date.UTC(2021, 1, 1, 0, 34, 3);
+    await out.write(['a/1', { int: 1 }, 0.5, { naiveMs: pickup }, 'x']);
+    await out.write(['b/2', null, null, null, null]);
+    await out.write(['c/3', { int: 3 }, 1.5, '2021-02-01 00:40:00', 'z']);
+    // A group with a null id and one with a non-ASCII id: both written as given.
+    await out.write([null, { int: 4 }, 2.5, { naiveMs: pickup }, 'w']);
+    await out.write(['é/5', { int: 5 }, 3.5, { naiveMs: pickup }, 'v']);
+    await out.commit();
+    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(output), compressors });
+    expect(rows.map((r) => r['id'])).toEqual(['a/1', 'b/2', 'c/3', null, 'é/5']);
+    expect(rows[1]).toEqual({ id: 'b/2', n: null, x: null, at: null, text: null });
+    expect(rows.map((r) => r['n'])).toEqual([1n, null, 3n, 4n, 5n]);
+    expect(rows.map((r) => r['x'])).toEqual([0.5, null, 1.5, 2.5, 3.5]);
+    expect((rows[0]!['at'] as Date).getTime()).toBe(pickup);
+    expect((rows[2]!['at'] as Date).getTime()).toBe(Date.UTC(2021, 1, 1, 0, 40));
+  });
+
+  it('parquet output: columns declared never empty are REQUIRED, and an empty cell in one fails', async () => {
+    const output = join(dir, 'required.parquet');
+    const out = openParquetOutput(fileSink(output), ['id', 'x', 'text'], ['id', 'double', 'string'], 2, [true, true, false]);
+    await out.write(['a', 0.5, null]);
+    await out.write(['b', 1.5, 'y']);
+    await out.write(['c', 2.5, 'z']);
+    await out.commit();
+    const file = await asyncBufferFromFile(output);
+    const schema = (await parquetMetadataAsync(file)).schema.slice(1).map((e) => [e.name, e.repetition_type]);
+    expect(schema).toEqual([['id', 'REQUIRED'], ['x', 'REQUIRED'], ['text', 'OPTIONAL']]);
+    expect(await parquetReadObjects({ file, compressors })).toEqual([
+      { id: 'a', x: 0.5, text: null },
+      { id: 'b', x: 1.5, text: 'y' },
+      { id: 'c', x: 2.5, text: 'z' },
+    ]);
+    const broken = openParquetOutput(fileSink(join(dir, 'broken.parquet')), ['id', 'x'], ['id', 'double'], 2, [true, true]);
+    expect(() => broken.write(['a', null])).toThrow(/column x is never empty/);
+    await broken.abort();
+  });
+
   it('ride_id prefix: from a TLC file name, else from the first pickup', () => {
     expect(rideIdPrefix('/x/green_tripdata_2021-02.parquet', null)).toBe('2021/02_');
     expect(rideIdPrefix('rides.csv', Date.UTC(2022, 0, 31, 23))).toBe('2022/01_');

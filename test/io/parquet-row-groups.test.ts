@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { parquetMetadata } from 'hyparquet';
 import type { SchemaElement } from 'hyparquet';
@@ -121,6 +121,27 @@ describe('parquet rides over several GZIP row groups', () => {
       for await (const row of readRides(damaged)) void row;
     };
     await expect(readAll()).rejects.toThrow(/damaged\.parquet: cannot read rows 100-200/);
+  });
+
+  it('reads a codec beyond SNAPPY and GZIP (BROTLI, through hyparquet-compressors, loaded for it)', async () => {
+    const brotli = join(dir, 'brotli.parquet');
+    const rows = Array.from({ length: 20 }, (_, i) => expected(i));
+    const buffer = parquetWriteBuffer({
+      schema: SCHEMA.slice(0, 6).map((element, i) => (i === 0 ? { ...element, num_children: 5 } : element)),
+      columnData: [
+        { name: 'lpep_pickup_datetime', data: rows.map((r) => BigInt(r.pickup! * 1000)) },
+        { name: 'lpep_dropoff_datetime', data: rows.map((r) => BigInt(r.dropoff! * 1000)) },
+        { name: 'PULocationID', data: rows.map((r) => BigInt(r.PULocationID!)) },
+        { name: 'DOLocationID', data: rows.map((r) => (r.DOLocationID === null ? null : BigInt(r.DOLocationID))) },
+        { name: 'trip_distance', data: rows.map((r) => r.trip_distance) },
+      ],
+      codec: 'BROTLI',
+      compressors: { BROTLI: (input: Uint8Array) => brotliCompressSync(input) },
+    });
+    await writeFile(brotli, new Uint8Array(buffer));
+    const read: RideRow[] = [];
+    for await (const row of readRides(brotli)) read.push(row);
+    expect(read).toEqual(rows.map((r) => ({ ...r, rideId: null })));
   });
 
   it('names a missing id column', async () => {

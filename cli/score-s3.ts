@@ -1,0 +1,62 @@
+/**
+ * `score`'s S3 side: one client for `s3://` inputs and outputs, the output bucket's check, and the
+ * S3 source and sink. `score` imports this file only when `-i` or `-o` is an `s3://` location, so
+ * that scoring local files never loads the AWS SDK (a third of the command's start-up).
+ */
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+
+import { parseS3Url } from '../io/source.js';
+import { s3Source } from '../io/s3-source.js';
+import { s3Sink } from '../io/s3-sink.js';
+import type { ByteSink } from '../io/sink.js';
+import type { RideSource } from '../io/source.js';
+import { createS3Client, LOCAL_ENDPOINT_CREDENTIALS } from '../lambda/aws-clients.js';
+import { ENV } from '../lambda/config.js';
+import { CliError } from './errors.js';
+
+/** What `score` does with S3. */
+export interface ScoreS3 {
+  /** Fails with a {@link CliError} when the output's bucket cannot be reached. */
+  checkOutputBucket(output: string, signal: AbortSignal): Promise<void>;
+  source(input: string, signal: AbortSignal): RideSource;
+  sink(output: string): ByteSink;
+  destroy(): void;
+}
+
+/** An AWS SDK error as a few words: its code and message, no class name. */
+function describeAwsError(error: unknown): string {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return [e.name, status === undefined ? undefined : `HTTP ${status}`, e.message && e.message !== e.name ? e.message : undefined]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * An S3 client for `s3://` inputs and outputs: `S3_ENDPOINT_URL` when set (with dummy credentials
+ * unless some are exported), else AWS.
+ *
+ * @example
+ * const s3 = openScoreS3(process.env);
+ * try { await s3.checkOutputBucket('s3://bucket/out.parquet', signal); } finally { s3.destroy(); }
+ */
+export function openScoreS3(env: NodeJS.ProcessEnv): ScoreS3 {
+  const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
+  const exported = Boolean(env['AWS_ACCESS_KEY_ID']?.trim()) && Boolean(env['AWS_SECRET_ACCESS_KEY']?.trim());
+  const client: S3Client = createS3Client({
+    endpoint,
+    region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'],
+    credentials: endpoint !== undefined && !exported ? LOCAL_ENDPOINT_CREDENTIALS : undefined,
+  });
+  return {
+    async checkOutputBucket(output, signal) {
+      const bucket = parseS3Url(output)?.bucket ?? '';
+      await client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }).catch((error: unknown) => {
+        throw new CliError(`-o ${output}: bucket ${bucket} is not writable here (${describeAwsError(error)})`, 1, { cause: error });
+      });
+    },
+    source: (input, signal) => s3Source(client, input, signal),
+    sink: (output) => s3Sink(client, output),
+    destroy: () => client.destroy(),
+  };
+}
