@@ -21,7 +21,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRIC } from '../lambda/observability.js';
+import { METRIC } from '../lambda/metric-names.js';
 import { SHADOW_VERSION_DIMENSION } from '../lambda/shadow/metrics.js';
 import type { StreamScoring } from './stream-scoring.js';
 

@@ -18,7 +18,7 @@ import { UnseenTally, type UnseenValues } from './model/contract/index.js';
 
 export type { UnseenValues };
 import type { LoadedModel } from './model/types.js';
-import { silentLog, type LogSink } from './observability.js';
+import { silentLog, type LogSink } from './log-sink.js';
 import { decodeRide, RideRejection } from './ride/decode.js';
 import { predictionEvent, predictionSerializer, type PredictionEvent } from './ride/prediction.js';
 import type { RideId } from './ride/schema.js';

@@ -17,7 +17,8 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { processBatch, type BatchOutcome } from './batch.js';
 import type { LoadedModel } from './model/types.js';
-import { METRIC, MetricUnit, silentLog, type LogSink } from './observability.js';
+import { silentLog, type LogSink } from './log-sink.js';
+import { METRIC, MetricUnit } from './metric-names.js';
 import type { PredictionEvent } from './ride/prediction.js';
 import { addShadowFailureMetrics, publishShadowDifferences } from './shadow/metrics.js';
 import { ShadowLoader } from './shadow/loader.js';

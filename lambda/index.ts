@@ -27,7 +27,9 @@ export {
 } from './batch.js';
 export { ConfigError, ENV, readConfig, type HandlerConfig } from './config.js';
 export { createKinesisClient, createS3Client, type ClientOptions } from './aws-clients.js';
-export { METRIC, createLogger, createMetrics, silentLog, type LogSink } from './observability.js';
+export { METRIC } from './metric-names.js';
+export { silentLog, type LogSink } from './log-sink.js';
+export { createLogger, createMetrics } from './observability.js';
 export {
   checkRideEvent,
   decodeRide,

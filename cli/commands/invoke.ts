@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { DEFAULT_REGION, ENV } from '../../lambda/config.js';
 import { createHandler } from '../../lambda/handler.js';
 import type { LoadedModel } from '../../lambda/model/index.js';
-import { silentLog, type LogSink } from '../../lambda/observability.js';
+import { silentLog, type LogSink } from '../../lambda/log-sink.js';
 import type { PredictionEvent } from '../../lambda/ride/prediction.js';
 import { MemoryDeadLetterSink } from '../../lambda/sinks/memory.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';

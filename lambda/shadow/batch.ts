@@ -7,7 +7,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import type { ServableModel } from '../batch.js';
 import { shardIdOf } from '../kinesis-record.js';
 import type { RideContract } from '../model/contract/index.js';
-import type { LogSink } from '../observability.js';
+import type { LogSink } from '../log-sink.js';
 import type { RideEvent } from '../ride/schema.js';
 import type { WriteOptions } from '../sinks/types.js';
 import { differenceStats } from './stats.js';

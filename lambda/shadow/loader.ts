@@ -7,7 +7,7 @@
  */
 import { ModelFetchError } from '../model/errors.js';
 import type { LoadedModel } from '../model/types.js';
-import type { LogSink } from '../observability.js';
+import type { LogSink } from '../log-sink.js';
 
 /** Least time between two attempts to load a shadow model that failed to load. */
 export const SHADOW_RETRY_MS = 60_000;

@@ -4,7 +4,7 @@
  * that two candidates shadowed one after the other are two series.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRIC, MetricUnit } from '../observability.js';
+import { METRIC, MetricUnit } from '../metric-names.js';
 import type { ShadowOutcome } from './types.js';
 
 /** Dimension naming the shadow model's version on the difference metrics. */

@@ -7,7 +7,7 @@
  * as failures, which the batch reports in `batchItemFailures` so Lambda delivers those records again.
  */
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { silentLog, type LogSink } from '../observability.js';
+import { silentLog, type LogSink } from '../log-sink.js';
 import type { OutputBatch } from './output-batch.js';
 import type { OutputFailure, OutputRecord, OutputSink, WriteOptions } from './types.js';
 

@@ -6,7 +6,7 @@
  * {@link MAX_LOGGED_DATA_CHARS} with `truncated: true` and its original length. Configure the
  * dead-letter bucket to keep full copies.
  */
-import type { LogSink } from '../observability.js';
+import type { LogSink } from '../log-sink.js';
 import type { DeadLetter, DeadLetterSink, WriteOptions } from './types.js';
 
 /**

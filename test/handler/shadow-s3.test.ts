@@ -14,7 +14,7 @@ import { kinesisEvent, kinesisRecord, lambdaContext, ride, sequenceNumber } from
 import { capturedMetrics } from '../support/metrics.js';
 import { COURSE_MODEL_PATH } from '../support/model.js';
 import { createBucket, putObject, readObjects, startS3rver, type RunningS3rver } from '../support/services.js';
-import { silentLog } from '../../lambda/observability.js';
+import { silentLog } from '../../lambda/log-sink.js';
 
 const CANDIDATE_PATH = new URL('../fixtures/models/linreg-sklearn-1.5.0-numpy2.bin', import.meta.url).pathname;
 

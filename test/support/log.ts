@@ -1,7 +1,7 @@
 /**
  * A log sink that records entries, so tests can assert what was logged.
  */
-import type { LogSink } from '../../lambda/observability.js';
+import type { LogSink } from '../../lambda/log-sink.js';
 
 export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
