@@ -2,7 +2,7 @@
  * `score` on whole files, whole process, next to the course's Python (bench/python/score.py):
  *
  * - score_month_s: `score --layout course` on February 2021 (../shared), parquet out, spawned as
- *   an installed tool runs it (the CLI as one esbuild bundle), median wall time over interleaved
+ *   a user runs it (`bin/ride-duration.js`, the built `dist/`), median wall time over interleaved
  *   runs with the Python side, for lin_reg.bin and the RandomForest MLflow folder; the outputs are
  *   compared column for column (bench/python/compare.py) when Python has pandas + pyarrow.
  * - score_3m_rides_peak_rss_mb: the same command on 3,034,884 rides (February × 47, written by
@@ -17,13 +17,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { writeBigMonth } from './big-month.js';
-import { buildCliBundle } from './cli-bundle.js';
 import { currentLoad } from './machine.js';
 import { median, round } from './stats.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 export const FEBRUARY = path('../../shared/data/green_tripdata_2021-02.parquet');
 const EXIT_REPORT = path('./exit-report.cjs');
+/** The command as a user runs it: the launcher, then the built `dist/` (rebuilt first if stale: the untimed run). */
+const BIN = path('../bin/ride-duration.js');
 const PYTHON_SCORE = path('./python/timed.py');
 const PYTHON_COMPARE = path('./python/compare.py');
 /** Python with pandas, pyarrow and scikit-learn; `BENCH_PYTHONPATH` adds e.g. a pip --target folder holding pyarrow. */
@@ -101,7 +102,6 @@ function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv,
  */
 export async function measureScoreMonth(runs: number, input: string = FEBRUARY): Promise<ScoreMonthResult> {
   const problem = pythonProblem();
-  const bundle = await buildCliBundle();
   const dir = await mkdtemp(join(tmpdir(), 'ride-bench-score-'));
   const loads: number[] = [currentLoad()];
   try {
@@ -111,7 +111,7 @@ export async function measureScoreMonth(runs: number, input: string = FEBRUARY):
       const python: ProcessRun[] = [];
       const oursOut = join(dir, `${name}.ours.parquet`);
       const pythonOut = join(dir, `${name}.python.parquet`);
-      const nodeArgs = ['--require', EXIT_REPORT, bundle.file, 'score', '--layout', 'course', '-i', input, '-o', oursOut, '-m', model];
+      const nodeArgs = ['--require', EXIT_REPORT, BIN, 'score', '--layout', 'course', '-i', input, '-o', oursOut, '-m', model];
       // One untimed run of each: files in the page cache for both.
       timed(process.execPath, nodeArgs, process.env, join(dir, 'report.json'));
       if (problem === undefined) timed(PYTHON, [PYTHON_SCORE, model, input, pythonOut], pythonEnv(), join(dir, 'report.json'));
@@ -143,7 +143,6 @@ export async function measureScoreMonth(runs: number, input: string = FEBRUARY):
     }
     return { models, python: problem === undefined ? pythonVersions() : `unavailable: ${problem}`, loadAverage: loads };
   } finally {
-    await bundle.remove();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -160,13 +159,12 @@ export interface Score3mResult {
 /** `score --layout course` (lin_reg) on February × 47 under a pseudo-terminal; the child's peak RSS. */
 export async function measureScore3m(): Promise<Score3mResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ride-bench-3m-'));
-  const bundle = await buildCliBundle();
   try {
     const input = join(dir, 'green_tripdata_2021-02_x47.parquet');
     const rides = await writeBigMonth(input);
     const report = join(dir, 'report.json');
     const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`;
-    const command = [process.execPath, '--require', EXIT_REPORT, bundle.file, 'score', '--layout', 'course', '-i', input, '-o', join(dir, 'out.parquet'), '-m', SCORE_MODELS.lin_reg]
+    const command = [process.execPath, '--require', EXIT_REPORT, BIN, 'score', '--layout', 'course', '-i', input, '-o', join(dir, 'out.parquet'), '-m', SCORE_MODELS.lin_reg]
       .map(quote)
       .join(' ');
     const started = performance.now();
@@ -177,7 +175,6 @@ export async function measureScore3m(): Promise<Score3mResult> {
     const { peakRssKb, cpuMs } = JSON.parse(readFileSync(report, 'utf8')) as { peakRssKb: number; cpuMs: number };
     return { rides, peakRssMb: round(peakRssKb / 1024), wallS: round(wallS, 1), cpuS: round(cpuMs / 1000, 1), progressBar: run.stdout.includes('scoring [') };
   } finally {
-    await bundle.remove();
     await rm(dir, { recursive: true, force: true });
   }
 }
