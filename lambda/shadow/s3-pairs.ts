@@ -20,7 +20,8 @@ const json = (value: string | number): string => (typeof value === 'number' ? St
 /**
  * One JSON object per line, each a {@link ShadowPair}, equal to `JSON.stringify(pair)` per line:
  * built by hand because it runs once per ride beside the output. A batch's versions and shard
- * repeat, so their JSON is made once per change; predictions are finite, so `String` is JSON's number.
+ * repeat, so their JSON is made once per change; predictions are finite, so `String` is JSON's number;
+ * an arrival time is ISO 8601 or a number's text, neither of which JSON escapes.
  */
 export function pairsToJsonLines(pairs: readonly ShadowPair[]): string {
   let text = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ArrivalTimes } from '../../lambda/shadow/batch.js';
+import { ArrivalTimes } from '../../lambda/shadow/arrival-times.js';
 
 /** What the pairs carried before the per-second reuse: `toISOString()` of each record's own Date. */
 function reference(seconds: number): string {
@@ -28,9 +28,9 @@ describe('ArrivalTimes: arrival_time of shadow pairs', () => {
     }
   });
 
-  it('gives what Kinesis gave for no instant, and years beyond 9999 in full', () => {
+  it('gives what Kinesis gave for no instant (its second one or not), and years beyond 9999 in full', () => {
     const times = new ArrivalTimes();
-    for (const seconds of [Number.NaN, Number.POSITIVE_INFINITY, 8.64e12 + 1, 253_402_300_800.5, -62_198_755_200.25, 1_612_137_600.5]) {
+    for (const seconds of [Number.NaN, Number.POSITIVE_INFINITY, 8.64e12 + 1, 8.64e12 + 0.5, 8.64e12 + 0.999, -8.64e12 - 0.5, 253_402_300_800.5, -62_198_755_200.25, 1_612_137_600.5]) {
       expect(times.format(seconds)).toBe(reference(seconds));
     }
   });
