@@ -256,12 +256,18 @@ function idColumn(size: number): ColumnBuffer {
   };
 }
 
+/** `value` if an INT64 holds it: a BigInt64Array would wrap it silently (hyparquet-writer refused it). */
+function int64(value: bigint): bigint {
+  if (BigInt.asIntN(64, value) !== value) throw new RangeError(`parquet INT64 value out of range: ${value}`);
+  return value;
+}
+
 function columnBuffer(kind: ParquetColumnKind, size: number): ColumnBuffer {
   switch (kind) {
     case 'double':
       return typedColumn(new Float64Array(size), (cell) => (typeof cell === 'object' ? Number('int' in cell ? cell.int : cell.naiveMs) : Number(cell)));
     case 'int64':
-      return typedColumn(new BigInt64Array(size), (cell) => (typeof cell === 'object' ? BigInt('int' in cell ? cell.int : cell.naiveMs) : BigInt(cell as number)));
+      return typedColumn(new BigInt64Array(size), (cell) => int64(typeof cell === 'object' ? BigInt('int' in cell ? cell.int : cell.naiveMs) : BigInt(cell as number)));
     case 'timestamp':
       // Micros as exact doubles (ms × 1000 stays exact before year 2255): hyparquet-writer makes
       // the INT64 of a TIMESTAMP column itself.

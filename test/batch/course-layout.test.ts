@@ -151,6 +151,13 @@ describe('score --layout course: the course batch output (2,000 Feb 2021 rides v
     await broken.abort();
   });
 
+  it('parquet output: an INT64 column refuses a value beyond 64 bits rather than wrapping it', async () => {
+    const out = openParquetOutput(fileSink(join(dir, 'int64.parquet')), ['n'], ['int64'], 4);
+    await out.write([{ int: 2 ** 53 }]);
+    expect(() => out.write(['9223372036854775808'])).toThrow(/INT64 value out of range: 9223372036854775808/);
+    await out.abort();
+  });
+
   it('ride_id prefix: from a TLC file name, else from the first pickup', () => {
     expect(rideIdPrefix('/x/green_tripdata_2021-02.parquet', null)).toBe('2021/02_');
     expect(rideIdPrefix('rides.csv', Date.UTC(2022, 0, 31, 23))).toBe('2022/01_');
