@@ -1,8 +1,8 @@
 /**
  * The command line's whole-process figures (BENCHMARKS.md, issue 17): `ride-duration --help`,
  * `invoke` on the one-record sample event and on a 10,000-record event, each a fresh process of the
- * built CLI (`bin/ride-duration.js` → `dist/`), interleaved with an empty `node -e 0` so that the
- * host's load moves both alike; and the course's Python handler logic on the same events
+ * built CLI (`bin/ride-duration.js` → `dist/`) spawned by the bench's small launcher
+ * (bench/launcher.mjs), interleaved with an empty `node -e 0` so that the host's load moves both alike; and the course's Python handler logic on the same events
  * (`bench/python/invoke_handler.py`, Debian's python3 + scikit-learn 1.2.1) when python3 has sklearn.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { KinesisStreamEvent } from 'aws-lambda';
 
 import { formatKinesisEvent } from '../cli/commands/events.js';
+import { Launcher } from './lambda-process.js';
 import { median, round } from './stats.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
@@ -32,13 +33,16 @@ export interface CliFigures {
   readonly runs: number;
 }
 
-/** Wall time of one process, spawn → exit; throws if it fails. */
-function timed(command: string, args: readonly string[]): number {
-  const started = performance.now();
-  const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, DEBUG: '' } });
-  const ms = performance.now() - started;
-  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  return ms;
+/**
+ * Wall time of one process, spawn → exit, on the clock of the bench's small launcher process, as
+ * for the cold starts: a spawn from the bench itself pays for the bench's memory (see
+ * bench/launcher.mjs), which a person starting the command from a shell does not. The environment
+ * is the bench's own, as a shell's would be. Throws if the process fails.
+ */
+async function timed(launcher: Launcher, command: string, args: readonly string[]): Promise<number> {
+  const run = await launcher.run(args, { ...process.env, DEBUG: '' }, false, command);
+  if (run.code !== 0 || run.exitMs === null) throw new Error(`${command} ${args.join(' ')} exited ${run.code}${run.error ? `: ${run.error}` : ''}`);
+  return run.exitMs;
 }
 
 function hasSklearn(): boolean {
@@ -51,26 +55,28 @@ function hasSklearn(): boolean {
  */
 export async function measureCli(bigEvent: KinesisStreamEvent, runs = 10): Promise<CliFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-cli-'));
+  const launcher = await Launcher.start();
   try {
     const bigFile = join(dir, 'kinesis-10k.json');
     await writeFile(bigFile, formatKinesisEvent(bigEvent));
     const python = hasSklearn();
+    const node = process.execPath;
     const rounds = {
-      node: () => timed(process.execPath, ['-e', '0']),
-      help: () => timed(process.execPath, [BIN, '--help']),
-      sample: () => timed(process.execPath, [BIN, 'invoke', '--event', SAMPLE_EVENT]),
-      big: () => timed(process.execPath, [BIN, 'invoke', '--event', bigFile]),
+      node: () => timed(launcher, node, ['-e', '0']),
+      help: () => timed(launcher, node, [BIN, '--help']),
+      sample: () => timed(launcher, node, [BIN, 'invoke', '--event', SAMPLE_EVENT]),
+      big: () => timed(launcher, node, [BIN, 'invoke', '--event', bigFile]),
       ...(python
         ? {
-            pySample: () => timed(PYTHON, ['-W', 'ignore', PYTHON_HANDLER, LINREG_MODEL, SAMPLE_EVENT]),
-            pyBig: () => timed(PYTHON, ['-W', 'ignore', PYTHON_HANDLER, LINREG_MODEL, bigFile]),
+            pySample: () => timed(launcher, PYTHON, ['-W', 'ignore', PYTHON_HANDLER, LINREG_MODEL, SAMPLE_EVENT]),
+            pyBig: () => timed(launcher, PYTHON, ['-W', 'ignore', PYTHON_HANDLER, LINREG_MODEL, bigFile]),
           }
         : {}),
     };
     const times: Record<string, number[]> = {};
     for (let i = 0; i <= runs; i++) {
       for (const [name, run] of Object.entries(rounds)) {
-        const ms = run();
+        const ms = await run();
         if (i > 0) (times[name] ??= []).push(ms);
       }
     }
@@ -84,6 +90,7 @@ export async function measureCli(bigEvent: KinesisStreamEvent, runs = 10): Promi
       runs,
     };
   } finally {
+    launcher.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -88,11 +88,13 @@ function modelLoadMsFromEmf(stdout: string): number | undefined {
 }
 
 /** What the launcher (bench/launcher.mjs) answers for one spawned process. */
-interface LaunchResult {
+export interface LaunchResult {
   readonly id: number;
   readonly code: number | null;
   /** Launcher's clock: spawn → first byte on fd 3; null if nothing came. */
   readonly wallMs: number | null;
+  /** Launcher's clock: spawn → the child's exit. */
+  readonly exitMs: number | null;
   readonly report: string;
   readonly stdout: string;
   readonly stderr: string;
@@ -133,12 +135,12 @@ export class Launcher {
     return new Launcher(child);
   }
 
-  /** Spawns `node <args>` with exactly `env`, and waits for it to exit. */
-  run(args: readonly string[], env: NodeJS.ProcessEnv, output: boolean): Promise<LaunchResult> {
+  /** Spawns `node <args>` (or `command <args>`) with exactly `env`, and waits for it to exit. */
+  run(args: readonly string[], env: NodeJS.ProcessEnv, output: boolean, command?: string): Promise<LaunchResult> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.child.send({ id, args, env, output });
+      this.child.send({ id, args, env, output, ...(command === undefined ? {} : { command }) });
     });
   }
 

@@ -5,21 +5,25 @@
 // about 6 ms to every spawn, and 30 ms from a 780 MB process (an empty `node`: 55.6 ms spawned from
 // this launcher, 87-95 ms from a 780 MB parent, measured; BENCHMARKS.md). A Lambda cold start pays no
 // such cost, so the children are spawned from here, a process of a few tens of MB.
+// The command-line figures (bench/cli.ts) are spawned from here too, timed to the child's exit, as
+// a shell would see them.
 // Plain JavaScript on purpose: no TypeScript loader in this process either.
 import { spawn } from 'node:child_process';
 
 /**
- * @param {{ id: number, args: string[], env: Record<string, string>, output: boolean }} job
- * @returns {Promise<{ id: number, code: number | null, wallMs: number | null, report: string, stdout: string, stderr: string, error?: string }>}
+ * @param {{ id: number, command?: string, args: string[], env: Record<string, string>, output: boolean }} job
+ *   `command`: the program to run, `node` (this one) when absent
+ * @returns {Promise<{ id: number, code: number | null, wallMs: number | null, exitMs: number | null, report: string, stdout: string, stderr: string, error?: string }>}
  */
 function run(job) {
   return new Promise((resolve) => {
     const started = performance.now();
     let received = null;
+    let exited = null;
     let report = '';
     let stdout = '';
     let stderr = '';
-    const child = spawn(process.execPath, job.args, {
+    const child = spawn(job.command ?? process.execPath, job.args, {
       env: job.env,
       stdio: ['ignore', job.output ? 'pipe' : 'ignore', job.output ? 'pipe' : 'ignore', 'pipe'],
     });
@@ -29,9 +33,18 @@ function run(job) {
       received ??= performance.now();
       report += chunk.toString('utf8');
     });
-    child.once('error', (error) => resolve({ id: job.id, code: null, wallMs: null, report, stdout, stderr, error: String(error) }));
+    child.once('exit', () => (exited = performance.now()));
+    child.once('error', (error) => resolve({ id: job.id, code: null, wallMs: null, exitMs: null, report, stdout, stderr, error: String(error) }));
     child.once('close', (code) =>
-      resolve({ id: job.id, code, wallMs: received === null ? null : received - started, report, stdout, stderr }),
+      resolve({
+        id: job.id,
+        code,
+        wallMs: received === null ? null : received - started,
+        exitMs: exited === null ? null : exited - started,
+        report,
+        stdout,
+        stderr,
+      }),
     );
   });
 }
