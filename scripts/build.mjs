@@ -11,7 +11,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 import { DIST, ROOT, STAMP } from './build-stamp.mjs';
@@ -37,6 +37,21 @@ const sourceUrls = {
   },
 };
 
+/**
+ * commander's `require('node:child_process')` (for executable subcommands, which this CLI has none
+ * of) resolves to a module that loads the real one on first use: see
+ * scripts/shims/child-process-on-use.cjs. Every other importer gets Node's own.
+ */
+const childProcessOnUse = {
+  name: 'commander-child-process-on-use',
+  setup(build) {
+    const shim = fileURLToPath(new URL('./shims/child-process-on-use.cjs', import.meta.url));
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: shim } : undefined,
+    );
+  },
+};
+
 /** Builds `dist/` and writes its stamp; returns the build's duration in ms. */
 export async function build() {
   const startedAt = Date.now();
@@ -55,7 +70,7 @@ export async function build() {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
-    plugins: [sourceUrls],
+    plugins: [sourceUrls, childProcessOnUse],
     // The CommonJS dependencies bundled into ESM call require() for Node's built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
