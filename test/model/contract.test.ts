@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RECIPE, deriveContract, parseRecipe, RECIPE_FORMAT, wallClock, withSignatureFields, type RideObject } from '../../lambda/model/contract/index.js';
+import { readKeys } from '../../lambda/model/contract/contract.js';
 import { loadModel, loadModelFromBytes, ModelContractError, ModelLoadError, parseModelLocation } from '../../lambda/model/index.js';
 import type { FeatureSpace, LoadedModel } from '../../lambda/model/types.js';
 import { hasShared, modelFixtures, sharedDir } from './support.js';
@@ -168,6 +170,31 @@ function space(names: readonly string[], separator = '='): FeatureSpace {
 }
 
 describe('deriveContract', () => {
+  it('reads the same keys and columns whatever the order of the names (runs of one key are counted by prefix)', () => {
+    // Keys of all sorts (a key that is a prefix of another at the separator among them), values,
+    // and unknown text, joined by the separator or by other text.
+    const part = fc.constantFrom('PU', 'DO', 'PU_DO', 'PU=DO', 'PU|DO', 'trip', 'x', '1', '130', '');
+    const separator = fc.constantFrom('=', '_', '|', '==');
+    const keySet = fc.subarray(['PU', 'DO', 'PU_DO', 'PU=DO', 'PU|DO', 'PU_DO_1', 'trip', 'x']);
+    const summary = (read: ReturnType<typeof readKeys>): string =>
+      [...read].map(([key, { kinds, columns }]) => `${key}:${[...kinds].sort().join('+')}:${columns}`).sort().join(' ');
+    fc.assert(
+      fc.property(fc.array(fc.array(part, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 40 }), separator, keySet, fc.array(fc.nat()), (parts, sep, keys, shuffle) => {
+        const names = [...new Set(parts.map((p) => p.join(sep)))].sort();
+        // The same names in another order: no two of a key's columns need be neighbours.
+        const other = [...names];
+        shuffle.forEach((n, i) => {
+          const j = n % other.length;
+          const k = i % other.length;
+          [other[j], other[k]] = [other[k]!, other[j]!];
+        });
+        const known = new Set(keys);
+        expect(summary(readKeys(names, sep, known))).toBe(summary(readKeys(other, sep, known)));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it('derives the course contract: PU_DO one-hot from the two ids, trip_distance numeric', () => {
     const contract = deriveContract(space(['PU_DO=130_205', 'PU_DO=1_2', 'trip_distance']));
     expect(contract.summary.inputs).toEqual([

@@ -161,6 +161,46 @@ function splitFeature(name: string, separator: string, keys: ReadonlySet<string>
   return first > 0 ? { key: name.slice(0, first), kind: 'one-hot' } : { key: name, kind: 'numeric' };
 }
 
+/** What a model's feature names read, per key: how (numeric, one-hot), in how many columns, and its first name. */
+export interface KeyRead {
+  readonly kinds: Set<InputKind>;
+  columns: number;
+  readonly example: string;
+}
+
+/**
+ * The keys `names` read, split at `separator` given the keys a ride can provide (see
+ * {@link splitFeature}); in the order of the names. Exported for its tests.
+ *
+ * @example
+ * ```ts
+ * readKeys(['PU_DO=1_2', 'PU_DO=1_3', 'trip_distance'], '=', new Set(['PU_DO', 'trip_distance']));
+ * // Map { 'PU_DO' => { kinds: Set { 'one-hot' }, columns: 2, … }, 'trip_distance' => { kinds: Set { 'numeric' }, columns: 1, … } }
+ * ```
+ */
+export function readKeys(names: readonly string[], separator: string, keys: ReadonlySet<string>): Map<string, KeyRead> {
+  const read = new Map<string, KeyRead>();
+  // A one-hot key's columns are consecutive in a vectorizer's sorted names (13,221 for PU_DO): a
+  // name that starts with the last one-hot key and the separator belongs to that key too, provided
+  // no other key starts with that prefix (the name could then be that key itself, or belong to it
+  // as the longer fit). So a run of columns costs a prefix test each, not a split and two lookups.
+  const extendable = new Set([...keys].filter((key) => [...keys].some((other) => other !== key && other.startsWith(key + separator))));
+  let run: { prefix: string; entry: KeyRead } | undefined;
+  for (const name of names) {
+    if (run !== undefined && name.startsWith(run.prefix)) {
+      run.entry.columns++;
+      continue;
+    }
+    const { key, kind } = splitFeature(name, separator, keys);
+    const entry = read.get(key) ?? { kinds: new Set<InputKind>(), columns: 0, example: name };
+    entry.kinds.add(kind);
+    entry.columns++;
+    read.set(key, entry);
+    run = kind === 'one-hot' && separator !== '' && keys.has(key) && !extendable.has(key) ? { prefix: key + separator, entry } : undefined;
+  }
+  return read;
+}
+
 /**
  * Derives the contract of a model from what its vectorizer reads.
  *
@@ -179,15 +219,7 @@ export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_
   const names = features.featureNames();
   if (names.length === 0) throw new ModelContractError('the model reads no features: its DictVectorizer has an empty vocabulary');
 
-  // Key → kind, columns, an example feature name; in the order of the model's columns.
-  const read = new Map<string, { kinds: Set<InputKind>; columns: number; example: string }>();
-  for (const name of names) {
-    const { key, kind } = splitFeature(name, separator, keys);
-    const entry = read.get(key) ?? { kinds: new Set<InputKind>(), columns: 0, example: name };
-    entry.kinds.add(kind);
-    entry.columns++;
-    read.set(key, entry);
-  }
+  const read = readKeys(names, separator, keys);
 
   const problems: string[] = [];
   const inputs: Input[] = [];
