@@ -13,7 +13,7 @@ import { ModelContractError } from '../errors.js';
 import type { FeatureSpace } from '../types.js';
 import { fieldProblem, RIDE_START_FIELDS, wallClock } from './fields.js';
 import { DEFAULT_RECIPE } from './recipe.js';
-import type { ContractInput, ContractSummary, Derivation, FieldType, InputKind, Recipe, RideField } from './types.js';
+import type { ContractInput, ContractSummary, Derivation, FieldType, InputKind, KeyRead, Recipe, RideField } from './types.js';
 
 /** A ride as parsed from its event: the `ride` object. */
 export type RideObject = Readonly<Record<string, unknown>>;
@@ -161,13 +161,6 @@ function splitFeature(name: string, separator: string, keys: ReadonlySet<string>
   return first > 0 ? { key: name.slice(0, first), kind: 'one-hot' } : { key: name, kind: 'numeric' };
 }
 
-/** What a model's feature names read, per key: how (numeric, one-hot), in how many columns, and its first name. */
-export interface KeyRead {
-  readonly kinds: Set<InputKind>;
-  columns: number;
-  readonly example: string;
-}
-
 /**
  * The keys `names` read, split at `separator` given the keys a ride can provide (see
  * {@link splitFeature}); in the order of the names. Exported for its tests.
@@ -181,10 +174,12 @@ export interface KeyRead {
 export function readKeys(names: readonly string[], separator: string, keys: ReadonlySet<string>): Map<string, KeyRead> {
   const read = new Map<string, KeyRead>();
   // A one-hot key's columns are consecutive in a vectorizer's sorted names (13,221 for PU_DO): a
-  // name that starts with the last one-hot key and the separator belongs to that key too, provided
-  // no other key starts with that prefix (the name could then be that key itself, or belong to it
-  // as the longer fit). So a run of columns costs a prefix test each, not a split and two lookups.
-  const extendable = new Set([...keys].filter((key) => [...keys].some((other) => other !== key && other.startsWith(key + separator))));
+  // name that starts with the last one-hot key K and the separator belongs to K too, provided no
+  // other key starts with K. Any key splitFeature would take instead (the name itself, or a longer
+  // fit) starts with K; with a separator that overlaps itself ('==') such a key can end inside the
+  // separator ('a=' in 'a===x'), so the test is on K, not on K and the separator. So a run of
+  // columns costs a prefix test each, not a split and two lookups.
+  const extendable = new Set([...keys].filter((key) => [...keys].some((other) => other !== key && other.startsWith(key))));
   let run: { prefix: string; entry: KeyRead } | undefined;
   for (const name of names) {
     if (run !== undefined && name.startsWith(run.prefix)) {

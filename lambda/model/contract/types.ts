@@ -60,3 +60,10 @@ export interface ContractSummary {
   /** The ride fields every ride must carry for this model, with their types. */
   readonly requiredFields: readonly RideField[];
 }
+
+/** What a model's feature names read, per key: how (numeric, one-hot), in how many columns, and its first name. */
+export interface KeyRead {
+  readonly kinds: Set<InputKind>;
+  columns: number;
+  readonly example: string;
+}
