@@ -25,7 +25,8 @@ export function staleReason() {
   } catch {
     return 'dist/ is not built';
   }
-  for (const input of [...stamp.inputs, 'package-lock.json']) {
+  // The build's own script too: its esbuild options and plugins shape every output file.
+  for (const input of [...stamp.inputs, 'package-lock.json', 'scripts/build.mjs']) {
     let mtimeMs;
     try {
       mtimeMs = statSync(`${ROOT}${input}`).mtimeMs;

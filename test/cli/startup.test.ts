@@ -22,18 +22,19 @@ afterAll(async () => {
 });
 
 /** Node's own modules a process loaded, as `process.moduleLoadList` has them at exit. */
-async function modulesLoadedBy(args: readonly string[]): Promise<string[]> {
+async function modulesLoadedBy(args: readonly string[]): Promise<{ modules: string[]; stdout: string }> {
   const recorder = join(dir, 'record.cjs');
   const out = join(dir, 'modules.txt');
   await writeFile(recorder, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')));\n`);
   const run = spawnSync(process.execPath, ['--require', recorder, repoPath('bin/ride-duration.js'), ...args], { encoding: 'utf8' });
   expect(run.status, run.stderr).toBe(0);
-  return readFileSync(out, 'utf8').split('\n');
+  return { modules: readFileSync(out, 'utf8').split('\n'), stdout: run.stdout };
 }
 
 describe('start-up', () => {
   it('--help prints the commands without loading child_process', async () => {
-    const modules = await modulesLoadedBy(['--help']);
+    const { modules, stdout } = await modulesLoadedBy(['--help']);
+    expect(stdout).toMatch(/Commands:\n  score /);
     expect(modules).not.toContain('NativeModule child_process');
     expect(modules.length).toBeGreaterThan(50);
   });
