@@ -17,7 +17,7 @@ import { CliError, UsageError } from './errors.js';
  */
 export async function checkRideInput(path: string, flag: string): Promise<void> {
   // Imported here: io/index.ts brings the parquet reader, which commands without ride input skip.
-  const { detectRideFormat } = await import('../io/index.js');
+  const { detectRideFormat } = await import('../io/read.js');
   try {
     detectRideFormat(path);
   } catch {

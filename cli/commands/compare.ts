@@ -6,7 +6,9 @@
  */
 import { Command } from 'commander';
 
-import { MissingRideColumnError, readRides, type RideField } from '../../io/index.js';
+import { MissingRideColumnError } from '../../io/errors.js';
+import { readRides } from '../../io/read.js';
+import type { RideField } from '../../io/types.js';
 import type { LoadedModel } from '../../lambda/model/types.js';
 import { actualDurationMinutes, ErrorAccumulator, inCourseRange, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../../lambda/shadow/stats.js';
 import { CliError, positiveInt } from '../errors.js';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { runScore } from '../../cli/commands/score.js';
 import { CliError } from '../../cli/errors.js';
-import { s3Sink } from '../../io/index.js';
+import { s3Sink } from '../../io/s3-sink.js';
 import { courseModel } from '../support/model.js';
 import { createBucket, putObject, startS3rver, type RunningS3rver } from '../support/services.js';
 import { memoryIO, repoPath } from './support.js';
