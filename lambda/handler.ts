@@ -17,7 +17,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { processBatch, type BatchOutcome } from './batch.js';
 import type { LoadedModel } from './model/types.js';
-import { silentLog, type LogSink } from './log-sink.js';
+import { errorText, silentLog, type LogSink } from './log-sink.js';
 import { METRIC, MetricUnit } from './metric-names.js';
 import type { PredictionEvent } from './ride/prediction.js';
 import { addShadowFailureMetrics, publishShadowDifferences } from './shadow/metrics.js';
@@ -73,10 +73,6 @@ export interface RideHandler {
 /** The model could not be loaded; the batch is failed as a whole so Lambda retries it. */
 export class ModelUnavailableError extends Error {
   override readonly name = 'ModelUnavailableError';
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function publishMetrics(metrics: Metrics, { counts, unseen, shadow }: BatchOutcome, modelLoadMs: number | undefined, shadowLoader: ShadowLoader | undefined): void {
@@ -143,10 +139,10 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
       loaded = await getModel();
     } catch (error) {
       log.error('Model could not be loaded; failing the whole batch so that Lambda retries it', {
-        error: errorMessage(error),
+        error: errorText(error),
         records: event.Records.length,
       });
-      throw new ModelUnavailableError(`model could not be loaded: ${errorMessage(error)}`, { cause: error });
+      throw new ModelUnavailableError(`model could not be loaded: ${errorText(error)}`, { cause: error });
     }
 
     // Only a shadow already loaded (Lambda's init waits for it): the output never waits for one.
@@ -198,7 +194,7 @@ export function createHandler(deps: HandlerDependencies): RideHandler {
       try {
         await getModel();
       } catch (error) {
-        log.warn('Model load failed at init; the first invocation will retry it', { error: errorMessage(error) });
+        log.warn('Model load failed at init; the first invocation will retry it', { error: errorText(error) });
       }
       await shadowLoad;
     },

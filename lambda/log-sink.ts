@@ -18,3 +18,15 @@ export const silentLog: LogSink = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/**
+ * An error as one log field: its class and message (`ModelFetchError: …`), or the thrown value's text.
+ *
+ * @example
+ * ```ts
+ * log.warn('Model load failed', { error: errorText(error) });
+ * ```
+ */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

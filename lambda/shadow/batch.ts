@@ -7,7 +7,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import type { ServableModel } from '../batch.js';
 import { shardIdOf } from '../kinesis-record.js';
 import type { RideContract } from '../model/contract/index.js';
-import type { LogSink } from '../log-sink.js';
+import { errorText, type LogSink } from '../log-sink.js';
 import type { RideEvent } from '../ride/schema.js';
 import type { WriteOptions } from '../sinks/types.js';
 import { ArrivalTimes } from './arrival-times.js';
@@ -21,10 +21,6 @@ export interface Shadow {
   readonly version: string;
   /** `undefined`: the differences are measured (metrics), the pairs not kept. */
   readonly pairs: ShadowPairSink | undefined;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /**
@@ -77,6 +73,8 @@ export class ShadowBatch {
     this.last = record;
     this.mainPredictions.push(mainPrediction);
     this.shadowPredictions.push(prediction);
+    // Without a sink only the differences are kept: no pair to build per ride.
+    if (this.shadow.pairs === undefined) return;
     this.pairs.push({
       ride_id: event.ride_id,
       main_prediction: mainPrediction,
@@ -117,12 +115,12 @@ export class ShadowBatch {
     }
     if (this.failed > 0) {
       log.error('The shadow model could not score some rides; the output is not affected', {
-        failed: this.failed, scored: this.pairs.length, shadowVersion: this.shadow.version, firstFailure: this.firstFailure,
+        failed: this.failed, scored: this.mainPredictions.length, shadowVersion: this.shadow.version, firstFailure: this.firstFailure,
       });
     }
     return {
       version: this.shadow.version,
-      scored: this.pairs.length,
+      scored: this.mainPredictions.length,
       failed: this.failed,
       pairWriteFailed,
       differences: differenceStats(this.mainPredictions, this.shadowPredictions),

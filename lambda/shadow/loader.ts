@@ -7,14 +7,10 @@
  */
 import { ModelFetchError } from '../model/errors.js';
 import type { LoadedModel } from '../model/types.js';
-import type { LogSink } from '../log-sink.js';
+import { errorText, type LogSink } from '../log-sink.js';
 
 /** Least time between two attempts to load a shadow model that failed to load. */
 export const SHADOW_RETRY_MS = 60_000;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 /**
  * @example
