@@ -20,7 +20,7 @@ import type { ByteSink } from '../io/sink.js';
 import type { RideField, RideRow } from '../io/types.js';
 import { ENV } from '../lambda/config.js';
 // The trainer's data preparation is the course's `read_dataframe`; batch scoring filters the same way.
-import { durationMinutes, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/data.js';
+import { durationMinutes, inCourseRange, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/data.js';
 import type { ScoreCell, ScoreContext, ScoreLayout, ScoreLayoutRun, ScoreOutput } from './commands/score.js';
 
 /** The course's batch output columns, in order. */
@@ -108,7 +108,7 @@ export const COURSE_LAYOUT: ScoreLayout = {
           return false;
         }
         const d = durationMinutes(ride.pickup, ride.dropoff);
-        const kept = d >= MIN_DURATION_MINUTES && d <= MAX_DURATION_MINUTES;
+        const kept = inCourseRange(d);
         if (!kept) dropped++;
         return kept;
       },

@@ -8,7 +8,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { encodeRideEvent, MissingRideColumnError, PoisonMixer, type PoisonKind, readRides, rideEvent, type RideField, WIRE_POISON_KINDS } from '../io/index.js';
 import type { RideContract } from '../lambda/model/contract/index.js';
 import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
-import { actualDurationMinutes } from '../lambda/shadow/stats.js';
+import { actualDurationMinutes } from '../train/data.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../lambda/sinks/kinesis.js';
 import type { OutputFailure } from '../lambda/sinks/types.js';
 

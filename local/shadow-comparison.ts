@@ -4,7 +4,8 @@
  * trains on, beside the mean absolute difference between the two models and how many rides each scored.
  */
 import type { ModelDescription } from '../lambda/model/types.js';
-import { differenceStats, ErrorAccumulator, inCourseRange } from '../lambda/shadow/stats.js';
+import { differenceStats, ErrorAccumulator } from '../lambda/shadow/stats.js';
+import { inCourseRange } from '../train/data.js';
 import type { ShadowPair } from '../lambda/shadow/types.js';
 import type { ObservedPrediction } from './observe.js';
 import type { ReplayRecord } from './replay.js';

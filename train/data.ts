@@ -36,6 +36,16 @@ export function durationMinutes(pickupMs: number, dropoffMs: number): number {
   return (dropoffMs - pickupMs) / 1000 / 60;
 }
 
+/** A ride's duration in minutes ({@link durationMinutes}), or `undefined` when either time is missing. */
+export function actualDurationMinutes(pickupMs: number | null, dropoffMs: number | null): number | undefined {
+  return pickupMs === null || dropoffMs === null ? undefined : durationMinutes(pickupMs, dropoffMs);
+}
+
+/** Whether a duration is one the course trains and evaluates on (1–60 minutes, inclusive). */
+export function inCourseRange(minutes: number): boolean {
+  return minutes >= MIN_DURATION_MINUTES && minutes <= MAX_DURATION_MINUTES;
+}
+
 /** Applies the course filter and packs the kept rows into a {@link TripTable}. */
 export function prepareTrips(source: string, raw: Iterable<RawTrip>): TripTable {
   const pu: number[] = [];

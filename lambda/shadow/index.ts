@@ -12,12 +12,8 @@ export { ShadowLoader, SHADOW_RETRY_MS } from './loader.js';
 export { S3ShadowPairSink, pairsToJsonLines, type S3ShadowPairSinkOptions } from './s3-pairs.js';
 export { addShadowFailureMetrics, publishShadowDifferences, SHADOW_VERSION_DIMENSION } from './metrics.js';
 export {
-  actualDurationMinutes,
   differenceStats,
   ErrorAccumulator,
-  inCourseRange,
   nearestRank,
-  MAX_DURATION_MINUTES,
-  MIN_DURATION_MINUTES,
   type ErrorStats,
 } from './stats.js';

@@ -73,17 +73,3 @@ export class ErrorAccumulator {
     return { count: n, rmse: n === 0 ? Number.NaN : Math.sqrt(this.squared / n), mae: n === 0 ? Number.NaN : this.absolute / n };
   }
 }
-
-/** The course's filter of training rides: a duration of 1 to 60 minutes, inclusive. */
-export const MIN_DURATION_MINUTES = 1;
-export const MAX_DURATION_MINUTES = 60;
-
-/** A ride's actual duration in minutes from naive epoch-ms times, or `undefined` when either is missing. */
-export function actualDurationMinutes(pickup: number | null, dropoff: number | null): number | undefined {
-  return pickup === null || dropoff === null ? undefined : (dropoff - pickup) / 60_000;
-}
-
-/** Whether a duration is one the course trains and evaluates on (1–60 minutes). */
-export function inCourseRange(minutes: number): boolean {
-  return minutes >= MIN_DURATION_MINUTES && minutes <= MAX_DURATION_MINUTES;
-}
