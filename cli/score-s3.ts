@@ -10,9 +10,10 @@ import { s3Source } from '../io/s3-source.js';
 import { s3Sink } from '../io/s3-sink.js';
 import type { ByteSink } from '../io/sink.js';
 import type { RideSource } from '../io/source.js';
-import { createS3Client, LOCAL_ENDPOINT_CREDENTIALS } from '../lambda/aws-clients.js';
+import { createS3Client, localEndpointCredentials } from '../lambda/aws-clients.js';
 import { ENV } from '../lambda/config.js';
 import { CliError } from './errors.js';
+import { checkEndpoint } from './preflight.js';
 
 /** What `score` does with S3. */
 export interface ScoreS3 {
@@ -34,7 +35,7 @@ function describeAwsError(error: unknown): string {
 
 /**
  * An S3 client for `s3://` inputs and outputs: `S3_ENDPOINT_URL` when set (with dummy credentials
- * unless some are exported), else AWS.
+ * unless the environment names some: `localEndpointCredentials`), else AWS.
  *
  * @example
  * const s3 = openScoreS3(process.env);
@@ -42,11 +43,13 @@ function describeAwsError(error: unknown): string {
  */
 export function openScoreS3(env: NodeJS.ProcessEnv): ScoreS3 {
   const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
-  const exported = Boolean(env['AWS_ACCESS_KEY_ID']?.trim()) && Boolean(env['AWS_SECRET_ACCESS_KEY']?.trim());
+  // The same rules as the model's client (cli/model.ts): a checked endpoint, dummy credentials for it
+  // unless the environment names some.
+  if (endpoint !== undefined) checkEndpoint(endpoint, ENV.s3EndpointUrl);
   const client: S3Client = createS3Client({
     endpoint,
     region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'],
-    credentials: endpoint !== undefined && !exported ? LOCAL_ENDPOINT_CREDENTIALS : undefined,
+    credentials: localEndpointCredentials(endpoint, env),
   });
   return {
     async checkOutputBucket(output, signal) {
