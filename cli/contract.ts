@@ -9,18 +9,25 @@ import { quote } from '../lambda/quote.js';
 // From io's own files, not io/index.ts: that would load the parquet reader into every command that
 // only describes a model (invoke, serve).
 import { makePoison, type PoisonKind } from '../io/poison.js';
-import type { RideFieldValue } from '../io/types.js';
+import type { RideField, RideFieldValue } from '../io/types.js';
 import { UnseenTally, type RideContract } from '../lambda/model/contract/index.js';
 import type { ModelDescription } from '../lambda/model/types.js';
 import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
 
 /**
- * A row's fields without the missing ones (`null`: an empty cell, an absent column value), so that
- * the contract calls them missing: in a ride event, a `null` is a present value of the wrong type.
+ * A row's values of `fields` without the missing ones (`null`: an empty cell, an absent column
+ * value), so that the contract calls them missing: in a ride event, a `null` is a present value of
+ * the wrong type. Own properties only, so a field named `__proto__` stays a field; a per-ride hot
+ * path, hence the plain loop.
  */
-export function presentFields(fields: Readonly<Record<string, RideFieldValue>>): Record<string, number | string> {
+export function presentValues(fields: readonly RideField[], values: Readonly<Record<string, RideFieldValue>>): Record<string, number | string> {
   const present: Record<string, number | string> = {};
-  for (const [name, value] of Object.entries(fields)) if (value !== null) Object.defineProperty(present, name, { value, enumerable: true });
+  for (const { name } of fields) {
+    const value = values[name];
+    if (value === null || value === undefined) continue;
+    if (name === '__proto__') Object.defineProperty(present, name, { value, enumerable: true });
+    else present[name] = value;
+  }
   return present;
 }
 

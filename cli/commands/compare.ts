@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { MissingRideColumnError } from '../../io/errors.js';
 import { readRides } from '../../io/read.js';
 import type { RideField } from '../../io/types.js';
+import { presentValues } from '../contract.js';
 import type { LoadedModel } from '../../lambda/model/types.js';
 import { ErrorAccumulator } from '../../lambda/shadow/stats.js';
 import { actualDurationMinutes, inCourseRange, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../../train/data.js';
@@ -91,7 +92,7 @@ export async function runCompare(options: CompareOptions, io: CliIO = processIO,
       if (actual === undefined || !inCourseRange(actual)) continue;
       evaluated++;
       // A missing value is absent from the ride, as it would be from the event.
-      const values = Object.fromEntries(Object.entries(ride.fields).filter(([, value]) => value !== null));
+      const values = presentValues(fields, ride.fields);
       for (const scorer of scorers) {
         const { contract, predictor } = scorer.model;
         if (contract.check(values, '') !== undefined) {

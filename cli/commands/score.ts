@@ -31,7 +31,7 @@ import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
 import { COURSE_LAYOUT, FIELD_PARQUET_KINDS, openCsvOutput, openParquetOutput, type ParquetColumnKind } from '../batch-output.js';
-import { describeModel, DriftCounter } from '../contract.js';
+import { describeModel, DriftCounter, presentValues } from '../contract.js';
 
 /** One output cell: CSV-printable values, integers, naive timestamps (typed in parquet). */
 export type ScoreCell = CsvValue | CsvInteger | CsvTimestamp;
@@ -297,21 +297,6 @@ function watchSignals(): { readonly signal: AbortSignal; stopped(): InterruptSig
       release();
     },
   };
-}
-
-/**
- * The ride's present fields as the contract reads them (own properties only, so a field named
- * `__proto__` stays a field); a per-ride hot path, hence the plain loop.
- */
-function presentValues(fields: readonly RideField[], values: Readonly<Record<string, RideFieldValue>>): Record<string, number | string> {
-  const present: Record<string, number | string> = {};
-  for (const { name } of fields) {
-    const value = values[name];
-    if (value === null || value === undefined) continue;
-    if (name === '__proto__') Object.defineProperty(present, name, { value, enumerable: true });
-    else present[name] = value;
-  }
-  return present;
 }
 
 /**
