@@ -10,7 +10,7 @@
  * scores them (without that feature) and counted on stderr: the drift signal. Other layouts plug
  * in as a {@link ScoreLayout}.
  */
-import { claimSignals, INTERRUPTED_EXIT_CODES, type InterruptSignal } from '../interrupt.js';
+import { claimSignals, INTERRUPTED_EXIT_CODES, RESTORE_TERMINAL, type InterruptSignal } from '../interrupt.js';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -358,7 +358,7 @@ async function scoreRides(
   const out = openScoreOutput(plan.openSink(), run);
   signals.onForce(() => {
     out.abortSync();
-    if (tty) io.stderr.write('\x1b[?7h\n');
+    if (tty) io.stderr.write(`${RESTORE_TERMINAL}\n`);
   });
   let rides = 0;
   let read = 0;
@@ -400,7 +400,7 @@ async function scoreRides(
     const stoppedBy = signals.stopped();
     if (stoppedBy !== undefined) {
       const where = placeOf(options.output) === 's3' ? 'upload aborted' : `${options.output}.partial removed`;
-      if (tty) io.stderr.write('\x1b[?7h');
+      if (tty) io.stderr.write(RESTORE_TERMINAL);
       throw new CliError(
         `interrupted by ${stoppedBy} after ${read} ride(s) read: nothing kept (${options.output} not written, ${where})`,
         INTERRUPTED_EXIT_CODES[stoppedBy],
