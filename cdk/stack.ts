@@ -300,7 +300,6 @@ export class RideDurationStack extends Stack {
         resources: [this.outputStream.streamArn],
       }),
     );
-    const isFolder = this.modelKey.endsWith('/');
     // A single model file: exactly its key and its recipe's (`<key>.recipe.json`, read when
     // present). An MLflow folder: the objects under it (MLmodel, the pickle, recipe.json), a
     // wildcard S3 requires because the folder's file names are not known here.

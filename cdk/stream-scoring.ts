@@ -46,7 +46,6 @@ import type { LogLevel, StartingPositionName } from './defaults.js';
 
 /** The Node.js runtime: the newest one Lambda offers (cdk-nag AwsSolutions-L1 checks exactly that). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
-export { BUNDLE_TARGET } from './handler-bundle.js';
 /** Graviton: the same code costs about 20% less per GB-second than on x86. */
 export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
 

@@ -40,19 +40,6 @@ function networkCode(error: unknown): string | undefined {
 }
 
 /**
- * A failure worth retrying: throttling, or an answer of 5xx.
- *
- * @example
- * isRetryable({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }); // true
- */
-export function isRetryable(error: unknown): boolean {
-  const e = error as ErrorShape | null;
-  if (e?.$retryable?.throttling) return true;
-  if (/Throttl|ProvisionedThroughputExceeded|LimitExceeded|SlowDown/.test(e?.name ?? '')) return true;
-  return (e?.$metadata?.httpStatusCode ?? 0) >= 500;
-}
-
-/**
  * One line for a failure no retry fixes, or undefined for anything else.
  *
  * @example

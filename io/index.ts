@@ -14,8 +14,8 @@
  * }
  * ```
  *
- * Writing — {@link CsvWriter} (back-pressured), {@link formatPythonFloat} (Python `repr`, as the
- * golden files print floats), {@link csvInt} for integer cells.
+ * Writing — {@link formatCsvLine} and {@link formatPythonFloat} (Python `repr`, as the golden
+ * files print floats), {@link csvInt} for integer cells; files through {@link fileSink}.
  *
  * Stream records — {@link rideEvent} + {@link encodeRideEvent} give the course's input record
  * bytes (as Python `json.dumps` writes them), carrying a model's fields when given them; {@link KinesisEventBuilder} / {@link buildKinesisEvent}
@@ -49,7 +49,6 @@ export type { RideSource } from './source.js';
 export { fileSink } from './sink.js';
 export type { ByteSink } from './sink.js';
 export { plannedColumns } from './values.js';
-export { CsvWriter } from './csv-writer.js';
 export { splitCsvLine } from './csv.js';
 export { rideEvent, dumpsRideEvent, encodeRideEvent } from './ride-event.js';
 export type { RideEvent } from './ride-event.js';

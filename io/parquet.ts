@@ -52,12 +52,6 @@ async function openParquet(path: string, source: RideSource = fileSource(path)):
   }
 }
 
-/** Number of rows recorded in a parquet file's footer. */
-export async function parquetRowCount(path: string, source?: RideSource): Promise<number> {
-  const { metadata } = await openParquet(path, source);
-  return Number(metadata.num_rows);
-}
-
 /** Row count and column names from a parquet file's footer (only the footer is read). */
 export async function parquetFileInfo(path: string, source?: RideSource): Promise<{ rows: number; columns: string[] }> {
   const { metadata } = await openParquet(path, source);
