@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { asyncBufferFromFile, parquetRead, type SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+import { SHARED_FEBRUARY } from './rides.js';
 
 /** February 2021, where `../shared` is. */
-export const FEBRUARY = fileURLToPath(new URL('../../shared/data/green_tripdata_2021-02.parquet', import.meta.url));
 /** Copies of February: just over 3 million rides. */
 export const BIG_MONTH_COPIES = 47;
 
@@ -30,7 +30,7 @@ const SCHEMA: SchemaElement[] = [
 ];
 
 /** Writes February × `copies` to `path` (TLC types: naive TIMESTAMP micros, INT64 ids); returns the ride count. */
-export async function writeBigMonth(path: string, copies = BIG_MONTH_COPIES, source = FEBRUARY): Promise<number> {
+export async function writeBigMonth(path: string, copies = BIG_MONTH_COPIES, source = SHARED_FEBRUARY): Promise<number> {
   if (!existsSync(source)) throw new Error(`${source} is missing (../shared)`);
   const data: unknown[][] = COLUMNS.map(() => []);
   await parquetRead({

@@ -37,9 +37,9 @@ import { measureEndToEnd } from './e2e.js';
 import { measureHandlerThroughput } from './handler-throughput.js';
 import { measureLambdaRuns, type LambdaRunsResult } from './lambda-runs.js';
 import { currentLoad, hostPaceMs, machineInfo } from './machine.js';
-import { kinesisEvent, rideInputs } from './rides.js';
+import { kinesisEvent, rideInputs, SHARED_FEBRUARY } from './rides.js';
 import { round } from './stats.js';
-import { FEBRUARY, measureScore3m, measureScoreMonth, type Score3mResult, type ScoreMonthResult } from './score-batch.js';
+import { measureScore3m, measureScoreMonth, type Score3mResult, type ScoreMonthResult } from './score-batch.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -204,13 +204,13 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
 
   let scoreMonth: ScoreMonthResult | undefined;
   let score3m: Score3mResult | undefined;
-  if (existsSync(FEBRUARY)) {
+  if (existsSync(SHARED_FEBRUARY)) {
     progress('score a month, whole process, interleaved with the course\'s Python');
     scoreMonth = await measureScoreMonth(SCORE_MONTH_RUNS);
     progress('score 3 million rides (February × 47) under a terminal');
     score3m = await measureScore3m();
   } else {
-    progress(`score figures skipped: ${FEBRUARY} missing`);
+    progress(`score figures skipped: ${SHARED_FEBRUARY} missing`);
   }
 
   const figures = {

@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { writeBigMonth } from './big-month.js';
+import { SHARED_FEBRUARY } from './rides.js';
 import { currentLoad } from './machine.js';
 import { median, round } from './stats.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
-export const FEBRUARY = path('../../shared/data/green_tripdata_2021-02.parquet');
 const EXIT_REPORT = path('./exit-report.cjs');
 /** The command as a user runs it: the launcher, then the built `dist/` (rebuilt first if stale: the untimed run). */
 const BIN = path('../bin/ride-duration.js');
@@ -100,7 +100,7 @@ function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv,
  * Whole-process `score --layout course` on February 2021 vs bench/python/score.py, interleaved
  * (ours, Python, ours, …) so that the shared machine's load falls on both alike.
  */
-export async function measureScoreMonth(runs: number, input: string = FEBRUARY): Promise<ScoreMonthResult> {
+export async function measureScoreMonth(runs: number, input: string = SHARED_FEBRUARY): Promise<ScoreMonthResult> {
   const problem = pythonProblem();
   const dir = await mkdtemp(join(tmpdir(), 'ride-bench-score-'));
   const loads: number[] = [currentLoad()];
