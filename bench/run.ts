@@ -119,7 +119,12 @@ function cliFigures(cli: CliFigures) {
 }
 
 const CLI_METHOD =
-  'fresh processes of bin/ride-duration.js (built dist/): --help, invoke on events/kinesis-single-ride.json and on the 10,000-record event, each round interleaved with node -e 0 and /usr/bin/python3 bench/python/invoke_handler.py (the course handler logic, scikit-learn 1.2.1) on the same events; spawn → exit; one untimed round, median of 10';
+  'fresh processes of bin/ride-duration.js (built dist/): --help, invoke on events/kinesis-single-ride.json and on the 10,000-record event, each round interleaved with node -e 0 and /usr/bin/python3 bench/python/invoke_handler.py (the course handler logic, scikit-learn 1.2.1) on the same events; spawned by bench/launcher.mjs, spawn → exit on its clock; one untimed round, median of 10';
+
+/** The lesser model's speedup over Python, or null when Python's side was not measured. */
+function lesserSpeedup(speedups: ReadonlyArray<number | null>): number | null {
+  return speedups.some((s) => s === null) ? null : Math.min(...(speedups as number[]));
+}
 
 function targetsOf(figures: Record<string, number | null>) {
   return Object.fromEntries(
@@ -225,10 +230,11 @@ async function measure(options: Options): Promise<Record<string, unknown>> {
     rf_peak_rss_mb: round(lambda.rfMemory.peakRssMb),
     e2e_records_per_s: Math.round(e2e.recordsPerSecond),
     ...cli,
-    // The slower model's median (Python's 3x is checked per model in details.score_month).
-    score_month_s: scoreMonth === undefined ? Number.NaN : Math.max(...Object.values(scoreMonth.models).map((m) => m.oursMedianS)),
-    score_month_speedup: scoreMonth === undefined ? Number.NaN : Math.min(...Object.values(scoreMonth.models).map((m) => m.speedup ?? Number.NaN)),
-    score_3m_rides_peak_rss_mb: score3m === undefined ? Number.NaN : score3m.peakRssMb,
+    // The slower model's median (Python's 3x is checked per model in details.score_month). A figure
+    // not measured (no ../shared, no Python) is null, which the targets leave out, as the CLI's.
+    score_month_s: scoreMonth === undefined ? null : Math.max(...Object.values(scoreMonth.models).map((m) => m.oursMedianS)),
+    score_month_speedup: scoreMonth === undefined ? null : lesserSpeedup(Object.values(scoreMonth.models).map((m) => m.speedup)),
+    score_3m_rides_peak_rss_mb: score3m === undefined ? null : score3m.peakRssMb,
   };
   const targets = targetsOf(figures);
   return {
