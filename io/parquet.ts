@@ -42,7 +42,26 @@ const NAIVE_PARSERS = {
   timestampFromNanoseconds: (nanos: bigint): number => Number(nanos / 1_000_000n),
 };
 
-async function openParquet(path: string, source: RideSource = fileSource(path)): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
+type OpenedParquet = { file: AsyncBuffer; metadata: FileMetaData };
+
+/**
+ * A given source's opened file and footer, shared by the calls that read it: `score` reads the
+ * footer to plan (columns, rows) and again to read the rides, and over HTTP or S3 each open is a
+ * HEAD and a range GET of up to 512 KB. The asynchronous buffers keep no state between reads.
+ */
+const openedSources = new WeakMap<RideSource, Promise<OpenedParquet>>();
+
+function openParquet(path: string, source?: RideSource): Promise<OpenedParquet> {
+  if (source === undefined) return openParquetSource(path, fileSource(path));
+  let opened = openedSources.get(source);
+  if (opened === undefined) {
+    opened = openParquetSource(path, source);
+    openedSources.set(source, opened);
+  }
+  return opened;
+}
+
+async function openParquetSource(path: string, source: RideSource): Promise<OpenedParquet> {
   try {
     const file = await source.asyncBuffer();
     const metadata = await parquetMetadataAsync(file);

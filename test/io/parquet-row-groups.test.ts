@@ -11,8 +11,8 @@ import { parquetMetadata } from 'hyparquet';
 import type { SchemaElement } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { MissingRideColumnError, readRides, rideFileInfo } from '../../io/index.js';
-import type { ReadRidesOptions, RideRow } from '../../io/index.js';
+import { fileSource, MissingRideColumnError, readRideBatches, readRides, rideFileInfo } from '../../io/index.js';
+import type { ReadRidesOptions, RideRow, RideSource } from '../../io/index.js';
 
 const ROWS = 250;
 const GROUP = 100;
@@ -89,6 +89,17 @@ async function collect(options: ReadRidesOptions): Promise<RideRow[]> {
 }
 
 describe('parquet rides over several GZIP row groups', () => {
+  it('opens a given source once for its footer and its rides (one HEAD and footer read over HTTP or S3)', async () => {
+    let opens = 0;
+    const file = fileSource(path);
+    const source: RideSource = { ...file, asyncBuffer: () => (opens++, file.asyncBuffer()) };
+    const info = await rideFileInfo(path, 'parquet', source);
+    let rides = 0;
+    for await (const batch of readRideBatches(path, {}, source)) rides += batch.length;
+    expect(rides).toBe(info.rows);
+    expect(opens).toBe(1);
+  });
+
   it('reads every ride in order, nulls kept as null, naive times exact', async () => {
     const rows = await collect({ idColumn: 'ride_key' });
     expect(rows).toEqual(Array.from({ length: ROWS }, (_, i) => expected(i)));
