@@ -7,13 +7,15 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { errorLine, EXIT_USAGE, exitCodeOf } from '../cli/errors.js';
+import { fileURLToPath } from 'node:url';
+import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf } from '../cli/errors.js';
 import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
 import { loadCliModel } from '../cli/model.js';
 import { checkOutputFile, checkRideInput } from '../cli/preflight.js';
+import type { LoadedModel } from '../lambda/model/types.js';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
 import { formatEndpoints, formatSummary } from './report.js';
-import { DEFAULT_BATCH_SIZE } from './constants.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_SAMPLE } from './constants.js';
 
 /** How errors and interruptions are signed. */
 const PROGRAM = 'npm start';
@@ -141,15 +143,54 @@ function progressReporter(): { update: (progress: PipelineProgress) => void; sto
   };
 }
 
+/** Loads `--shadow-model`: its errors name the flag, since the loader's name only the path. */
+async function loadShadowModel(path: string): Promise<LoadedModel> {
+  try {
+    return await loadCliModel(path);
+  } catch (error) {
+    throw new CliError(`--shadow-model ${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE, { cause: error });
+  }
+}
+
 /**
- * Everything checked before a service starts or a byte is uploaded: the input, the on-failure
- * file's folder, and the model itself (loaded here, its contract checked), so that a folder that
- * is no model fails in a second naming the folder, not after uploading it.
+ * The replayed file has the columns the model reads, and the shadow's, and is not empty (as far as
+ * its header or footer tells: parquet and CSV; JSON lines are checked ride by ride).
+ */
+async function checkReplayInput(
+  input: string,
+  model: LoadedModel,
+  shadow: { readonly path: string; readonly model: LoadedModel } | undefined,
+): Promise<void> {
+  const [{ rideFileInfo }, { plannedColumns }] = await Promise.all([import('../io/read.js'), import('../io/values.js')]);
+  const info = await rideFileInfo(input);
+  if (info.rows === 0 || info.columns?.length === 0) throw new CliError(`${input}: no rides in the file; nothing to replay`);
+  if (info.columns === undefined) return;
+  const available = new Set(info.columns);
+  const missing = (loaded: LoadedModel): string[] => plannedColumns(available, loaded.contract.requiredFields, undefined).missing;
+  const forModel = missing(model);
+  if (forModel.length > 0) throw new CliError(`${input}: no ${forModel.join(', ')} column, which the model reads; replay a file that has it (--input)`);
+  const forShadow = shadow === undefined ? [] : missing(shadow.model);
+  if (forShadow.length > 0) {
+    throw new CliError(`--shadow-model ${shadow!.path}: it reads ${forShadow.join(', ')}, and ${input} has no such column; no ride could be compared`);
+  }
+}
+
+/**
+ * Everything checked before a service starts or a byte is uploaded: the input (readable, not
+ * empty, with the columns the models read), the on-failure file's folder, and the models
+ * themselves (loaded here, their contracts checked), so that a folder that is no model fails in a
+ * second naming the folder, not after uploading it.
+ *
+ * The pipeline keeps a shadow that cannot load or score out of the production path, as the Lambda
+ * must; but here a user named the shadow on the command line, and a run whose comparison is empty
+ * from the start is a mistake to report, not a run to make.
  */
 async function preflight(flags: StartFlags): Promise<void> {
   if (flags.input !== undefined) await checkRideInput(flags.input, '--input');
   if (flags.onFailure !== undefined) await checkOutputFile(flags.onFailure, '--on-failure');
-  await loadCliModel(flags.model);
+  const model = await loadCliModel(flags.model);
+  const shadow = flags.shadowModel === undefined ? undefined : { path: flags.shadowModel, model: await loadShadowModel(flags.shadowModel) };
+  await checkReplayInput(flags.input ?? fileURLToPath(DEFAULT_SAMPLE), model, shadow);
 }
 
 async function main(flags: StartFlags): Promise<number> {

@@ -74,6 +74,28 @@ describe('mistakes end in one line before any work', () => {
     expectOneLine(onFailure.stderr, /^npm start: --on-failure .*failures\.jsonl: the directory .*missing does not exist$/);
   });
 
+  it('npm start: a shadow that is no model, models that read columns the input lacks, an empty input: before services start', async () => {
+    const notAModel = repoPath('README.md');
+    const shadow = await run('bin/start.js', ['--shadow-model', notAModel]);
+    expect(shadow.status).toBe(1);
+    expectOneLine(shadow.stderr, new RegExp(`^npm start: --shadow-model ${notAModel}: model .*README\\.md is neither a pickle`));
+
+    // Reads passenger_count, which the bundled sample CSV does not have.
+    const passenger = repoPath('test/fixtures/models/contract/passenger-linreg.bin');
+    const asModel = await run('bin/start.js', ['--model', passenger]);
+    expect(asModel.status).toBe(1);
+    expectOneLine(asModel.stderr, /^npm start: .*green_tripdata_2021-02\.sample\.csv: no passenger_count column, which the model reads; replay a file that has it \(--input\)$/);
+    const asShadow = await run('bin/start.js', ['--shadow-model', passenger]);
+    expect(asShadow.status).toBe(1);
+    expectOneLine(asShadow.stderr, /^npm start: --shadow-model .*passenger-linreg\.bin: it reads passenger_count, and .*sample\.csv has no such column; no ride could be compared$/);
+
+    const empty = join(dir, 'empty.csv');
+    await writeFile(empty, '');
+    const emptyInput = await run('bin/start.js', ['--input', empty]);
+    expect(emptyInput.status).toBe(1);
+    expectOneLine(emptyInput.stderr, /^npm start: .*empty\.csv: no rides in the file; nothing to replay$/);
+  });
+
   it('npm start: a bad flag value is a usage error, exit 2', async () => {
     const result = await run('bin/start.js', ['--shards', '0']);
     expect(result.status).toBe(2);
