@@ -65,6 +65,29 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
+/**
+ * A whole number from `min` to `max`: for flags with a range of their own (shards, batch size).
+ *
+ * @example
+ * program.option('--shards <n>', 'shards', integerFrom(1, 50), 1);
+ */
+export function integerFrom(min: number, max: number = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `Expected a whole number >= ${min}.` : `Expected a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+/** A finite number >= 0 (penalties). */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a number >= 0.');
+  return n;
+}
+
 /** A finite number > 0 (rates, timeouts). */
 export function positiveNumber(value: string): number {
   const n = Number(value);

@@ -5,10 +5,10 @@
  * Kinesis event-source mapping, real NYC taxi rides are replayed through it and every record is
  * accounted for. Exit code 0 only when nothing is missing.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { fileURLToPath } from 'node:url';
-import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf } from '../cli/errors.js';
+import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf, fraction, integerFrom, positiveNumber } from '../cli/errors.js';
 import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
 import { loadCliModel } from '../cli/model.js';
 import { checkOutputFile, checkRideInput } from '../cli/preflight.js';
@@ -22,28 +22,6 @@ const PROGRAM = 'npm start';
 
 // Node 20 is supported by this project; the SDK's notice about future versions is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (raw: string): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got ${raw}`);
-    }
-    return value;
-  };
-}
-
-function fraction(raw: string): number {
-  const value = Number(raw);
-  if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError(`expected a number from 0 to 1, got ${raw}`);
-  return value;
-}
-
-function positive(raw: string): number {
-  const value = Number(raw);
-  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidArgumentError(`expected a positive number, got ${raw}`);
-  return value;
-}
 
 interface StartFlags {
   readonly input?: string;
@@ -75,16 +53,16 @@ const program = new Command()
       'Exit code 0 only when every produced record is predicted (valid rides) or dead-lettered (poison).',
   )
   .option('--input <file>', 'TLC rides to replay (.parquet, .csv or .jsonl); default: the bundled Feb 2021 sample (3,000 rides)')
-  .option('--count <n>', 'rides to replay (default: all rides of the input)', integer(1))
-  .option('--rate <records/s>', 'put at most this many records per second (default: as fast as possible)', positive)
+  .option('--count <n>', 'rides to replay (default: all rides of the input)', integerFrom(1))
+  .option('--rate <records/s>', 'put at most this many records per second (default: as fast as possible)', positiveNumber)
   .option('--poison <fraction>', 'share of poison records mixed in, 0..1', fraction, 0.01)
-  .option('--seed <n>', 'seed of the poison placement', integer(0), 1)
-  .option('--batch-size <n>', 'event-source mapping BatchSize', integer(1, 10_000), DEFAULT_BATCH_SIZE)
-  .option('--batch-window <ms>', 'event-source mapping MaximumBatchingWindow, ms', integer(0, 300_000), 0)
-  .option('--shards <n>', 'shards of the input and output streams', integer(1, 50), 1)
+  .option('--seed <n>', 'seed of the poison placement', integerFrom(0), 1)
+  .option('--batch-size <n>', 'event-source mapping BatchSize', integerFrom(1, 10_000), DEFAULT_BATCH_SIZE)
+  .option('--batch-window <ms>', 'event-source mapping MaximumBatchingWindow, ms', integerFrom(0, 300_000), 0)
+  .option('--shards <n>', 'shards of the input and output streams', integerFrom(1, 50), 1)
   .option('--model <path>', 'model file or MLflow model folder to upload (default: model-artifacts/lin_reg.bin)')
   .option('--shadow-model <path>', 'also score every ride with this candidate model in the shadow and compare both against actual durations')
-  .option('--max-retries <n>', 'MaximumRetryAttempts of the mapping (-1: forever)', integer(-1, 10_000), 3)
+  .option('--max-retries <n>', 'MaximumRetryAttempts of the mapping (-1: forever)', integerFrom(-1, 10_000), 3)
   .option('--no-bisect', 'do not split a batch in two when the function fails')
   .option('--run-id <id>', 'RUN_ID: the version written in every prediction (default: the model version id)')
   .addOption(
@@ -93,7 +71,7 @@ const program = new Command()
       .default('ERROR'),
   )
   .option('--metrics', "print the handler's EMF metrics on stdout", false)
-  .option('--timeout <seconds>', 'give up waiting for the records after this long (default: 120, or 10 ms per record if more)', positive)
+  .option('--timeout <seconds>', 'give up waiting for the records after this long (default: 120, or 10 ms per record if more)', positiveNumber)
   .option('--on-failure <file>', "also write the mapping's on-failure destination (batches given up) to this file, as JSON lines")
   .option('--keep-running', 'after the replay, leave the services up and print their endpoints until Ctrl-C', false)
   .option('--json', 'print the summary as JSON on stdout instead of text', false)

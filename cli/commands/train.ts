@@ -4,13 +4,14 @@
  * `invoke` and the Lambda load like any pickle. The artifact is loaded back before the command
  * ends, so what it writes is known to be servable, and its contract is printed.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { createHash } from 'node:crypto';
+import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { sha256Hex } from '../../lambda/model/digest.js';
 import { loadModel, parseModelLocation } from '../../lambda/model/index.js';
 import { describeModel } from '../contract.js';
 import { onInterrupt, partialFile } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
+import { nonNegativeNumber, positiveInt, positiveNumber } from '../errors.js';
 import { checkOutputFile, checkReadableFile } from '../preflight.js';
 import {
   describeSolve,
@@ -22,20 +23,6 @@ import {
   type SolverName,
   type TrainingRecipeName,
 } from '../../train/index.js';
-
-async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
-function positiveNumber(name: string, allowZero: boolean) {
-  return (raw: string): number => {
-    const v = Number(raw);
-    if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-      throw new InvalidArgumentError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
-    }
-    return v;
-  };
-}
 
 /**
  * The command object (registered in `cli/main.ts`).
@@ -54,10 +41,10 @@ export function trainCommand(io: CliIO = processIO): Command {
     .requiredOption('--val <parquet>', 'validation month (TLC green-taxi parquet)')
     .requiredOption('--output <file.json>', 'artifact to write, e.g. model-artifacts/lin_reg-ts.json')
     .addOption(new Option('--recipe <name>', 'the features to train on (see below)').choices(Object.keys(TRAINING_RECIPES)).default('course'))
-    .option('--alpha <a>', 'Ridge penalty (0 = LinearRegression)', positiveNumber('--alpha', true), 0)
+    .option('--alpha <a>', 'Ridge penalty (0 = LinearRegression)', nonNegativeNumber, 0)
     .addOption(new Option('--solver <name>', 'lsqr: scipy LSQR port, as sklearn; cg: conjugate gradients on the normal equations').choices(['lsqr', 'cg']).default('lsqr'))
-    .option('--tol <t>', "stopping tolerance (lsqr: atol = btol, default 1e-6 = sklearn's early stop; cg: relative residual, default 1e-10)", positiveNumber('--tol', false))
-    .option('--max-iter <n>', 'iteration cap (default 2 × features)', positiveNumber('--max-iter', false))
+    .option('--tol <t>', "stopping tolerance (lsqr: atol = btol, default 1e-6 = sklearn's early stop; cg: relative residual, default 1e-10)", positiveNumber)
+    .option('--max-iter <n>', 'iteration cap (default 2 × features)', positiveInt)
     .addHelpText(
       'after',
       `
@@ -88,10 +75,10 @@ Examples:
         alpha: opts.alpha,
         solver: opts.solver,
         ...(opts.tol === undefined ? {} : { tol: opts.tol }),
-        ...(opts.maxIter === undefined ? {} : { maxIterations: Math.floor(opts.maxIter) }),
+        ...(opts.maxIter === undefined ? {} : { maxIterations: opts.maxIter }),
       });
       // Provenance: the exact bytes trained and validated on.
-      const [trainDataSha256, valDataSha256] = await Promise.all([sha256(opts.train), sha256(opts.val)]);
+      const [trainDataSha256, valDataSha256] = await Promise.all([opts.train, opts.val].map(async (path) => sha256Hex(await readFile(path))));
       // Interrupted while writing or checking the artifact: the file is removed, never left half-made.
       const written = partialFile(opts.output);
       await writeNativeModel(opts.output, { ...result.model, metadata: { ...result.model.metadata, trainDataSha256, valDataSha256 } });

@@ -96,7 +96,7 @@ describe('ride-duration train (parquet in, native artifact out)', () => {
   });
 
   it('refuses bad options and unreadable data with clear errors', async () => {
-    await expect(train(['--train', JAN, '--val', FEB, '--output', join(dir, 'x.json'), '--alpha', '-1'])).rejects.toThrow(/--alpha must be a non-negative number/);
+    await expect(train(['--train', JAN, '--val', FEB, '--output', join(dir, 'x.json'), '--alpha', '-1'])).rejects.toThrow(/--alpha <a>' argument '-1' is invalid. Expected a number >= 0/);
     await expect(train(['--train', JAN, '--val', FEB, '--output', join(dir, 'x.json'), '--solver', 'qr'])).rejects.toThrow(/Allowed choices are lsqr, cg/);
     await expect(train(['--train', join(dir, 'nope.parquet'), '--val', FEB, '--output', join(dir, 'x.json')])).rejects.toThrow(/--train .*nope\.parquet: no such file/);
     // A ride file without pickup/dropoff times cannot give durations.
