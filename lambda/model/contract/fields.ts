@@ -44,6 +44,18 @@ export interface WallClock {
  * ```
  */
 export function wallClock(text: string): WallClock | undefined {
+  // A ride's timestamp is read by its check, then by each derivation on it (hour, weekday): the
+  // last text's answer serves the calls after the first.
+  if (text === last.text) return last.clock;
+  const clock = parseWallClock(text);
+  last = { text, clock };
+  return clock;
+}
+
+/** The last text {@link wallClock} read, and its answer. */
+let last: { readonly text: string | undefined; readonly clock: WallClock | undefined } = { text: undefined, clock: undefined };
+
+function parseWallClock(text: string): WallClock | undefined {
   const m = TIMESTAMP.exec(text);
   if (m === null) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part))) as number[];
