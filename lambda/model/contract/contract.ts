@@ -10,6 +10,7 @@
  */
 import { quote } from '../../quote.js';
 import { ModelContractError } from '../errors.js';
+import { placeInColumnOrder } from '../sparse-row.js';
 import type { FeatureSpace } from '../types.js';
 import { fieldProblem, RIDE_START_FIELDS, wallClock } from './fields.js';
 import { DEFAULT_RECIPE } from './recipe.js';
@@ -349,15 +350,7 @@ export class RideEncoder {
         column = found;
         x = 1;
       }
-      // Insertion into ascending column order: a ride has a handful of keys.
-      let at = n++;
-      while (at > 0 && this.cols[at - 1]! > column) {
-        this.cols[at] = this.cols[at - 1]!;
-        this.vals[at] = this.vals[at - 1]!;
-        at--;
-      }
-      this.cols[at] = column;
-      this.vals[at] = x;
+      n = placeInColumnOrder(this.cols, this.vals, n, column, x);
     }
     return n;
   }

@@ -9,6 +9,7 @@
  * nothing and loading builds no index at all (cold start matters more than each first lookup).
  */
 import type { FeatureDict, FeatureSpace } from '../types.js';
+import { placeInColumnOrder } from '../sparse-row.js';
 import { vocabularyFromNames } from './vocabulary.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -139,21 +140,9 @@ export class DictVectorizerModel implements FeatureSpace {
     return n;
   }
 
-  /**
-   * Adds `(column, x)` to the first `n` entries, kept in ascending column order (after equal
-   * columns: stable); returns the new count. Insertion sort: rows have a handful of features.
-   */
   private place(n: number, column: number, x: number): number {
     if (n === this.cols.length) this.grow();
-    let i = n;
-    while (i > 0 && (this.cols[i - 1] as number) > column) {
-      this.cols[i] = this.cols[i - 1] as number;
-      this.vals[i] = this.vals[i - 1] as number;
-      i--;
-    }
-    this.cols[i] = column;
-    this.vals[i] = x;
-    return n + 1;
+    return placeInColumnOrder(this.cols, this.vals, n, column, x);
   }
 
   private grow(): void {
