@@ -3,6 +3,7 @@
  * dead-lettered (poison), read back from where a consumer would find it. Pure: the same inputs give
  * the same summary.
  */
+import { nearestRank } from '../lambda/shadow/stats.js';
 import type { DeadLetter } from '../lambda/sinks/types.js';
 import type { ObservedPrediction } from './observe.js';
 import type { ReplayRecord } from './replay.js';
@@ -58,13 +59,6 @@ export interface Accounting {
   /** Time of the last prediction read (ms since the epoch), for throughput. */
   readonly lastReadAt: number | undefined;
   readonly outcomes: readonly RecordOutcome[];
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] ?? Number.NaN;
 }
 
 /**
@@ -166,9 +160,9 @@ export function reconcile(
       latencies.length === 0
         ? undefined
         : {
-            p50: percentile(latencies, 50),
-            p95: percentile(latencies, 95),
-            p99: percentile(latencies, 99),
+            p50: nearestRank(latencies, 50),
+            p95: nearestRank(latencies, 95),
+            p99: nearestRank(latencies, 99),
             max: latencies.at(-1) ?? Number.NaN,
           },
     lastReadAt: predictions.reduce<number | undefined>((latest, p) => Math.max(latest ?? 0, p.readAt), undefined),

@@ -28,7 +28,7 @@ export { PredictionReader, readDeadLetters } from './observe.js';
 export type { ObservedPrediction } from './observe.js';
 export { loadReplay, produce } from './replay.js';
 export type { ReplayRecord, ReplayOptions, ProduceOptions, ProduceReport } from './replay.js';
-export { reconcile, percentile } from './accounting.js';
+export { reconcile } from './accounting.js';
 export type { Accounting, LatencySummary, RecordOutcome } from './accounting.js';
 export { formatSummary, formatEndpoints } from './report.js';
 export { LocalServicesError, EventSourceMappingError, LocalPipelineError } from './errors.js';

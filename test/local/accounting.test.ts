@@ -3,7 +3,7 @@
  * duplicates; latencies are nearest-rank percentiles.
  */
 import { describe, expect, it } from 'vitest';
-import { percentile, reconcile } from '../../local/accounting.js';
+import { reconcile } from '../../local/accounting.js';
 import type { ObservedPrediction } from '../../local/observe.js';
 import type { ReplayRecord } from '../../local/replay.js';
 import type { DeadLetter } from '../../lambda/sinks/types.js';
@@ -90,13 +90,3 @@ describe('reconcile', () => {
   });
 });
 
-describe('percentile', () => {
-  it('uses the nearest rank', () => {
-    const values = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(percentile(values, 50)).toBe(50);
-    expect(percentile(values, 95)).toBe(95);
-    expect(percentile(values, 99)).toBe(99);
-    expect(percentile([7], 99)).toBe(7);
-    expect(percentile([], 50)).toBeNaN();
-  });
-});
