@@ -138,7 +138,7 @@ export async function processBatch(
   const remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
   const serialize = predictionSerializer(version);
   const encoder = model.contract.encoder();
-  const shadow = deps.shadow === undefined ? undefined : new ShadowBatch(deps.shadow, version);
+  const shadow = deps.shadow === undefined ? undefined : new ShadowBatch(deps.shadow, version, model.contract);
 
   const outputs = new OutputBatch();
   const predicted: Predicted[] = [];

@@ -6,7 +6,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { ServableModel } from '../batch.js';
 import { shardIdOf } from '../kinesis-record.js';
-import type { RideContract } from '../model/contract/index.js';
+import type { RideContract, RideField } from '../model/contract/index.js';
 import { errorText, type LogSink } from '../log-sink.js';
 import type { RideEvent } from '../ride/schema.js';
 import type { WriteOptions } from '../sinks/types.js';
@@ -28,7 +28,7 @@ export interface Shadow {
  *
  * @example
  * ```ts
- * const shadow = new ShadowBatch({ model: candidate, version: 'sha256:0123456789ab', pairs: undefined }, 'run-1');
+ * const shadow = new ShadowBatch({ model: candidate, version: 'sha256:0123456789ab', pairs: undefined }, 'run-1', model.contract);
  * shadow.score(record, event, 12.8);
  * const outcome = await shadow.finish({ remainingTimeMs: () => 5_000 }, log);
  * outcome.differences.meanAbsolute;
@@ -36,6 +36,8 @@ export interface Shadow {
  */
 export class ShadowBatch {
   private readonly contract: RideContract;
+  /** The shadow's fields the production contract did not check already. */
+  private readonly unchecked: readonly RideField[];
   private readonly encoder: ReturnType<RideContract['encoder']>;
   private readonly pairs: ShadowPair[] = [];
   private readonly mainPredictions: number[] = [];
@@ -47,11 +49,17 @@ export class ShadowBatch {
   private firstFailure: string | undefined;
   private readonly arrivalTimes = new ArrivalTimes();
 
+  /**
+   * @param mainContract the production model's contract, which every ride given to
+   *   {@link score} has passed
+   */
   constructor(
     private readonly shadow: Shadow,
     private readonly mainVersion: string,
+    mainContract: RideContract,
   ) {
     this.contract = shadow.model.contract;
+    this.unchecked = this.contract.fieldsBeyond(mainContract);
     this.encoder = this.contract.encoder();
   }
 
@@ -60,8 +68,10 @@ export class ShadowBatch {
     let prediction: number;
     try {
       // The ride passed the production model's contract; the shadow may read fields it does not.
-      const problem = this.contract.check(event.ride);
-      if (problem !== undefined) return this.fail(`contract: ${problem}`);
+      if (this.unchecked.length > 0) {
+        const problem = this.contract.check(event.ride, 'ride.', this.unchecked);
+        if (problem !== undefined) return this.fail(`contract: ${problem}`);
+      }
       const n = this.encoder.encode(event.ride);
       prediction = this.shadow.model.predictor.score(this.encoder.cols, this.encoder.vals, n);
     } catch (error) {

@@ -267,6 +267,16 @@ describe('deriveContract', () => {
     expect(() => deriveContract(space(names), parseRecipe({ format: RECIPE_FORMAT, derived }, 'r.json'))).toThrow(message);
   });
 
+  it("lists the fields another contract's check does not already make (a shadow's, after the main's)", () => {
+    const course = deriveContract(space(['PU_DO=130_205', 'trip_distance']));
+    const homework = deriveContract(space(['DOLocationID=205', 'PULocationID=130']));
+    const passenger = deriveContract(space(['PU_DO=130_205', 'passenger_count', 'trip_distance']));
+    expect(homework.fieldsBeyond(course)).toEqual([]);
+    expect(course.fieldsBeyond(homework).map((field) => field.name)).toEqual(['trip_distance']);
+    expect(passenger.fieldsBeyond(course).map((field) => field.name)).toEqual(['passenger_count']);
+    expect(course.fieldsBeyond(passenger)).toEqual([]);
+  });
+
   it('ignores a derived key of the recipe that the model does not read', () => {
     const recipe = parseRecipe({ format: RECIPE_FORMAT, derived: { unused: { hour: 'trip_distance' } } }, 'r.json');
     expect(deriveContract(space(['trip_distance']), recipe).requiredFields.map((f) => f.name)).toEqual(['trip_distance']);

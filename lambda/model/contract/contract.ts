@@ -278,13 +278,29 @@ export class RideContract {
    *
    * @param path what the problems call the ride (`ride.` in an event, nothing for a bare ride)
    */
-  check(ride: RideObject, path = 'ride.'): string | undefined {
+  check(ride: RideObject, path = 'ride.', fields: readonly RideField[] = this.requiredFields): string | undefined {
     let problems: string[] | undefined;
-    for (const field of this.requiredFields) {
+    for (const field of fields) {
       const problem = Object.hasOwn(ride, field.name) ? fieldProblem(field, ride[field.name]) : 'missing';
       if (problem !== undefined) (problems ??= []).push(`${path}${field.name}: ${problem}`);
     }
     return problems === undefined ? undefined : listed(problems);
+  }
+
+  /**
+   * The fields of this contract whose check `other`'s check does not already make: the others
+   * (same name, same type, a bound at least as tight) are known good in a ride `other` accepted.
+   * A shadow model checks only these in the rides the production model accepted.
+   *
+   * @example
+   * ```ts
+   * shadow.contract.fieldsBeyond(main.contract); // [] when the shadow reads the same fields
+   * ```
+   */
+  fieldsBeyond(other: RideContract): readonly RideField[] {
+    const covers = (known: RideField, field: RideField): boolean =>
+      known.name === field.name && known.type === field.type && (field.min === undefined || (known.min !== undefined && known.min >= field.min));
+    return this.requiredFields.filter((field) => !other.requiredFields.some((known) => covers(known, field)));
   }
 
   /** A new encoder of rides into this model's columns (one per caller: it holds scratch rows). */
