@@ -64,7 +64,8 @@ export class OutputBatch {
 
   /** Record i's JSON text. */
   text(index: number): string {
-    return Buffer.from(this.data(index)).toString('utf8');
+    const bytes = this.data(index);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'); // a view, not a copy
   }
 
   /**
