@@ -229,12 +229,11 @@ export async function processBatch(
     });
   }
 
-  const outputFailed = failures.length - (deadLetterError === undefined ? 0 : letters.length);
   const counts: BatchCounts = {
     in: records.length,
     predicted: predicted.length - failed.size,
     deadLettered: stored.length,
-    outputFailed,
+    outputFailed: failed.size,
     deadLetterFailed: letters.length - stored.length,
   };
   if (letters.length > 0) log.info('Batch had poison records', { ...counts, logged: Math.min(letters.length, MAX_LOGGED_DEAD_LETTERS) });
