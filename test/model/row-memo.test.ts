@@ -20,4 +20,13 @@ describe('RowMemo', () => {
     // Only the first n entries of the scratch arrays are the row.
     expect(memo.get(Int32Array.of(3, 7, 9), Float64Array.of(1, 2.5, 4), 2)).toBe(12.5);
   });
+
+  it('starts again past its size, never answering with another row\'s score', () => {
+    const memo = new RowMemo();
+    const rows = 40_000;
+    for (let i = 0; i < rows; i++) if (memo.get(...row([1], [i / 8])) === undefined) memo.set(i);
+    // The last rows were stored after the start again, the first ones before it.
+    for (let i = rows - 1_000; i < rows; i++) expect(memo.get(...row([1], [i / 8]))).toBe(i);
+    for (let i = 0; i < 1_000; i++) expect(memo.get(...row([1], [i / 8]))).toBeUndefined();
+  });
 });
