@@ -6,17 +6,19 @@
  */
 
 /**
- * Rows remembered; past this the memo starts again. A row costs a node or two of ~150 bytes, so
- * this holds the memo under ~10 MB, in a Lambda too (February 2021 has 7,277 distinct rows for the
- * course's forest).
+ * Rows remembered; past this the memo starts again. A Map node holds ~190 bytes of heap, and a row
+ * makes four at most (a PU_DO pair of its own, then its distance), one once its pair is known:
+ * 16,384 rows of the course's forest, 13,000 of them with a pair of their own, held 10.4 MiB, so
+ * the memo stays near 10 MiB, in a 128 MB Lambda too. February 2021 has 7,277 distinct rows for
+ * that forest; a 10,000-record batch at most 10,000.
  */
-const MEMO_ROWS = 1 << 15;
+const MEMO_ROWS = 1 << 14;
 
 /**
  * A trie of rows: keyed by a column, then by its value, then by the next column…; a row's score
  * sits under {@link ROW_END} where its last value leads. Numbers as keys rather than a text of the
- * row: printing a double (a trip distance) cost more than the Map lookups (~1.4 µs a row of the
- * course's forest, against ~0.3 µs).
+ * row: printing each row's trip distance cost more than the lookups (a month with the course's
+ * forest: 5.90-6.04 G instructions with text keys, 5.80 G with this, callgrind).
  */
 type Trie = Map<number, Trie | number>;
 /** Never a column: where a row ends. */
