@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 import { writeBigMonth } from './big-month.js';
 import { SHARED_FEBRUARY } from './rides.js';
+import { Launcher } from './lambda-process.js';
 import { currentLoad } from './machine.js';
 import { median, round } from './stats.js';
 
@@ -86,14 +87,18 @@ function pythonVersions(): string {
   return `Python ${py}, pandas ${pandas}, pyarrow ${pyarrow}, scikit-learn ${sklearn}`;
 }
 
-/** Runs a command and reads the report its exit hook wrote. */
-function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, report: string): ProcessRun {
-  const started = performance.now();
-  const run = spawnSync(command, args, { env: { ...env, BENCH_EXIT_REPORT: report }, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const wallS = (performance.now() - started) / 1000;
-  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+/**
+ * Runs a command from the bench's small launcher (bench/launcher.mjs: a spawn from the bench itself
+ * would fork its hundreds of MB first, tens of ms more for either side) and reads the report its
+ * exit hook wrote. Wall time: spawn → exit on the launcher's clock.
+ */
+async function timed(launcher: Launcher, command: string, args: readonly string[], env: NodeJS.ProcessEnv, report: string): Promise<ProcessRun> {
+  const run = await launcher.run(args, { ...env, BENCH_EXIT_REPORT: report }, true, command);
+  if (run.code !== 0 || run.exitMs === null) {
+    throw new Error(`${command} ${args.join(' ')} exited ${run.code ?? run.error}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
   const { peakRssKb, cpuMs } = JSON.parse(readFileSync(report, 'utf8')) as { peakRssKb: number; cpuMs: number };
-  return { wallS: round(wallS, 3), cpuS: round(cpuMs / 1000, 3), peakRssMb: round(peakRssKb / 1024) };
+  return { wallS: round(run.exitMs / 1000, 3), cpuS: round(cpuMs / 1000, 3), peakRssMb: round(peakRssKb / 1024) };
 }
 
 /**
@@ -104,6 +109,7 @@ export async function measureScoreMonth(runs: number, input: string = SHARED_FEB
   const problem = pythonProblem();
   const dir = await mkdtemp(join(tmpdir(), 'ride-bench-score-'));
   const loads: number[] = [currentLoad()];
+  const launcher = await Launcher.start();
   try {
     const models = {} as Record<ModelName, ModelComparison>;
     for (const [name, model] of Object.entries(SCORE_MODELS) as Array<[ModelName, string]>) {
@@ -113,18 +119,18 @@ export async function measureScoreMonth(runs: number, input: string = SHARED_FEB
       const pythonOut = join(dir, `${name}.python.parquet`);
       const nodeArgs = ['--require', EXIT_REPORT, BIN, 'score', '--layout', 'course', '-i', input, '-o', oursOut, '-m', model];
       // One untimed run of each: files in the page cache for both.
-      timed(process.execPath, nodeArgs, process.env, join(dir, 'report.json'));
-      if (problem === undefined) timed(PYTHON, [PYTHON_SCORE, model, input, pythonOut], pythonEnv(), join(dir, 'report.json'));
+      await timed(launcher, process.execPath, nodeArgs, process.env, join(dir, 'report.json'));
+      if (problem === undefined) await timed(launcher, PYTHON, [PYTHON_SCORE, model, input, pythonOut], pythonEnv(), join(dir, 'report.json'));
       for (let i = 0; i < runs; i++) {
-        ours.push(timed(process.execPath, nodeArgs, { ...process.env, RUN_ID: '' }, join(dir, 'report.json')));
-        if (problem === undefined) python.push(timed(PYTHON, [PYTHON_SCORE, model, input, pythonOut], pythonEnv(), join(dir, 'report.json')));
+        ours.push(await timed(launcher, process.execPath, nodeArgs, { ...process.env, RUN_ID: '' }, join(dir, 'report.json')));
+        if (problem === undefined) python.push(await timed(launcher, PYTHON, [PYTHON_SCORE, model, input, pythonOut], pythonEnv(), join(dir, 'report.json')));
         loads.push(currentLoad());
       }
       let comparison = `not compared: ${problem ?? ''}`;
       if (problem === undefined) {
         // The RandomForest's pickle asks for n_jobs=-1 (last bit varies with thread order): compare in estimator order.
         const ordered = join(dir, `${name}.python-ordered.parquet`);
-        timed(PYTHON, [PYTHON_SCORE, model, input, ordered], { ...pythonEnv(), ESTIMATOR_ORDER: '1' }, join(dir, 'report.json'));
+        await timed(launcher, PYTHON, [PYTHON_SCORE, model, input, ordered], { ...pythonEnv(), ESTIMATOR_ORDER: '1' }, join(dir, 'report.json'));
         const compared = spawnSync(PYTHON, [PYTHON_COMPARE, oursOut, ordered], { encoding: 'utf8', env: pythonEnv() });
         comparison = (compared.stdout || compared.stderr).trim();
       }
@@ -143,6 +149,7 @@ export async function measureScoreMonth(runs: number, input: string = SHARED_FEB
     }
     return { models, python: problem === undefined ? pythonVersions() : `unavailable: ${problem}`, loadAverage: loads };
   } finally {
+    launcher.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
