@@ -1,13 +1,15 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time per function or per source
- * file / npm package, mapped through the bundle's source map when one is given.
+ * file / npm package. A bundled script with a source map beside it (`<script>.map`: the `dist/`
+ * chunks of the CLI, a Lambda bundle built with `--sourcemap`) is mapped back to our sources.
  *
  * ```sh
- * npx tsx bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile --map /tmp/ride-bundle/index.mjs.map --by package
+ * npx tsx bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile --by package
  * ```
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 
 interface CallFrame {
@@ -28,10 +30,24 @@ interface CpuProfile {
 
 type Grouping = 'function' | 'package';
 
-function location(frame: CallFrame, map: SourceMap | undefined): { source: string; name: string } {
+/** Each script's source map (`<script>.map` beside it), or null when it has none. */
+const maps = new Map<string, SourceMap | null>();
+
+function mapOf(url: string): SourceMap | null {
+  let map = maps.get(url);
+  if (map === undefined) {
+    const file = url.startsWith('file://') ? `${fileURLToPath(url)}.map` : undefined;
+    map = file !== undefined && existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8')) as SourceMapPayload) : null;
+    maps.set(url, map);
+  }
+  return map;
+}
+
+function location(frame: CallFrame): { source: string; name: string } {
   let source = frame.url;
   let name = frame.functionName || '(anonymous)';
-  if (map !== undefined && frame.url.endsWith('.mjs') && frame.lineNumber >= 0) {
+  const map = frame.lineNumber >= 0 ? mapOf(frame.url) : null;
+  if (map !== null) {
     const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as Partial<{
       originalSource: string;
       originalLine: number;
@@ -42,12 +58,12 @@ function location(frame: CallFrame, map: SourceMap | undefined): { source: strin
       if (entry.name) name = entry.name;
     }
   }
-  source = source.replace(/^.*?node_modules\//, 'node_modules/').replace(/^(?:file:\/\/)?.*?\/(lambda|bench|local|io|cdk)\//, '$1/');
+  source = source.replace(/^.*?node_modules\//, 'node_modules/').replace(/^(?:file:\/\/)?.*?\/(lambda|bench|local|io|cdk|cli|train|serve)\//, '$1/');
   return { source, name };
 }
 
-function groupKey(frame: CallFrame, map: SourceMap | undefined, by: Grouping): string {
-  const { source, name } = location(frame, map);
+function groupKey(frame: CallFrame, by: Grouping): string {
+  const { source, name } = location(frame);
   if (by === 'function') return `${name}  ${source}`;
   const npm = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
   if (npm) return `node_modules/${npm[1]}`;
@@ -55,7 +71,7 @@ function groupKey(frame: CallFrame, map: SourceMap | undefined, by: Grouping): s
 }
 
 /** Self time per group, largest first. */
-export function summarise(profile: CpuProfile, by: Grouping, map?: SourceMap): { totalMs: number; rows: Array<[string, number]> } {
+export function summarise(profile: CpuProfile, by: Grouping): { totalMs: number; rows: Array<[string, number]> } {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
   let total = 0;
@@ -64,7 +80,7 @@ export function summarise(profile: CpuProfile, by: Grouping, map?: SourceMap): {
     const delta = profile.timeDeltas[index] ?? 0;
     total += delta;
     if (node === undefined) return;
-    const key = groupKey(node.callFrame, map, by);
+    const key = groupKey(node.callFrame, by);
     self.set(key, (self.get(key) ?? 0) + delta);
   });
   return { totalMs: total / 1000, rows: [...self].map(([key, us]): [string, number] => [key, us / 1000]).sort((a, b) => b[1] - a[1]) };
@@ -73,13 +89,11 @@ export function summarise(profile: CpuProfile, by: Grouping, map?: SourceMap): {
 const program = new Command()
   .name('profile-summary')
   .argument('<profile>', '.cpuprofile file')
-  .option('--map <file>', 'source map of the profiled bundle')
   .option('--by <grouping>', 'function | package', 'function')
   .option('--top <n>', 'rows to print', '30')
-  .action((file: string, options: { map?: string; by: string; top: string }) => {
+  .action((file: string, options: { by: string; top: string }) => {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    const map = options.map === undefined ? undefined : new SourceMap(JSON.parse(readFileSync(options.map, 'utf8')) as SourceMapPayload);
-    const { totalMs, rows } = summarise(profile, options.by === 'package' ? 'package' : 'function', map);
+    const { totalMs, rows } = summarise(profile, options.by === 'package' ? 'package' : 'function');
     console.log(`sampled ${totalMs.toFixed(0)} ms`);
     for (const [key, ms] of rows.slice(0, Number(options.top))) {
       console.log(`${ms.toFixed(1).padStart(9)} ms ${((100 * ms) / totalMs).toFixed(1).padStart(5)} %  ${key}`);
