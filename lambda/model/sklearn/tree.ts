@@ -14,22 +14,13 @@ import { describeValue } from '../pickle/index.js';
 import type { NdArray, PyInstance } from '../pickle/index.js';
 import { arrayAttr, attr, instanceOf, numberAttr } from './attrs.js';
 import type { SparseRegressor } from './regressor.js';
-import { RowMemo } from './row-memo.js';
 
 const TREE_LEAF = -1;
-
-/**
- * Ensembles of at least this many trees remember their rows' scores ({@link RowMemo}): looking a
- * row up costs less than walking them (the course's 100-tree forest, ~6 µs a row), while a single
- * tree's walk of a few dozen nodes is about as cheap as the lookup.
- */
-const MEMO_MIN_TREES = 10;
 
 /** One or more trees in shared arrays; tree `t` starts at node `roots[t]`. */
 export class TreeEnsemble implements SparseRegressor {
   /** Dense per-column scratch for one row (float32-rounded values, zeros elsewhere). */
   private readonly x: Float64Array;
-  private readonly memo: RowMemo | undefined;
 
   constructor(
     readonly name: string,
@@ -42,7 +33,6 @@ export class TreeEnsemble implements SparseRegressor {
     readonly value: Float64Array,
   ) {
     this.x = new Float64Array(featureCount);
-    this.memo = roots.length >= MEMO_MIN_TREES ? new RowMemo() : undefined;
   }
 
   /** From a fitted DecisionTreeRegressor (one tree). */
@@ -93,13 +83,6 @@ export class TreeEnsemble implements SparseRegressor {
   }
 
   score(cols: Int32Array, vals: Float64Array, n: number): number {
-    const { memo } = this;
-    if (memo === undefined) return this.walk(cols, vals, n);
-    return memo.get(cols, vals, n) ?? memo.set(this.walk(cols, vals, n));
-  }
-
-  /** The trees' mean for one row, walked. */
-  private walk(cols: Int32Array, vals: Float64Array, n: number): number {
     const { x, left, right, feature, threshold, value, roots } = this;
     // Later duplicates overwrite earlier ones, as scikit-learn's sparse apply does.
     for (let i = 0; i < n; i++) x[cols[i] as number] = Math.fround(vals[i] as number);
