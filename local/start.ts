@@ -8,10 +8,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { fileURLToPath } from 'node:url';
-import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf, fraction, integerFrom, positiveNumber } from '../cli/errors.js';
+import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf, fraction, integerFrom, positiveNumber, UsageError } from '../cli/errors.js';
 import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
 import { loadCliModel } from '../cli/model.js';
 import { checkOutputFile, checkRideInput } from '../cli/preflight.js';
+import { ENV } from '../lambda/config.js';
 import type { LoadedModel } from '../lambda/model/types.js';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
 import { formatEndpoints, formatSummary } from './report.js';
@@ -121,42 +122,54 @@ function progressReporter(): { update: (progress: PipelineProgress) => void; sto
   };
 }
 
-/** Loads `--shadow-model`: its errors name the flag, since the loader's name only the path. */
-async function loadShadowModel(path: string): Promise<LoadedModel> {
+/**
+ * Loads a model of the command line for its checks. `MODEL_SHA256` pins the Lambda's model, and the
+ * local pipeline runs its handler without it: a shell that exports it must not refuse models here
+ * that the run would serve. `flag` names the option in the errors of `--shadow-model`, whose
+ * loader names only the path.
+ */
+async function loadStartModel(path: string | undefined, flag?: string): Promise<LoadedModel> {
+  const env = { ...process.env, [ENV.modelSha256]: undefined };
   try {
-    return await loadCliModel(path);
+    return await loadCliModel(path, env);
   } catch (error) {
-    throw new CliError(`--shadow-model ${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE, { cause: error });
+    if (flag === undefined) throw error;
+    throw new CliError(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE, { cause: error });
   }
 }
 
 /**
- * The replayed file has the columns the model reads, and the shadow's, and is not empty (as far as
- * its header or footer tells: parquet and CSV; JSON lines are checked ride by ride).
+ * The replayed file has the columns the model reads, and the shadow's (as its header or footer
+ * tells: parquet and CSV; a JSON-lines ride without a field is dead-lettered like any such ride),
+ * and at least one ride.
  */
 async function checkReplayInput(
   input: string,
   model: LoadedModel,
   shadow: { readonly path: string; readonly model: LoadedModel } | undefined,
 ): Promise<void> {
-  const [{ rideFileInfo }, { plannedColumns }] = await Promise.all([import('../io/read.js'), import('../io/values.js')]);
+  const [{ readRides, rideFileInfo }, { plannedColumns }] = await Promise.all([import('../io/read.js'), import('../io/values.js')]);
   const info = await rideFileInfo(input);
-  if (info.rows === 0 || info.columns?.length === 0) throw new CliError(`${input}: no rides in the file; nothing to replay`);
-  if (info.columns === undefined) return;
-  const available = new Set(info.columns);
-  const missing = (loaded: LoadedModel): string[] => plannedColumns(available, loaded.contract.requiredFields, undefined).missing;
-  const forModel = missing(model);
-  if (forModel.length > 0) throw new CliError(`${input}: no ${forModel.join(', ')} column, which the model reads; replay a file that has it (--input)`);
-  const forShadow = shadow === undefined ? [] : missing(shadow.model);
-  if (forShadow.length > 0) {
-    throw new CliError(`--shadow-model ${shadow!.path}: it reads ${forShadow.join(', ')}, and ${input} has no such column; no ride could be compared`);
+  // An empty CSV has no header either: it is told as empty below, not as lacking columns.
+  if (info.columns !== undefined && info.columns.length > 0) {
+    const available = new Set(info.columns);
+    const missing = (loaded: LoadedModel): string[] => plannedColumns(available, loaded.contract.requiredFields, undefined).missing;
+    const forModel = missing(model);
+    if (forModel.length > 0) throw new CliError(`${input}: no ${forModel.join(', ')} column, which the model reads; replay a file that has it (--input)`);
+    const forShadow = shadow === undefined ? [] : missing(shadow.model);
+    if (forShadow.length > 0) {
+      throw new CliError(`--shadow-model ${shadow!.path}: it reads ${forShadow.join(', ')}, and ${input} has no such column; no ride could be compared`);
+    }
   }
+  // The first ride, whatever the format (a CSV may hold its header alone, a JSON-lines file nothing).
+  for await (const _ride of readRides(input, { limit: 1, fields: model.contract.requiredFields })) return;
+  throw new CliError(`${input}: no rides in the file; nothing to replay`);
 }
 
 /**
- * Everything checked before a service starts or a byte is uploaded: the input (readable, not
- * empty, with the columns the models read), the on-failure file's folder, and the models
- * themselves (loaded here, their contracts checked), so that a folder that is no model fails in a
+ * Everything checked before a service starts or a byte is uploaded: the input (readable, with the
+ * columns the models read, not empty), the on-failure file's folder, and the models themselves
+ * (local paths, loaded here, their contracts checked), so that a folder that is no model fails in a
  * second naming the folder, not after uploading it.
  *
  * The pipeline keeps a shadow that cannot load or score out of the production path, as the Lambda
@@ -164,10 +177,15 @@ async function checkReplayInput(
  * from the start is a mistake to report, not a run to make.
  */
 async function preflight(flags: StartFlags): Promise<void> {
+  for (const [flag, value] of [['--model', flags.model], ['--shadow-model', flags.shadowModel]] as const) {
+    if (value !== undefined && /^s3:\/\//i.test(value)) {
+      throw new UsageError(`${flag} ${value}: npm start uploads a local model file or MLflow folder to its own S3; give a local path`);
+    }
+  }
   if (flags.input !== undefined) await checkRideInput(flags.input, '--input');
   if (flags.onFailure !== undefined) await checkOutputFile(flags.onFailure, '--on-failure');
-  const model = await loadCliModel(flags.model);
-  const shadow = flags.shadowModel === undefined ? undefined : { path: flags.shadowModel, model: await loadShadowModel(flags.shadowModel) };
+  const model = await loadStartModel(flags.model);
+  const shadow = flags.shadowModel === undefined ? undefined : { path: flags.shadowModel, model: await loadStartModel(flags.shadowModel, '--shadow-model') };
   await checkReplayInput(flags.input ?? fileURLToPath(DEFAULT_SAMPLE), model, shadow);
 }
 

@@ -78,7 +78,7 @@ describe('mistakes end in one line before any work', () => {
     const notAModel = repoPath('README.md');
     const shadow = await run('bin/start.js', ['--shadow-model', notAModel]);
     expect(shadow.status).toBe(1);
-    expectOneLine(shadow.stderr, new RegExp(`^npm start: --shadow-model ${notAModel}: model .*README\\.md is neither a pickle`));
+    expectOneLine(shadow.stderr, /^npm start: --shadow-model \/.*\/README\.md: model .*README\.md is neither a pickle/);
 
     // Reads passenger_count, which the bundled sample CSV does not have.
     const passenger = repoPath('test/fixtures/models/contract/passenger-linreg.bin');
@@ -89,11 +89,22 @@ describe('mistakes end in one line before any work', () => {
     expect(asShadow.status).toBe(1);
     expectOneLine(asShadow.stderr, /^npm start: --shadow-model .*passenger-linreg\.bin: it reads passenger_count, and .*sample\.csv has no such column; no ride could be compared$/);
 
-    const empty = join(dir, 'empty.csv');
-    await writeFile(empty, '');
-    const emptyInput = await run('bin/start.js', ['--input', empty]);
-    expect(emptyInput.status).toBe(1);
-    expectOneLine(emptyInput.stderr, /^npm start: .*empty\.csv: no rides in the file; nothing to replay$/);
+    // Empty in every format: no header at all, a header alone, an empty JSON-lines file. The models
+    // load although MODEL_SHA256 (the Lambda's pin, which the local run does not use) names another.
+    const homework = repoPath('test/fixtures/models/contract/homework-linreg.bin');
+    const pinned = bareEnv({ MODEL_SHA256: '0'.repeat(64) });
+    for (const [name, text] of [['empty.csv', ''], ['header-only.csv', 'PULocationID,DOLocationID,trip_distance\n'], ['empty.jsonl', '']]) {
+      const empty = join(dir, name);
+      await writeFile(empty, text);
+      const emptyInput = await run('bin/start.js', ['--input', empty, '--shadow-model', homework], pinned);
+      expect(emptyInput.status).toBe(1);
+      expectOneLine(emptyInput.stderr, new RegExp(`^npm start: .*${name.replace('.', '\\.')}: no rides in the file; nothing to replay$`));
+    }
+
+    // npm start uploads local models to its own S3: an s3:// location is a usage error, before any load.
+    const remote = await run('bin/start.js', ['--shadow-model', 's3://models/candidate.bin']);
+    expect(remote.status).toBe(2);
+    expectOneLine(remote.stderr, /^npm start: --shadow-model s3:\/\/models\/candidate\.bin: npm start uploads a local model file or MLflow folder to its own S3; give a local path$/);
   });
 
   it('npm start: a bad flag value is a usage error, exit 2', async () => {
