@@ -28,29 +28,41 @@ async function rebuild(reason) {
 }
 
 /**
+ * Rebuilds `dist/` if a source changed after the last build, once for all the processes that ask
+ * at the same time (the first takes a lock directory, the others wait for it). Returns why it was
+ * rebuilt, or undefined when it was up to date.
+ *
+ * @example
+ * await ensureBuilt(); // 'cli/errors.ts changed after the build' | undefined
+ */
+export async function ensureBuilt() {
+  if (staleReason() === undefined) return undefined;
+  const waitUntil = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      if (Date.now() > waitUntil) rmSync(LOCK, { recursive: true, force: true });
+      else await sleep(LOCK_POLL_MS);
+    }
+  }
+  try {
+    const reason = staleReason(); // another process may have rebuilt while this one waited
+    if (reason !== undefined) await rebuild(reason);
+    return reason;
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/**
  * Imports `dist/<entry>.js`, built fresh if needed.
  *
  * @example
  * await launch('ride-duration');
  */
 export async function launch(entry) {
-  if (staleReason() !== undefined) {
-    const waitUntil = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        mkdirSync(LOCK);
-        break;
-      } catch {
-        if (Date.now() > waitUntil) rmSync(LOCK, { recursive: true, force: true });
-        else await sleep(LOCK_POLL_MS);
-      }
-    }
-    try {
-      const reason = staleReason(); // another process may have rebuilt while this one waited
-      if (reason !== undefined) await rebuild(reason);
-    } finally {
-      rmSync(LOCK, { recursive: true, force: true });
-    }
-  }
+  await ensureBuilt();
   await import(pathToFileURL(`${DIST}${entry}.js`).href);
 }

@@ -2,14 +2,17 @@
  * Vitest global setup: builds `dist/` first when a source changed after the last build. Tests spawn
  * the built CLI and `npm start` through their launchers, which would rebuild too, but then say so
  * on stderr, inside the output of whichever test ran first (its one-line checks would fail after
- * any edit). A fresh `npm ci` has built it already: then this costs one `stat` per source.
+ * any edit). The launchers' own lock is taken, so a CLI started beside the tests never finds
+ * `dist/` half-written. A fresh `npm ci` has built it already: then this costs one `stat` per
+ * source. A build that fails is reported and left to the tests that spawn the CLI to fail on:
+ * the others still run.
  */
-import { staleReason } from '../../scripts/build-stamp.mjs';
+import { ensureBuilt } from '../../scripts/launch.mjs';
 
 export default async function buildDist() {
-  const reason = staleReason();
-  if (reason === undefined) return;
-  const { build } = await import('../../scripts/build.mjs');
-  const ms = await build();
-  process.stderr.write(`test setup: ${reason}; rebuilt dist/ in ${ms} ms\n`);
+  try {
+    await ensureBuilt();
+  } catch (error) {
+    process.stderr.write(`test setup: dist/ could not be rebuilt (${error instanceof Error ? error.message : String(error)}); tests that spawn the CLI will fail\n`);
+  }
 }
