@@ -93,7 +93,7 @@ describe('mistakes end in one line before any work', () => {
     // load although MODEL_SHA256 (the Lambda's pin, which the local run does not use) names another.
     const homework = repoPath('test/fixtures/models/contract/homework-linreg.bin');
     const pinned = bareEnv({ MODEL_SHA256: '0'.repeat(64) });
-    for (const [name, text] of [['empty.csv', ''], ['header-only.csv', 'PULocationID,DOLocationID,trip_distance\n'], ['empty.jsonl', '']]) {
+    for (const [name, text] of [['empty.csv', ''], ['header-only.csv', 'PULocationID,DOLocationID,trip_distance\n'], ['empty.jsonl', '']] as const) {
       const empty = join(dir, name);
       await writeFile(empty, text);
       const emptyInput = await run('bin/start.js', ['--input', empty, '--shadow-model', homework], pinned);
