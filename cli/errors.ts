@@ -51,18 +51,9 @@ export function exitCodeOf(error: unknown): number {
 // Option parsers for commander's argParser: a bad value becomes commander's usage error
 // ("option '--count <n>' argument 'x' is invalid. …", exit code 2) before the command runs.
 
-/** A whole number >= 1. */
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('Expected a whole number >= 1.');
-  return n;
-}
-
-/** A whole number >= 0. */
-export function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('Expected a whole number >= 0.');
-  return n;
+/** The number a flag's text writes; a blank text is none (`Number('')` would read 0). */
+function numberOf(value: string): number {
+  return value.trim() === '' ? Number.NaN : Number(value);
 }
 
 /**
@@ -73,7 +64,7 @@ export function nonNegativeInt(value: string): number {
  */
 export function integerFrom(min: number, max: number = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
-    const n = Number(value);
+    const n = numberOf(value);
     if (!Number.isSafeInteger(n) || n < min || n > max) {
       throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `Expected a whole number >= ${min}.` : `Expected a whole number from ${min} to ${max}.`);
     }
@@ -81,23 +72,29 @@ export function integerFrom(min: number, max: number = Number.MAX_SAFE_INTEGER):
   };
 }
 
+/** A whole number >= 1. */
+export const positiveInt = integerFrom(1);
+
+/** A whole number >= 0. */
+export const nonNegativeInt = integerFrom(0);
+
 /** A finite number >= 0 (penalties). */
 export function nonNegativeNumber(value: string): number {
-  const n = Number(value);
+  const n = numberOf(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a number >= 0.');
   return n;
 }
 
 /** A finite number > 0 (rates, timeouts). */
 export function positiveNumber(value: string): number {
-  const n = Number(value);
+  const n = numberOf(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Expected a number > 0.');
   return n;
 }
 
 /** A fraction in [0, 1]. */
 export function fraction(value: string): number {
-  const n = Number(value);
+  const n = numberOf(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('Expected a number between 0 and 1.');
   return n;
 }
