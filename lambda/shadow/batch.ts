@@ -69,7 +69,7 @@ export class ShadowBatch {
     try {
       // The ride passed the production model's contract; the shadow may read fields it does not.
       if (this.unchecked.length > 0) {
-        const problem = this.contract.check(event.ride, 'ride.', this.unchecked);
+        const problem = this.contract.check(event.ride, undefined, this.unchecked);
         if (problem !== undefined) return this.fail(`contract: ${problem}`);
       }
       const n = this.encoder.encode(event.ride);

@@ -275,6 +275,13 @@ describe('deriveContract', () => {
     expect(course.fieldsBeyond(homework).map((field) => field.name)).toEqual(['trip_distance']);
     expect(passenger.fieldsBeyond(course).map((field) => field.name)).toEqual(['passenger_count']);
     expect(course.fieldsBeyond(passenger)).toEqual([]);
+
+    // One name declared with two types by two recipes: the main's check says nothing of the other's.
+    const declared = (type: string) => deriveContract(space(['zone=7']), parseRecipe({ format: RECIPE_FORMAT, fields: { zone: type } }, 'r.json'));
+    const [asText, asInteger] = [declared('text'), declared('integer')];
+    expect(asInteger.fieldsBeyond(asText)).toEqual([{ name: 'zone', type: 'integer' }]);
+    expect(asText.fieldsBeyond(asText)).toEqual([]);
+    expect(asInteger.check({ zone: 'Astoria' }, 'ride.', asInteger.fieldsBeyond(asText))).toBe('ride.zone: expected an integer');
   });
 
   it('ignores a derived key of the recipe that the model does not read', () => {
@@ -293,6 +300,13 @@ describe('wallClock', () => {
 
   it.each(['2021-02-29 00:00:00', '2021-13-01 00:00:00', '2021-02-01 24:00:00', '2021-02-01', 'yesterday'])('refuses %s', (text) => {
     expect(wallClock(text)).toBeUndefined();
+  });
+
+  it('answers each text as its own, whatever came before (it remembers the last one)', () => {
+    const texts = ['2021-02-01 00:40:47', 'yesterday', '2021-02-01 00:40:47', '2021-02-07 23:00', '2021-02-07 23:00', '2021-02-29 00:00'];
+    expect(texts.map((text) => wallClock(text))).toEqual([
+      { hour: 0, weekday: 0 }, undefined, { hour: 0, weekday: 0 }, { hour: 23, weekday: 6 }, { hour: 23, weekday: 6 }, undefined,
+    ]);
   });
 
   it('refuses a long run of digits in linear time', () => {

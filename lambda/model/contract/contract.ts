@@ -277,6 +277,8 @@ export class RideContract {
    * does not read are ignored. Own properties only: `__proto__` never stands in for a field.
    *
    * @param path what the problems call the ride (`ride.` in an event, nothing for a bare ride)
+   * @param fields the fields to check: all the model reads, or fewer that another check has not
+   *   made already ({@link fieldsBeyond})
    */
   check(ride: RideObject, path = 'ride.', fields: readonly RideField[] = this.requiredFields): string | undefined {
     let problems: string[] | undefined;
