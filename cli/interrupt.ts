@@ -7,6 +7,8 @@
 import { rmSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 
+import { CliError } from './errors.js';
+
 /** Exit codes of an interrupted command: 128 + the signal's number. */
 export const INTERRUPTED_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 export type InterruptSignal = keyof typeof INTERRUPTED_EXIT_CODES;
@@ -28,8 +30,6 @@ const partials = new Set<string>();
 let installed = false;
 let programName = 'ride-duration';
 let interrupting = false;
-/** Commands that stop themselves on a signal, between units of work (`score`): they own the signals while running. */
-let claimed = 0;
 
 /**
  * Registers a clean-up for the rest of the run, or until the returned function is called.
@@ -56,17 +56,56 @@ export function partialFile(path: string): () => void {
 }
 
 /**
- * Hands the signals to the caller until the returned function is called: a command that stops
- * itself cleanly (`score` finishes its batch, aborts its upload and says what it kept) handles
- * them alone, and the handlers here stand aside.
+ * A run that stops itself on a signal (see {@link stopOnSignals}): the first SIGINT or SIGTERM
+ * aborts {@link signal}, a second one runs the {@link onForce} clean-up and exits at once.
  */
-export function claimSignals(): () => void {
+export interface SignalStop {
+  /** Aborted by the first signal, its reason a {@link CliError} with the exit code 130 or 143. */
+  readonly signal: AbortSignal;
+  /** The signal received, if any. */
+  stopped(): InterruptSignal | undefined;
+  /** What a second signal does before the process exits (remove local leftovers, restore the terminal). */
+  onForce(cleanup: () => void): void;
+  /** Hands the signals back to the clean-ups of {@link onInterrupt}. */
+  dispose(): void;
+}
+
+/** The runs stopping themselves, latest last: a signal goes to the latest. */
+const stops: Array<(signal: InterruptSignal) => void> = [];
+
+/**
+ * Takes the signals for a command that stops itself cleanly between units of work (`score`
+ * finishes its batch, aborts its upload and says what it kept), until `dispose()`; meanwhile the
+ * clean-ups of {@link onInterrupt} stand aside.
+ *
+ * @example
+ * const stop = stopOnSignals();
+ * try { for (const batch of batches) { if (stop.signal.aborted) break; … } } finally { stop.dispose(); }
+ */
+export function stopOnSignals(): SignalStop {
   install();
-  claimed++;
-  let released = false;
-  return () => {
-    if (!released) claimed--;
-    released = true;
+  const controller = new AbortController();
+  let received: InterruptSignal | undefined;
+  let force: (() => void) | undefined;
+  const receive = (signal: InterruptSignal): void => {
+    if (received !== undefined) {
+      force?.();
+      process.exit(INTERRUPTED_EXIT_CODES[signal]);
+    }
+    received = signal;
+    controller.abort(new CliError(`interrupted by ${signal}`, INTERRUPTED_EXIT_CODES[signal]));
+  };
+  stops.push(receive);
+  return {
+    signal: controller.signal,
+    stopped: () => received,
+    onForce: (cleanup) => {
+      force = cleanup;
+    },
+    dispose: () => {
+      const at = stops.lastIndexOf(receive);
+      if (at >= 0) stops.splice(at, 1);
+    },
   };
 }
 
@@ -85,7 +124,8 @@ export function install(): void {
 }
 
 async function interrupt(signal: InterruptSignal): Promise<void> {
-  if (claimed > 0) return;
+  const stop = stops.at(-1);
+  if (stop !== undefined) return stop(signal);
   const code = INTERRUPTED_EXIT_CODES[signal];
   if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
   if (interrupting) process.exit(code);

@@ -10,7 +10,7 @@
  * scores them (without that feature) and counted on stderr: the drift signal. Other layouts plug
  * in as a {@link ScoreLayout}.
  */
-import { claimSignals, INTERRUPTED_EXIT_CODES, RESTORE_TERMINAL, type InterruptSignal } from '../interrupt.js';
+import { INTERRUPTED_EXIT_CODES, RESTORE_TERMINAL, stopOnSignals, type SignalStop } from '../interrupt.js';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -265,41 +265,6 @@ function checkColumns(input: string, info: RideFileInfo, fields: readonly RideFi
 }
 
 /**
- * Ctrl-C and SIGTERM while a run is on: the first stops the run at the next batch (the output is
- * removed, the terminal restored); a second one removes local leftovers at once and exits.
- */
-function watchSignals(): { readonly signal: AbortSignal; stopped(): InterruptSignal | undefined; onForce(fn: () => void): void; dispose(): void } {
-  const controller = new AbortController();
-  let received: InterruptSignal | undefined;
-  let force: (() => void) | undefined;
-  const handler = (name: InterruptSignal): void => {
-    if (received !== undefined) {
-      force?.();
-      process.exit(INTERRUPTED_EXIT_CODES[name]);
-    }
-    received = name;
-    controller.abort(new CliError(`interrupted by ${name}`, INTERRUPTED_EXIT_CODES[name]));
-  };
-  const onInt = (): void => handler('SIGINT');
-  const onTerm = (): void => handler('SIGTERM');
-  const release = claimSignals();
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  return {
-    signal: controller.signal,
-    stopped: () => received,
-    onForce: (fn) => {
-      force = fn;
-    },
-    dispose: () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      release();
-    },
-  };
-}
-
-/**
  * Scores `options.input` into `options.output`; reports on `io.stderr`.
  *
  * Every check comes first ({@link planScore}); then rides stream through in batches, so memory
@@ -311,7 +276,9 @@ function watchSignals(): { readonly signal: AbortSignal; stopped(): InterruptSig
  */
 export async function runScore(options: ScoreOptions, io: CliIO = processIO, deps: ScoreDependencies = {}): Promise<ScoreSummary> {
   const started = performance.now();
-  const signals = watchSignals();
+  // Ctrl-C and SIGTERM: the first stops the run at the next batch (the output removed, the
+  // terminal restored); a second one removes local leftovers at once and exits.
+  const signals = stopOnSignals();
   let plan: ScorePlan | undefined;
   try {
     plan = await planScore(options, deps, signals.signal);
@@ -332,7 +299,7 @@ async function scoreRides(
   options: ScoreOptions,
   io: CliIO,
   plan: ScorePlan,
-  signals: ReturnType<typeof watchSignals>,
+  signals: SignalStop,
   started: number,
 ): Promise<ScoreSummary> {
   const { predictor, description, contract } = plan.model;
