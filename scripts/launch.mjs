@@ -4,24 +4,44 @@
  * rebuild takes about a second and says so on stderr. Processes started together (tests spawn
  * several) rebuild once: the first takes a lock directory, the others wait for it.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
 import { DIST, ROOT, staleReason } from './build-stamp.mjs';
 
 const LOCK = `${ROOT}.dist-build.lock`;
-/** A lock older than this belongs to a build that died. */
-const LOCK_WAIT_MS = 30_000;
+/** A lock this old belongs to a build that died (Ctrl-C or a crash mid-build): a build takes seconds. */
+const STALE_LOCK_MS = 30_000;
 const LOCK_POLL_MS = 50;
+
+/** Takes the lock directory, waiting while a live build holds it. */
+async function takeLock() {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return;
+    } catch (error) {
+      // Only a lock held by another process is waited on; anything else (EACCES…) is a real error.
+      if (error.code !== 'EEXIST') throw error;
+    }
+    let age;
+    try {
+      age = Date.now() - statSync(LOCK).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (age > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+    else await sleep(LOCK_POLL_MS);
+  }
+}
 
 async function rebuild(reason) {
   let build;
   try {
     ({ build } = await import('./build.mjs'));
   } catch (cause) {
-    process.stderr.write(`ride-duration: ${reason}, and esbuild is not installed to rebuild it (${cause.message}); run npm ci\n`);
-    process.exit(1);
+    throw new Error(`${reason}, and esbuild is not installed to rebuild it (${cause.message}); run npm ci`, { cause });
   }
   const ms = await build();
   process.stderr.write(`ride-duration: ${reason}; rebuilt dist/ in ${ms} ms\n`);
@@ -30,23 +50,16 @@ async function rebuild(reason) {
 /**
  * Rebuilds `dist/` if a source changed after the last build, once for all the processes that ask
  * at the same time (the first takes a lock directory, the others wait for it). Returns why it was
- * rebuilt, or undefined when it was up to date.
+ * rebuilt, or undefined when it was up to date. A process already running from `dist/` is not
+ * protected: a rebuild replaces the chunks it may still load lazily.
  *
+ * @throws when it cannot rebuild (esbuild missing, a source that does not compile)
  * @example
  * await ensureBuilt(); // 'cli/errors.ts changed after the build' | undefined
  */
 export async function ensureBuilt() {
   if (staleReason() === undefined) return undefined;
-  const waitUntil = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      if (Date.now() > waitUntil) rmSync(LOCK, { recursive: true, force: true });
-      else await sleep(LOCK_POLL_MS);
-    }
-  }
+  await takeLock();
   try {
     const reason = staleReason(); // another process may have rebuilt while this one waited
     if (reason !== undefined) await rebuild(reason);
@@ -63,6 +76,12 @@ export async function ensureBuilt() {
  * await launch('ride-duration');
  */
 export async function launch(entry) {
-  await ensureBuilt();
+  try {
+    await ensureBuilt();
+  } catch (error) {
+    process.stderr.write(`ride-duration: ${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   await import(pathToFileURL(`${DIST}${entry}.js`).href);
 }
