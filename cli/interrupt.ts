@@ -70,8 +70,28 @@ export interface SignalStop {
   dispose(): void;
 }
 
-/** The runs stopping themselves, latest last: a signal goes to the latest. */
-const stops: Array<(signal: InterruptSignal) => void> = [];
+/** A run stopping itself: the signal it received, its force clean-up, what aborts it. */
+interface Stop {
+  received: InterruptSignal | undefined;
+  force: (() => void) | undefined;
+  readonly controller: AbortController;
+}
+
+/** The runs stopping themselves: a signal goes to each. */
+const stops = new Set<Stop>();
+
+/** The first signal aborts every stopping run; a second runs all their force clean-ups and exits. */
+function stopRuns(signal: InterruptSignal): void {
+  const runs = [...stops];
+  if (runs.some((run) => run.received !== undefined)) {
+    for (const run of runs) run.force?.();
+    process.exit(INTERRUPTED_EXIT_CODES[signal]);
+  }
+  for (const run of runs) {
+    run.received = signal;
+    run.controller.abort(new CliError(`interrupted by ${signal}`, INTERRUPTED_EXIT_CODES[signal]));
+  }
+}
 
 /**
  * Takes the signals for a command that stops itself cleanly between units of work (`score`
@@ -84,27 +104,16 @@ const stops: Array<(signal: InterruptSignal) => void> = [];
  */
 export function stopOnSignals(): SignalStop {
   install();
-  const controller = new AbortController();
-  let received: InterruptSignal | undefined;
-  let force: (() => void) | undefined;
-  const receive = (signal: InterruptSignal): void => {
-    if (received !== undefined) {
-      force?.();
-      process.exit(INTERRUPTED_EXIT_CODES[signal]);
-    }
-    received = signal;
-    controller.abort(new CliError(`interrupted by ${signal}`, INTERRUPTED_EXIT_CODES[signal]));
-  };
-  stops.push(receive);
+  const stop: Stop = { received: undefined, force: undefined, controller: new AbortController() };
+  stops.add(stop);
   return {
-    signal: controller.signal,
-    stopped: () => received,
+    signal: stop.controller.signal,
+    stopped: () => stop.received,
     onForce: (cleanup) => {
-      force = cleanup;
+      stop.force = cleanup;
     },
     dispose: () => {
-      const at = stops.lastIndexOf(receive);
-      if (at >= 0) stops.splice(at, 1);
+      stops.delete(stop);
     },
   };
 }
@@ -124,8 +133,7 @@ export function install(): void {
 }
 
 async function interrupt(signal: InterruptSignal): Promise<void> {
-  const stop = stops.at(-1);
-  if (stop !== undefined) return stop(signal);
+  if (stops.size > 0) return stopRuns(signal);
   const code = INTERRUPTED_EXIT_CODES[signal];
   if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
   if (interrupting) process.exit(code);

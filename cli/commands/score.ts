@@ -290,8 +290,8 @@ export async function runScore(options: ScoreOptions, io: CliIO = processIO, dep
     }
     throw error;
   } finally {
-    plan?.close();
     signals.dispose();
+    plan?.close();
   }
 }
 
