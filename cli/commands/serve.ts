@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ENV } from '../../lambda/config.js';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startPredictionService } from '../../serve/index.js';
 import { describeModel } from '../contract.js';
-import { positiveInt } from '../errors.js';
+import { integerFrom, positiveInt } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
@@ -24,11 +24,11 @@ const MAX_PORT = 65_535;
 
 /** `--port`: 0 (any free port) to 65535, a usage error otherwise. */
 function portArg(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+  try {
+    return integerFrom(0, MAX_PORT)(value);
+  } catch {
     throw new InvalidArgumentError(`Expected a port from 0 to ${MAX_PORT} (0: any free port).`);
   }
-  return port;
 }
 
 /** The `serve` command. */
