@@ -140,8 +140,8 @@ async function loadStartModel(path: string | undefined, flag?: string): Promise<
 
 /**
  * The replayed file has the columns the model reads, and the shadow's (as its header or footer
- * tells: parquet and CSV; a JSON-lines ride without a field is dead-lettered like any such ride),
- * and at least one ride.
+ * tells: parquet and CSV; a JSON-lines ride without a field the model reads is dead-lettered, and
+ * one without a field only the shadow reads is the shadow's failure), and at least one ride.
  */
 async function checkReplayInput(
   input: string,
@@ -155,7 +155,10 @@ async function checkReplayInput(
     const available = new Set(info.columns);
     const missing = (loaded: LoadedModel): string[] => plannedColumns(available, loaded.contract.requiredFields, undefined).missing;
     const forModel = missing(model);
-    if (forModel.length > 0) throw new CliError(`${input}: no ${forModel.join(', ')} column, which the model reads; replay a file that has it (--input)`);
+    if (forModel.length > 0) {
+      const [columns, them] = forModel.length === 1 ? ['column', 'it'] : ['columns', 'them'];
+      throw new CliError(`${input}: no ${forModel.join(', ')} ${columns}, which the model reads; replay a file that has ${them} (--input)`);
+    }
     const forShadow = shadow === undefined ? [] : missing(shadow.model);
     if (forShadow.length > 0) {
       throw new CliError(`--shadow-model ${shadow!.path}: it reads ${forShadow.join(', ')}, and ${input} has no such column; no ride could be compared`);
@@ -163,7 +166,7 @@ async function checkReplayInput(
   }
   // The first ride, whatever the format (a CSV may hold its header alone, a JSON-lines file nothing).
   for await (const _ride of readRides(input, { limit: 1, fields: model.contract.requiredFields })) return;
-  throw new CliError(`${input}: no rides in the file; nothing to replay`);
+  throw new CliError(`${input}: no rides in the file; replay a file with at least one ride (--input)`);
 }
 
 /**

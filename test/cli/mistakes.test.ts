@@ -98,7 +98,7 @@ describe('mistakes end in one line before any work', () => {
       await writeFile(empty, text);
       const emptyInput = await run('bin/start.js', ['--input', empty, '--shadow-model', homework], pinned);
       expect(emptyInput.status).toBe(1);
-      expectOneLine(emptyInput.stderr, new RegExp(`^npm start: .*${name.replace('.', '\\.')}: no rides in the file; nothing to replay$`));
+      expectOneLine(emptyInput.stderr, new RegExp(`^npm start: .*${name.replace('.', '\\.')}: no rides in the file; replay a file with at least one ride \\(--input\\)$`));
     }
 
     // npm start uploads local models to its own S3: an s3:// location is a usage error, before any load.
