@@ -14,7 +14,6 @@ import { compressors } from 'hyparquet-compressors';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { SHARED_FEBRUARY } from './rides.js';
 
-/** February 2021, where `../shared` is. */
 /** Copies of February: just over 3 million rides. */
 export const BIG_MONTH_COPIES = 47;
 

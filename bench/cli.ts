@@ -17,7 +17,8 @@ import { Launcher } from './lambda-process.js';
 import { median, round } from './stats.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
-const BIN = path('../bin/ride-duration.js');
+/** The command as a user runs it: the launcher, then the built `dist/`. */
+export const BIN = path('../bin/ride-duration.js');
 const SAMPLE_EVENT = path('../events/kinesis-single-ride.json');
 const LINREG_MODEL = path('../model-artifacts/lin_reg.bin');
 const PYTHON_HANDLER = path('./python/invoke_handler.py');
@@ -50,8 +51,8 @@ function hasSklearn(): boolean {
 }
 
 /**
- * Medians of `runs` interleaved rounds (one untimed round first: the build is checked and
- * the page cache warm).
+ * Medians of `runs` interleaved rounds (one untimed round first: the page cache warm). `dist/`
+ * must be built and fresh (bench/run.ts checks it first).
  */
 export async function measureCli(bigEvent: KinesisStreamEvent, runs = 10): Promise<CliFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-cli-'));

@@ -18,14 +18,13 @@ import { fileURLToPath } from 'node:url';
 
 import { writeBigMonth } from './big-month.js';
 import { SHARED_FEBRUARY } from './rides.js';
+import { BIN } from './cli.js';
 import { Launcher } from './lambda-process.js';
 import { currentLoad } from './machine.js';
 import { median, round } from './stats.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 const EXIT_REPORT = path('./exit-report.cjs');
-/** The command as a user runs it: the launcher, then the built `dist/` (rebuilt first if stale: the untimed run). */
-const BIN = path('../bin/ride-duration.js');
 const PYTHON_SCORE = path('./python/timed.py');
 const PYTHON_COMPARE = path('./python/compare.py');
 /** Python with pandas, pyarrow and scikit-learn; `BENCH_PYTHONPATH` adds e.g. a pip --target folder holding pyarrow. */

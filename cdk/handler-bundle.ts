@@ -14,7 +14,7 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HANDLER_ENTRY = join(REPO_ROOT, 'lambda', 'entry.ts');
 
 /** esbuild target: the oldest Node the code runs on (this repository's engines); the runtime is newer. */
-export const BUNDLE_TARGET = 'node20';
+const BUNDLE_TARGET = 'node20';
 
 /** The file `NodejsFunction` writes for an ESM bundle: the function's handler is `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.mjs';

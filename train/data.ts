@@ -62,7 +62,7 @@ export function prepareTrips(source: string, raw: Iterable<RawTrip>): TripTable 
       continue;
     }
     const d = durationMinutes(r.pickup, r.dropoff);
-    if (!(d >= MIN_DURATION_MINUTES && d <= MAX_DURATION_MINUTES)) {
+    if (!inCourseRange(d)) {
       rowsOutOfRange++;
       continue;
     }
