@@ -11,7 +11,6 @@ import { loadModel } from '../lambda/model/load.js';
 import { parseModelLocation } from '../lambda/model/locate.js';
 import type { LoadedModel } from '../lambda/model/types.js';
 import { rethrowAws } from './aws-errors.js';
-import { checkEndpoint } from './preflight.js';
 
 /** The course model shipped in the repository, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../model-artifacts/lin_reg.bin', import.meta.url));
@@ -45,10 +44,7 @@ export async function loadCliModel(
   const expectedSha256 = env[ENV.modelSha256]?.trim() || undefined;
   const verify = expectedSha256 ? { expectedSha256 } : {};
   if (!location.toLowerCase().startsWith('s3://')) return loadModel(parseModelLocation(location), verify);
-  const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
-  if (endpoint !== undefined) checkEndpoint(endpoint, ENV.s3EndpointUrl);
-  const { createS3Client, localEndpointCredentials } = await import('../lambda/aws-clients.js');
-  const s3 = createS3Client({ endpoint, region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'], credentials: localEndpointCredentials(endpoint, env) });
+  const { client: s3, endpoint } = (await import('./s3.js')).cliS3Client(env);
   try {
     return await loadModel(parseModelLocation(location), { s3, ...verify });
   } catch (error) {

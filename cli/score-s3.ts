@@ -3,17 +3,16 @@
  * S3 source and sink. `score` imports this file only when `-i` or `-o` is an `s3://` location, so
  * that scoring local files never loads the AWS SDK (a third of the command's start-up).
  */
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 
 import { parseS3Url } from '../io/source.js';
 import { s3Source } from '../io/s3-source.js';
 import { s3Sink } from '../io/s3-sink.js';
 import type { ByteSink } from '../io/sink.js';
 import type { RideSource } from '../io/source.js';
-import { createS3Client, localEndpointCredentials } from '../lambda/aws-clients.js';
-import { ENV } from '../lambda/config.js';
+import { describeAwsError } from './aws-errors.js';
 import { CliError } from './errors.js';
-import { checkEndpoint } from './preflight.js';
+import { cliS3Client } from './s3.js';
 
 /** What `score` does with S3. */
 export interface ScoreS3 {
@@ -22,15 +21,6 @@ export interface ScoreS3 {
   source(input: string, signal: AbortSignal): RideSource;
   sink(output: string): ByteSink;
   destroy(): void;
-}
-
-/** An AWS SDK error as a few words: its code and message, no class name. */
-function describeAwsError(error: unknown): string {
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode;
-  return [e.name, status === undefined ? undefined : `HTTP ${status}`, e.message && e.message !== e.name ? e.message : undefined]
-    .filter(Boolean)
-    .join(', ');
 }
 
 /**
@@ -42,15 +32,7 @@ function describeAwsError(error: unknown): string {
  * try { await s3.checkOutputBucket('s3://bucket/out.parquet', signal); } finally { s3.destroy(); }
  */
 export function openScoreS3(env: NodeJS.ProcessEnv): ScoreS3 {
-  const endpoint = env[ENV.s3EndpointUrl]?.trim() || undefined;
-  // The same rules as the model's client (cli/model.ts): a checked endpoint, dummy credentials for it
-  // unless the environment names some.
-  if (endpoint !== undefined) checkEndpoint(endpoint, ENV.s3EndpointUrl);
-  const client: S3Client = createS3Client({
-    endpoint,
-    region: env[ENV.region] ?? env['AWS_DEFAULT_REGION'],
-    credentials: localEndpointCredentials(endpoint, env),
-  });
+  const { client } = cliS3Client(env);
   return {
     async checkOutputBucket(output, signal) {
       const bucket = parseS3Url(output)?.bucket ?? '';
