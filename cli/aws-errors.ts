@@ -64,3 +64,12 @@ export function rethrowAws(error: unknown, where: string): never {
   if (line !== undefined) throw new CliError(line, 1, { cause: error });
   throw error;
 }
+
+/** An AWS SDK error as a few words: its code, HTTP status and message, no class name. */
+export function describeAwsError(error: unknown): string {
+  const e = error as ErrorShape;
+  const status = e.$metadata?.httpStatusCode;
+  return [e.name, status === undefined ? undefined : `HTTP ${status}`, e.message && e.message !== e.name ? e.message : undefined]
+    .filter(Boolean)
+    .join(', ');
+}

@@ -20,7 +20,7 @@ import type { ByteSink } from '../io/sink.js';
 import type { RideField, RideRow } from '../io/types.js';
 import { ENV } from '../lambda/config.js';
 // The trainer's data preparation is the course's `read_dataframe`; batch scoring filters the same way.
-import { durationMinutes, inCourseRange, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/data.js';
+import { actualDurationMinutes, durationMinutes, inCourseRange, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../train/data.js';
 import type { ScoreCell, ScoreContext, ScoreLayout, ScoreLayoutRun, ScoreOutput } from './commands/score.js';
 
 /** The course's batch output columns, in order. */
@@ -103,12 +103,8 @@ export const COURSE_LAYOUT: ScoreLayout = {
       required: COURSE_REQUIRED,
       keptWhat: `rides of ${MIN_DURATION_MINUTES}–${MAX_DURATION_MINUTES} min with pickup and dropoff times`,
       keep(ride: RideRow): boolean {
-        if (ride.pickup === null || ride.dropoff === null) {
-          dropped++;
-          return false;
-        }
-        const d = durationMinutes(ride.pickup, ride.dropoff);
-        const kept = inCourseRange(d);
+        const d = actualDurationMinutes(ride.pickup, ride.dropoff);
+        const kept = d !== undefined && inCourseRange(d);
         if (!kept) dropped++;
         return kept;
       },

@@ -17,7 +17,7 @@ import type { ByteSink } from './sink.js';
 import { parseS3Url } from './source.js';
 
 /** Part size of multipart uploads (S3's minimum is 5 MiB for every part but the last). */
-export const S3_PART_BYTES = 8 * 1024 * 1024;
+const S3_PART_BYTES = 8 * 1024 * 1024;
 
 /**
  * An `s3://bucket/key` object, streamed: bytes are gathered into parts of {@link S3_PART_BYTES}
