@@ -133,9 +133,10 @@ export function install(): void {
 }
 
 async function interrupt(signal: InterruptSignal): Promise<void> {
+  // Every signal gives the terminal back first, whoever handles it (a progress bar may be drawn).
+  if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
   if (stops.size > 0) return stopRuns(signal);
   const code = INTERRUPTED_EXIT_CODES[signal];
-  if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
   if (interrupting) process.exit(code);
   interrupting = true;
   const kept: string[] = [];

@@ -10,7 +10,7 @@
  * scores them (without that feature) and counted on stderr: the drift signal. Other layouts plug
  * in as a {@link ScoreLayout}.
  */
-import { INTERRUPTED_EXIT_CODES, RESTORE_TERMINAL, stopOnSignals, type SignalStop } from '../interrupt.js';
+import { INTERRUPTED_EXIT_CODES, stopOnSignals, type SignalStop } from '../interrupt.js';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -323,10 +323,7 @@ async function scoreRides(
   bar?.start(total ?? 0, 0);
 
   const out = openScoreOutput(plan.openSink(), run);
-  signals.onForce(() => {
-    out.abortSync();
-    if (tty) io.stderr.write(`${RESTORE_TERMINAL}\n`);
-  });
+  signals.onForce(() => out.abortSync());
   let rides = 0;
   let read = 0;
 
@@ -367,7 +364,6 @@ async function scoreRides(
     const stoppedBy = signals.stopped();
     if (stoppedBy !== undefined) {
       const where = placeOf(options.output) === 's3' ? 'upload aborted' : `${options.output}.partial removed`;
-      if (tty) io.stderr.write(RESTORE_TERMINAL);
       throw new CliError(
         `interrupted by ${stoppedBy} after ${read} ride(s) read: nothing kept (${options.output} not written, ${where})`,
         INTERRUPTED_EXIT_CODES[stoppedBy],
