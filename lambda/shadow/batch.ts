@@ -78,13 +78,13 @@ export class ShadowBatch {
       return this.fail(errorText(error));
     }
     if (!Number.isFinite(prediction)) return this.fail(`prediction: the shadow model returned ${prediction}`);
-    const k = record.kinesis;
-    this.first ??= record;
-    this.last = record;
     this.mainPredictions.push(mainPrediction);
     this.shadowPredictions.push(prediction);
     // Without a sink only the differences are kept: no pair to build per ride.
     if (this.shadow.pairs === undefined) return;
+    const k = record.kinesis;
+    this.first ??= record;
+    this.last = record;
     this.pairs.push({
       ride_id: event.ride_id,
       main_prediction: mainPrediction,
@@ -113,7 +113,7 @@ export class ShadowBatch {
       try {
         await sink.write(this.pairs, {
           eventSourceARN: this.first.eventSourceARN,
-          shardId: shardIdOf(this.first),
+          shardId: this.shardId ?? shardIdOf(this.first),
           firstSequenceNumber: this.first.kinesis.sequenceNumber,
           lastSequenceNumber: this.last.kinesis.sequenceNumber,
           approximateArrivalTimestamp: this.first.kinesis.approximateArrivalTimestamp,
