@@ -33,6 +33,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
+import { errorText } from '../lambda/log-sink.js';
 import { quote } from '../lambda/quote.js';
 import { createInvocationContext } from './invocation-context.js';
 import { DEFAULT_BATCH_SIZE, LOCAL_FUNCTION_NAME, LOCAL_REGION, MAX_EVENT_BYTES } from './constants.js';
@@ -193,10 +194,6 @@ export function toLambdaRecord(
 function approximateSize(record: KinesisStreamRecord): number {
   // The event is JSON; record metadata adds a few hundred bytes to the base64 payload.
   return record.kinesis.data.length + 400;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /**
@@ -504,7 +501,7 @@ export class LocalEventSourceMapping {
       ]);
       outcome = reportBatchItemFailures ? interpretResponse(batch, response) : { kind: 'success' };
     } catch (error) {
-      outcome = { kind: 'error', message: errorMessage(error) };
+      outcome = { kind: 'error', message: errorText(error) };
     } finally {
       clearTimeout(timer);
     }

@@ -20,6 +20,7 @@ import { createKinesisClient, createS3Client } from '../lambda/aws-clients.js';
 import { DEFAULT_DEAD_LETTER_PREFIX, DEFAULT_SHADOW_PAIRS_PREFIX, ENV, readConfig } from '../lambda/config.js';
 import { createHandler, type RideHandler } from '../lambda/handler.js';
 import { dependenciesFromConfig } from '../lambda/environment.js';
+import { errorText } from '../lambda/log-sink.js';
 import type { ModelDescription } from '../lambda/model/types.js';
 import { type Accounting, reconcile } from './accounting.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MODEL, DEFAULT_SAMPLE, LOCAL_CREDENTIALS } from './constants.js';
@@ -253,7 +254,7 @@ export class LocalPipeline {
       // retrying a model that cannot load; locally it is more useful to say so and stop.
       await handler.warmUp();
       if (model.description === undefined || model.contract === undefined) {
-        const reason = model.error instanceof Error ? `${model.error.name}: ${model.error.message}` : String(model.error);
+        const reason = errorText(model.error);
         throw new LocalPipelineError(`the handler cannot load the model ${modelLocation}: ${reason}`, { cause: model.error });
       }
       const invoke: KinesisBatchFunction = (event: KinesisStreamEvent, context: Context) => handler(event, context);
@@ -354,7 +355,7 @@ export class LocalPipeline {
             location: this.services.shadowModelLocation ?? '',
             model: shadow.description,
             scoringFailures: shadow.scoringFailures,
-            ...(shadow.error === undefined ? {} : { loadError: shadow.error instanceof Error ? `${shadow.error.name}: ${shadow.error.message}` : String(shadow.error) }),
+            ...(shadow.error === undefined ? {} : { loadError: errorText(shadow.error) }),
           });
     if (report.failed.length > 0) problems.push(`${report.failed.length} record(s) could not be put on the input stream`);
     if (accounting.missing > 0) problems.push(`${accounting.missing} record(s) missing: neither predicted nor dead-lettered`);
