@@ -164,8 +164,13 @@ async function checkReplayInput(
       throw new CliError(`--shadow-model ${shadow!.path}: it reads ${forShadow.join(', ')}, and ${input} has no such column; no ride could be compared`);
     }
   }
-  // The first ride, whatever the format (a CSV may hold its header alone, a JSON-lines file nothing).
-  for await (const _ride of readRides(input, { limit: 1, fields: model.contract.requiredFields })) return;
+  // Parquet's footer counts the rides; a CSV may hold its header alone and a JSON-lines file
+  // nothing, which only their first ride tells.
+  if (info.rows !== undefined) {
+    if (info.rows > 0) return;
+  } else {
+    for await (const _ride of readRides(input, { limit: 1, fields: model.contract.requiredFields })) return;
+  }
   throw new CliError(`${input}: no rides in the file; replay a file with at least one ride (--input)`);
 }
 
