@@ -34,21 +34,23 @@ export function resolveModelLocation(model: string | undefined): string {
  * Loads a model with the Lambda's model runtime, from `model` or the default model. `s3://`
  * locations use `S3_ENDPOINT_URL` when set (dummy credentials unless the environment has some,
  * as for every local endpoint), else AWS and its default credential chain; `MODEL_SHA256`, when
- * set, is checked as in the Lambda. The AWS SDK is imported only for an `s3://` model.
+ * set, is checked as in the Lambda (unless `pinned` is false: a model the Lambda's pin is not
+ * about). The AWS SDK is imported only for an `s3://` model; its errors name `flag`.
  */
 export async function loadCliModel(
   model: string | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  { flag = '--model', pinned = true }: { readonly flag?: string; readonly pinned?: boolean } = {},
 ): Promise<LoadedModel> {
   const location = resolveModelLocation(model);
-  const expectedSha256 = env[ENV.modelSha256]?.trim() || undefined;
+  const expectedSha256 = pinned ? env[ENV.modelSha256]?.trim() || undefined : undefined;
   const verify = expectedSha256 ? { expectedSha256 } : {};
   if (!location.toLowerCase().startsWith('s3://')) return loadModel(parseModelLocation(location), verify);
   const { client: s3, endpoint } = (await import('./s3.js')).cliS3Client(env);
   try {
     return await loadModel(parseModelLocation(location), { s3, ...verify });
   } catch (error) {
-    return rethrowAws(error, `--model ${location}${endpoint === undefined ? '' : ` (S3 at ${endpoint})`}`);
+    return rethrowAws(error, `${flag} ${location}${endpoint === undefined ? '' : ` (S3 at ${endpoint})`}`);
   } finally {
     s3.destroy();
   }

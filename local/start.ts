@@ -12,7 +12,6 @@ import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf, fraction, in
 import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
 import { loadCliModel } from '../cli/model.js';
 import { checkOutputFile, checkRideInput } from '../cli/preflight.js';
-import { ENV } from '../lambda/config.js';
 import type { LoadedModel } from '../lambda/model/types.js';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
 import { formatEndpoints, formatSummary } from './report.js';
@@ -125,13 +124,12 @@ function progressReporter(): { update: (progress: PipelineProgress) => void; sto
 /**
  * Loads a model of the command line for its checks. `MODEL_SHA256` pins the Lambda's model, and the
  * local pipeline runs its handler without it: a shell that exports it must not refuse models here
- * that the run would serve. `flag` names the option in the errors of `--shadow-model`, whose
- * loader names only the path.
+ * that the run would serve. `flag` names the option in the errors of `--shadow-model`: the loader's
+ * own name only the path, as `--model`'s always have.
  */
 async function loadStartModel(path: string | undefined, flag?: string): Promise<LoadedModel> {
-  const env = { ...process.env, [ENV.modelSha256]: undefined };
   try {
-    return await loadCliModel(path, env);
+    return await loadCliModel(path, process.env, { pinned: false });
   } catch (error) {
     if (flag === undefined) throw error;
     throw new CliError(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE, { cause: error });
