@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { KinesisStreamEvent } from 'aws-lambda';
 
 import { formatKinesisEvent } from '../cli/commands/events.js';
-import { Launcher } from './lambda-process.js';
+import { Launcher } from './launcher-client.js';
 import { median, round } from './stats.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
@@ -41,9 +41,7 @@ export interface CliFigures {
  * is the bench's own, as a shell's would be. Throws if the process fails.
  */
 async function timed(launcher: Launcher, command: string, args: readonly string[]): Promise<number> {
-  const run = await launcher.run(args, { ...process.env, DEBUG: '' }, false, command);
-  if (run.code !== 0 || run.exitMs === null) throw new Error(`${command} ${args.join(' ')} exited ${run.code}${run.error ? `: ${run.error}` : ''}`);
-  return run.exitMs;
+  return (await launcher.runOk(args, { ...process.env, DEBUG: '' }, false, 'exitMs', command)).ms;
 }
 
 function hasSklearn(): boolean {

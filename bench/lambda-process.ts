@@ -2,16 +2,15 @@
  * Runs the deployable bundle in fresh Node processes (bench/lambda-child.mjs) against a local S3:
  * the cold start, and the peak memory of a big batch.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { ENV } from '../lambda/config.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/constants.js';
+import type { Launcher } from './launcher-client.js';
 
 const CHILD = fileURLToPath(new URL('./lambda-child.mjs', import.meta.url));
-const LAUNCHER = fileURLToPath(new URL('./launcher.mjs', import.meta.url));
 
 /** What the child reports on fd 3. */
 export interface ChildReport {
@@ -87,73 +86,9 @@ function modelLoadMsFromEmf(stdout: string): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-/** What the launcher (bench/launcher.mjs) answers for one spawned process. */
-export interface LaunchResult {
-  readonly id: number;
-  readonly code: number | null;
-  /** Launcher's clock: spawn → first byte on fd 3; null if nothing came. */
-  readonly wallMs: number | null;
-  /** Launcher's clock: spawn → the child's exit. */
-  readonly exitMs: number | null;
-  readonly report: string;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly error?: string;
-}
-
-/**
- * Spawns the bench's fresh processes from a small process of its own (bench/launcher.mjs), so that
- * their spawn does not pay for the bench's memory (see there). One per measurement series.
- *
- * @example
- * ```ts
- * const launcher = await Launcher.start();
- * try { await runBaselineProcess(launcher); } finally { launcher.close(); }
- * ```
- */
-export class Launcher {
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve: (result: LaunchResult) => void; reject: (error: Error) => void }>();
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (message: LaunchResult) => {
-      this.waiting.get(message.id)?.resolve(message);
-      this.waiting.delete(message.id);
-    });
-    child.once('exit', (code) => {
-      for (const { reject } of this.waiting.values()) reject(new Error(`bench launcher exited with ${code}`));
-      this.waiting.clear();
-    });
-  }
-
-  static async start(): Promise<Launcher> {
-    const child = fork(LAUNCHER, [], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-    return new Launcher(child);
-  }
-
-  /** Spawns `node <args>` (or `command <args>`) with exactly `env`, and waits for it to exit. */
-  run(args: readonly string[], env: NodeJS.ProcessEnv, output: boolean, command?: string): Promise<LaunchResult> {
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.child.send({ id, args, env, output, ...(command === undefined ? {} : { command }) });
-    });
-  }
-
-  close(): void {
-    this.child.disconnect();
-  }
-}
-
 /** Spawn → report of a child that loads nothing: Node's own start-up on this machine. */
 export async function runBaselineProcess(launcher: Launcher): Promise<number> {
-  const result = await launcher.run([CHILD, '--baseline'], { PATH: process.env.PATH }, false);
-  if (result.code !== 0 || result.wallMs === null) throw new Error(`baseline child exited with ${result.code}${result.error ? `: ${result.error}` : ''}`);
-  return result.wallMs;
+  return (await launcher.runOk([CHILD, '--baseline'], { PATH: process.env.PATH }, false, 'wallMs')).ms;
 }
 
 /** Writes `event` as the JSON file a child reads. */
@@ -170,14 +105,11 @@ export async function writeEventFile(directory: string, name: string, event: Kin
  * @throws when the child fails or does not report.
  */
 export async function runLambdaProcess(launcher: Launcher, options: LambdaProcessOptions, eventFile: string): Promise<ChildRun> {
-  const result = await launcher.run([CHILD, options.bundleFile, eventFile], lambdaEnvironment(options), true);
-  if (result.code !== 0 || result.wallMs === null) {
-    throw new Error(`bench child exited with ${result.code}: ${result.error ?? result.stderr.slice(-2000)}`);
-  }
+  const result = await launcher.runOk([CHILD, options.bundleFile, eventFile], lambdaEnvironment(options), true, 'wallMs');
   const parsed = JSON.parse(result.report) as ChildReport;
   return {
     ...parsed,
-    wallMs: result.wallMs,
+    wallMs: result.ms,
     modelLoadMs: modelLoadMsFromEmf(result.stdout),
   };
 }

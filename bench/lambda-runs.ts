@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { startLocalServices } from '../local/services.js';
-import { Launcher, runBaselineProcess, runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
+import { Launcher } from './launcher-client.js';
+import { runBaselineProcess, runLambdaProcess, writeEventFile, type ChildRun, type LambdaProcessOptions } from './lambda-process.js';
 import { median } from './stats.js';
 
 export interface LambdaRunsOptions {

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { writeBigMonth } from './big-month.js';
 import { SHARED_FEBRUARY } from './rides.js';
 import { BIN } from './cli.js';
-import { Launcher } from './lambda-process.js';
+import { Launcher } from './launcher-client.js';
 import { currentLoad } from './machine.js';
 import { median, round } from './stats.js';
 
@@ -92,12 +92,9 @@ function pythonVersions(): string {
  * exit hook wrote. Wall time: spawn → exit on the launcher's clock.
  */
 async function timed(launcher: Launcher, command: string, args: readonly string[], env: NodeJS.ProcessEnv, report: string): Promise<ProcessRun> {
-  const run = await launcher.run(args, { ...env, BENCH_EXIT_REPORT: report }, true, command);
-  if (run.code !== 0 || run.exitMs === null) {
-    throw new Error(`${command} ${args.join(' ')} exited ${run.code ?? run.error}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  }
+  const run = await launcher.runOk(args, { ...env, BENCH_EXIT_REPORT: report }, true, 'exitMs', command);
   const { peakRssKb, cpuMs } = JSON.parse(readFileSync(report, 'utf8')) as { peakRssKb: number; cpuMs: number };
-  return { wallS: round(run.exitMs / 1000, 3), cpuS: round(cpuMs / 1000, 3), peakRssMb: round(peakRssKb / 1024) };
+  return { wallS: round(run.ms / 1000, 3), cpuS: round(cpuMs / 1000, 3), peakRssMb: round(peakRssKb / 1024) };
 }
 
 /**
