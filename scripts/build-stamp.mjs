@@ -25,8 +25,7 @@ export function staleReason() {
   } catch {
     return 'dist/ is not built';
   }
-  // The build's own script too: its esbuild options and plugins shape every output file.
-  for (const input of [...stamp.inputs, 'package-lock.json', 'scripts/build.mjs']) {
+  for (const input of stamp.inputs) {
     let mtimeMs;
     try {
       mtimeMs = statSync(`${ROOT}${input}`).mtimeMs;

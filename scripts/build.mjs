@@ -74,7 +74,10 @@ export async function build() {
     // The CommonJS dependencies bundled into ESM call require() for Node's built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  // What the output depends on: our sources (esbuild's own list), the dependencies' versions, and
+  // this script's options and plugins.
+  const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  const inputs = [...sources, 'package-lock.json', 'scripts/build.mjs'];
   writeFileSync(STAMP, `${JSON.stringify({ startedAt, inputs }, null, 1)}\n`);
   return Date.now() - startedAt;
 }
