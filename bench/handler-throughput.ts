@@ -112,6 +112,7 @@ export async function measureHandlerThroughput(options: ThroughputOptions): Prom
   const cpuMs: number[] = [];
   const run = async (): Promise<number> => {
     const before = output.records;
+    const bytesBefore = output.bytes;
     const pairsBefore = pairs.pairs;
     const cpu = process.cpuUsage();
     const started = performance.now();
@@ -120,7 +121,7 @@ export async function measureHandlerThroughput(options: ThroughputOptions): Prom
     const used = process.cpuUsage(cpu);
     cpuMs.push((used.user + used.system) / 1000);
     if (shadow !== undefined && pairs.pairs - pairsBefore !== records) throw new Error(`bench run did not shadow every record (${pairs.pairs - pairsBefore} of ${records})`);
-    if (response.batchItemFailures.length > 0 || output.records - before !== records) {
+    if (response.batchItemFailures.length > 0 || output.records - before !== records || output.bytes === bytesBefore) {
       throw new Error(`bench run did not predict every record (${output.records - before} of ${records})`);
     }
     return elapsed;
