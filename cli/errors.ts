@@ -56,20 +56,28 @@ function numberOf(value: string): number {
   return value.trim() === '' ? Number.NaN : Number(value);
 }
 
+/** A parser of the numbers `accepts` takes (finite ones only), refusing others with `message`. */
+function numberParser(accepts: (n: number) => boolean, message: string): (value: string) => number {
+  return (value) => {
+    const n = numberOf(value);
+    if (!Number.isFinite(n) || !accepts(n)) throw new InvalidArgumentError(message);
+    return n;
+  };
+}
+
 /**
  * A whole number from `min` to `max`: for flags with a range of their own (shards, batch size).
+ * `message` replaces the default one (a port's range says what 0 means).
  *
  * @example
  * program.option('--shards <n>', 'shards', integerFrom(1, 50), 1);
  */
-export function integerFrom(min: number, max: number = Number.MAX_SAFE_INTEGER): (value: string) => number {
-  return (value) => {
-    const n = numberOf(value);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `Expected a whole number >= ${min}.` : `Expected a whole number from ${min} to ${max}.`);
-    }
-    return n;
-  };
+export function integerFrom(
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+  message = max === Number.MAX_SAFE_INTEGER ? `Expected a whole number >= ${min}.` : `Expected a whole number from ${min} to ${max}.`,
+): (value: string) => number {
+  return numberParser((n) => Number.isSafeInteger(n) && n >= min && n <= max, message);
 }
 
 /** A whole number >= 1. */
@@ -79,22 +87,10 @@ export const positiveInt = integerFrom(1);
 export const nonNegativeInt = integerFrom(0);
 
 /** A finite number >= 0 (penalties). */
-export function nonNegativeNumber(value: string): number {
-  const n = numberOf(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a number >= 0.');
-  return n;
-}
+export const nonNegativeNumber = numberParser((n) => n >= 0, 'Expected a number >= 0.');
 
 /** A finite number > 0 (rates, timeouts). */
-export function positiveNumber(value: string): number {
-  const n = numberOf(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Expected a number > 0.');
-  return n;
-}
+export const positiveNumber = numberParser((n) => n > 0, 'Expected a number > 0.');
 
 /** A fraction in [0, 1]. */
-export function fraction(value: string): number {
-  const n = numberOf(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('Expected a number between 0 and 1.');
-  return n;
-}
+export const fraction = numberParser((n) => n >= 0 && n <= 1, 'Expected a number between 0 and 1.');

@@ -2,7 +2,7 @@
  * `ride-duration serve`: the course's web service (`POST /predict`, `GET /health`) on the same
  * model runtime as the Lambda; stops gracefully on SIGTERM/SIGINT.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ENV } from '../../lambda/config.js';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startPredictionService } from '../../serve/index.js';
 import { describeModel } from '../contract.js';
@@ -23,13 +23,7 @@ interface ServeOptions {
 const MAX_PORT = 65_535;
 
 /** `--port`: 0 (any free port) to 65535, a usage error otherwise. */
-function portArg(value: string): number {
-  try {
-    return integerFrom(0, MAX_PORT)(value);
-  } catch {
-    throw new InvalidArgumentError(`Expected a port from 0 to ${MAX_PORT} (0: any free port).`);
-  }
-}
+const portArg = integerFrom(0, MAX_PORT, `Expected a port from 0 to ${MAX_PORT} (0: any free port).`);
 
 /** The `serve` command. */
 export function serveCommand(io: CliIO = processIO): Command {
