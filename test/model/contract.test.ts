@@ -59,7 +59,7 @@ describe('models trained on other ride fields score exactly as scikit-learn', ()
       const last = JSON.parse(lines.at(-1)!) as { ride: RideObject };
       const unseen = score(model, { ...last.ride, PULocationID: 99_999 });
       expect(unseen.unseen).toHaveLength(1);
-      expect(unseen.unseen[0]).toMatch(/^PU(LocationID|_DO).99999/);
+      expect(unseen.unseen[0]).toMatch(/^PU(LocationID|_DO).?99999/);
     });
   }
 
@@ -180,7 +180,7 @@ describe('deriveContract', () => {
     // Keys of all sorts: prefixes of one another at the separator and inside it ('PU=' ends inside
     // '==' in 'PU===x'), values, and unknown text, joined by the separator or by other text.
     const part = fc.constantFrom('PU', 'DO', 'PU_DO', 'PU=DO', 'PU|DO', 'PU=', 'trip', 'x', '1', '=', '');
-    const separator = fc.constantFrom('=', '_', '|', '==');
+    const separator = fc.constantFrom('=', '_', '|', '==', 'P', '');
     const keySet = fc.subarray(['PU', 'DO', 'PU_DO', 'PU=DO', 'PU|DO', 'PU_DO_1', 'PU=', 'trip', 'x']);
     type Read = ReturnType<typeof readKeys>;
     const summary = (read: Read): string =>
@@ -231,8 +231,27 @@ describe('deriveContract', () => {
     ['a float field read as text', ['trip_distance=3.5'], /non-integer number, whose text Python writes differently/],
     ['an empty vocabulary', [], /reads no features/],
     ['several unknown keys, all named', ['fare_amount', 'tip_amount', 'zone=Astoria'], /it reads "fare_amount" \(numeric, 1 column\): no ride .*; "tip_amount" .*; "zone" \(one-hot, 1 column such as "zone=Astoria"\)/],
+    ['integer ids read as float text', ['PULocationID=130.0', 'PULocationID=74.0'], /"PULocationID" \(one-hot, 2 columns such as "PULocationID=130.0"\): none of its values is a text ride.PULocationID \(integer\) can give/],
+    ['a join of integer ids read as float text', ['PU_DO=130.0_205.0', 'trip_distance'], /"PU_DO" .*: none of its values is a text join\(PULocationID, DOLocationID, "_"\) can give/],
+    ['ids with leading zeros', ['VendorID=01', 'VendorID=02'], /"VendorID" .*: none of its values/],
   ])('refuses %s', (_, names, message) => {
     expect(() => deriveContract(space(names))).toThrow(message);
+  });
+
+  it('serves integer ids with a few values no ride can give ("<NA>", as pandas writes a missing Int64)', () => {
+    const contract = deriveContract(space(['PULocationID=130', 'PULocationID=<NA>', 'PULocationID=74']));
+    expect(contract.summary.inputs).toEqual([{ key: 'PULocationID', kind: 'one-hot', columns: 3, from: 'ride.PULocationID (integer)' }]);
+  });
+
+  it.each([
+    ['begins a key', 'D', ['DOLocationIDD205', 'PULocationIDD130', 'trip_distance']],
+    ['is empty', '', ['DOLocationID205', 'PULocationID130', 'trip_distance']],
+  ])('splits the names of a vectorizer whose separator %s', (_, separator, names) => {
+    expect(deriveContract(space(names, separator)).summary.inputs).toEqual([
+      { key: 'DOLocationID', kind: 'one-hot', columns: 1, from: 'ride.DOLocationID (integer)' },
+      { key: 'PULocationID', kind: 'one-hot', columns: 1, from: 'ride.PULocationID (integer)' },
+      { key: 'trip_distance', kind: 'numeric', columns: 1, from: 'ride.trip_distance (number)' },
+    ]);
   });
 
   it('reads declared fields and derived keys from a recipe', () => {

@@ -60,7 +60,22 @@ interface Source {
   readonly from: string;
   readonly fields: readonly RideField[];
   readonly value: (ride: RideObject) => number | string;
+  /**
+   * The texts this source can give a one-hot key, when they can be told: an integer's are Python's
+   * `str()` of an int (`130`, never `130.0`); `undefined` for any text (a text field is any text).
+   */
+  readonly texts?: RegExp;
 }
+
+/** Python's `str()` of an int. */
+const INTEGER_TEXT = '-?(?:0|[1-9][0-9]*)';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/** The texts of an integer source. */
+const INTEGER_TEXTS = new RegExp(`^${INTEGER_TEXT}$`);
 
 /** Resolves keys to sources for one model: the ride fields, the declared fields and the derived keys. */
 class Sources {
@@ -88,7 +103,7 @@ class Sources {
     if (derivation !== undefined) return this.derived(key, derivation);
     const field = this.fields.get(key);
     if (field === undefined) return 'no ride field or derived key has this name';
-    return { type: field.type, from: `ride.${key} (${field.type})`, fields: [field], value: (ride) => ride[key] as number | string };
+    return fieldSource(field);
   }
 
   private field(name: string): RideField | string {
@@ -111,6 +126,10 @@ class Sources {
         type: 'text',
         from: `join(${names.join(', ')}, ${JSON.stringify(separator)})`,
         fields,
+        // Integers only: `130_205`; any text field makes any text possible.
+        ...(fields.every((f) => f.type === 'integer')
+          ? { texts: new RegExp(`^${fields.map(() => INTEGER_TEXT).join(escapeRegExp(separator))}$`) }
+          : {}),
         value: (ride) => {
           // A loop, not map + join: this runs for every ride.
           let text = pythonText(ride[names[0]!] as number | string);
@@ -121,10 +140,7 @@ class Sources {
     }
     const field = this.field(derivation.field);
     if (typeof field === 'string') return field;
-    if (derivation.op === 'field') {
-      const name = field.name;
-      return { type: field.type, from: `ride.${name} (${field.type})`, fields: [field], value: (ride) => ride[name] as number | string };
-    }
+    if (derivation.op === 'field') return fieldSource(field);
     if (field.type !== 'timestamp') return `its recipe takes the ${derivation.op} of ${field.name}, a ${field.type} field (timestamps only)`;
     const name = field.name;
     const part = derivation.op;
@@ -132,9 +148,34 @@ class Sources {
       type: 'integer',
       from: `${part}(${name})`,
       fields: [field],
+      texts: INTEGER_TEXTS,
       value: (ride) => wallClock(ride[name] as string)![part],
     };
   }
+}
+
+/** A ride field passed through. */
+function fieldSource(field: RideField): Source {
+  const { name, type } = field;
+  return {
+    type,
+    from: `ride.${name} (${type})`,
+    fields: [field],
+    ...(type === 'integer' ? { texts: INTEGER_TEXTS } : {}),
+    value: (ride) => ride[name] as number | string,
+  };
+}
+
+/**
+ * Why no value of a one-hot key can ever come from its source, or `undefined` when one can: a model
+ * trained on float ids (`PULocationID=130.0`, as pandas writes an id column that holds a NaN)
+ * would otherwise load and drop the key from every ride. Stops at the first value it can give.
+ */
+function unreachableProblem(kind: InputKind, source: Source, prefix: string, names: readonly string[]): string | undefined {
+  const { texts } = source;
+  if (kind !== 'one-hot' || texts === undefined) return undefined;
+  if (names.some((name) => name.startsWith(prefix) && texts.test(name.slice(prefix.length)))) return undefined;
+  return `none of its values is a text ${source.from} can give: the function writes an integer as Python's str() of an int ("130", never "130.0"); train on the ids as int or str(int)`;
 }
 
 /** Why a source cannot feed a key read as `kind`, or `undefined` when it can. */
@@ -153,13 +194,16 @@ function splitFeature(name: string, separator: string, keys: ReadonlySet<string>
   if (keys.has(name)) return { key: name, kind: 'numeric' };
   let found: string | undefined;
   let first = -1;
-  for (let at = name.indexOf(separator); at > 0 && separator !== ''; at = name.indexOf(separator, at + 1)) {
+  // A key is never empty, so the search starts at 1 (a separator may also begin a key: "D" in
+  // "DOLocationIDD10"); an empty separator fits between any two characters.
+  for (let at = name.indexOf(separator, 1); at > 0 && at < name.length; at = name.indexOf(separator, at + 1)) {
     if (first < 0) first = at;
     const key = name.slice(0, at);
     if (keys.has(key)) found = key; // the longest key that fits wins
   }
   if (found !== undefined) return { key: found, kind: 'one-hot' };
-  return first > 0 ? { key: name.slice(0, first), kind: 'one-hot' } : { key: name, kind: 'numeric' };
+  // For the refusal's message: the name up to its first separator (none to tell with an empty one).
+  return first > 0 && separator !== '' ? { key: name.slice(0, first), kind: 'one-hot' } : { key: name, kind: 'numeric' };
 }
 
 /**
@@ -227,7 +271,7 @@ export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_
     const kind = [...kinds][0]!;
     const source = sources.resolve(key);
     const what = `${kind}, ${columns} column${columns === 1 ? '' : 's'}${kind === 'one-hot' ? ` such as ${quote(example)}` : ''}`;
-    const problem = typeof source === 'string' ? source : kindProblem(kind, source);
+    const problem = typeof source === 'string' ? source : (kindProblem(kind, source) ?? unreachableProblem(kind, source, key + separator, names));
     if (problem !== undefined || typeof source === 'string') {
       problems.push(`${quote(key)} (${what}): ${problem}`);
       continue;
