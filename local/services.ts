@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createKinesisClient, createS3Client } from '../lambda/aws-clients.js';
+import { RECIPE_SUFFIX } from '../lambda/model/locate.js';
 import { LocalServicesError } from './errors.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './constants.js';
 
@@ -180,6 +181,13 @@ async function uploadModel(s3: S3Client, bucket: string, modelPath: string, keyP
   if (info.isFile()) {
     const key = keyPrefix + basename(modelPath);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(modelPath) }));
+    // The model's recipe goes beside it, where the function looks for it: without it a model that
+    // reads a derived key would be refused.
+    const recipe = await readFile(`${modelPath}${RECIPE_SUFFIX}`).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (recipe !== undefined) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}${RECIPE_SUFFIX}`, Body: recipe }));
     return { location: `s3://${bucket}/${key}` };
   }
   const prefix = `${keyPrefix}${basename(modelPath)}/`;

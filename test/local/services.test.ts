@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../lambda/model/index.js';
 import { startLocalServices } from '../../local/services.js';
 
 describe('startLocalServices', () => {
@@ -40,6 +41,18 @@ describe('startLocalServices', () => {
     try {
       const { Contents = [] } = await services.s3.send(new ListObjectsV2Command({ Bucket: 'models' }));
       expect(Contents.map((c) => c.Key)).toEqual(['rf.bin']);
+    } finally {
+      await services.stop();
+    }
+  });
+
+  it("uploads a model file's recipe beside it, where the function finds it", async () => {
+    const services = await startLocalServices({ modelPath: 'test/fixtures/models/contract/hour-recipe-ridge.bin' });
+    try {
+      const { Contents = [] } = await services.s3.send(new ListObjectsV2Command({ Bucket: 'models' }));
+      expect(Contents.map((c) => c.Key)).toEqual(['hour-recipe-ridge.bin', 'hour-recipe-ridge.bin.recipe.json']);
+      const model = await loadModel(services.modelLocation!, { s3: services.s3 });
+      expect(model.contract.describe()).toContain('pickup_hour (one-hot) ← hour(lpep_pickup_datetime)');
     } finally {
       await services.stop();
     }
