@@ -34,8 +34,11 @@ export interface ModelBytesMeta {
   readonly s3ETag?: string;
   readonly expectedSha256?: string;
   readonly limits?: Partial<PickleLimits>;
-  /** The model's recipe (`<model>.recipe.json`), parsed JSON, when it has one (`contract/recipe.ts`). */
-  readonly recipe?: { readonly json: unknown; readonly source: string };
+  /**
+   * The model's recipe (`<model>.recipe.json`), parsed JSON, when it has one (`contract/recipe.ts`),
+   * and the sha256 of its bytes, which joins the model's version.
+   */
+  readonly recipe?: { readonly json: unknown; readonly source: string; readonly sha256?: string };
 }
 
 /**
@@ -91,7 +94,8 @@ export async function loadModel(source: ModelSource | string, options: LoadModel
 /** A fetched recipe's JSON, for {@link ModelBytesMeta.recipe}. */
 function readRecipe(recipe: FetchedRecipe): NonNullable<ModelBytesMeta['recipe']> {
   try {
-    return { json: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(recipe.bytes)) as unknown, source: recipe.uri };
+    const json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(recipe.bytes)) as unknown;
+    return { json, source: recipe.uri, sha256: sha256Hex(recipe.bytes) };
   } catch (cause) {
     throw new ModelContractError(`recipe ${recipe.uri} is not JSON: ${quote((cause as Error).message, { bare: true })}`, { cause });
   }
@@ -114,10 +118,13 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
     if (!/^[0-9a-f]{64}$/.test(expected)) throw new ModelIntegrityError(`expected sha256 ${JSON.stringify(meta.expectedSha256)} is not 64 hex digits`);
     if (expected !== sha256) throw new ModelIntegrityError(`model ${meta.source} has sha256 ${sha256}, expected ${expected}`);
   }
+  // A recipe beside the model changes what it predicts: its digest is part of the version.
+  const recipeSha256 = meta.recipe?.sha256;
   const common = {
-    version: meta.mlflow?.runId ?? `sha256:${sha256.slice(0, 12)}`,
+    version: `${meta.mlflow?.runId ?? `sha256:${sha256.slice(0, 12)}`}${recipeSha256 === undefined ? '' : `+recipe:${recipeSha256.slice(0, 12)}`}`,
     source: meta.source,
     sha256,
+    ...(recipeSha256 === undefined ? {} : { recipeSha256 }),
     ...(meta.s3VersionId ? { s3VersionId: meta.s3VersionId } : {}),
     ...(meta.s3ETag ? { s3ETag: meta.s3ETag } : {}),
   };

@@ -18,12 +18,17 @@ export interface ModelDescription {
   readonly sklearnVersion?: string;
   /** Number of DictVectorizer features. */
   readonly featureCount: number;
-  /** Stable id of this exact model: MLflow run id when known, else `sha256:<first 12 hex>`. */
+  /**
+   * Stable id of this exact model: MLflow run id when known, else `sha256:<first 12 hex>`; with
+   * `+recipe:<first 12 hex of its sha256>` when a recipe came beside it.
+   */
   readonly version: string;
   /** Where it was loaded from (path or s3:// URI). */
   readonly source: string;
   /** sha256 (hex) of the model bytes (of `model.pkl` for an MLflow folder). */
   readonly sha256: string;
+  /** sha256 (hex) of the recipe beside the model, when it has one. */
+  readonly recipeSha256?: string;
   /** S3 object version id / ETag when loaded from S3. */
   readonly s3VersionId?: string;
   readonly s3ETag?: string;

@@ -100,6 +100,21 @@ describe('a recipe next to the model', () => {
     expect(model.contract.describe()).toContain('pickup_hour (one-hot) ← hour(lpep_pickup_datetime)');
   });
 
+  it('is part of the version: the same model bytes with another recipe are another model', async () => {
+    const copy = join(await mkdtemp(join(tmpdir(), 'recipe-')), 'model.bin');
+    await copyFile(join(dir, 'hour-recipe-rf.bin'), copy);
+    const recipe = readFileSync(join(dir, 'hour-recipe-rf.bin.recipe.json'), 'utf8');
+    await writeFile(`${copy}.recipe.json`, recipe);
+    const first = (await loadModel(parseModelLocation(copy))).description;
+    const modelSha256 = createHash('sha256').update(readFileSync(copy)).digest('hex');
+    const recipeSha256 = createHash('sha256').update(recipe).digest('hex');
+    expect(first).toMatchObject({ version: `sha256:${modelSha256.slice(0, 12)}+recipe:${recipeSha256.slice(0, 12)}`, sha256: modelSha256, recipeSha256 });
+    await writeFile(`${copy}.recipe.json`, `${recipe}\n`);
+    const second = (await loadModel(parseModelLocation(copy))).description;
+    expect(second.sha256).toBe(first.sha256);
+    expect(second.version).not.toBe(first.version);
+  });
+
   it('is needed: without it, the model reads keys no ride provides and is refused', async () => {
     const copy = join(await mkdtemp(join(tmpdir(), 'recipe-')), 'model.bin');
     await copyFile(join(dir, 'hour-recipe-rf.bin'), copy);
@@ -114,7 +129,8 @@ describe('a recipe next to the model', () => {
     await copyFile(join(dir, 'hour-recipe-ridge.bin.recipe.json'), join(folder, 'recipe.json'));
     await writeFile(join(folder, 'MLmodel'), 'flavors:\n  sklearn:\n    pickled_model: model.pkl\n    sklearn_version: 1.2.1\nrun_id: abc123\n');
     const model = await loadModel(parseModelLocation(folder));
-    expect(model.description.version).toBe('abc123');
+    const recipeSha256 = createHash('sha256').update(readFileSync(join(folder, 'recipe.json'))).digest('hex');
+    expect(model.description.version).toBe(`abc123+recipe:${recipeSha256.slice(0, 12)}`);
     expect(model.contract.requiredFields.map((field) => field.name)).toEqual(['VendorID', 'lpep_pickup_datetime', 'PULocationID', 'DOLocationID', 'trip_distance']);
   });
 });
