@@ -121,6 +121,27 @@ describe('interrupted commands', () => {
     expect(existsSync(onFailure)).toBe(false);
   });
 
+  it('npm start through npm: SIGTERM to npm reaches the pipeline, which stops and exits 143', async () => {
+    // npm signals the shell it runs the script in; the script execs node, so node is that process
+    // (a shell that waited on node would die alone and leave the pipeline running).
+    const npm = spawn('npm', ['run', '--silent', 'start', '--', '--rate', '50'], { cwd: repoPath('.'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } });
+    let err = '';
+    const started = new Promise<void>((resolve) => {
+      npm.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        err += chunk;
+        if (err.includes('replaying rides')) resolve();
+      });
+    });
+    npm.stdout.resume();
+    const exited = once(npm, 'exit') as Promise<[number | null]>;
+    await started;
+    const children = spawnSync('pgrep', ['-P', String(npm.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+    npm.kill('SIGTERM');
+    expect((await exited)[0]).toBe(143);
+    expect(lastLine(err)).toBe('npm start: interrupted by SIGTERM; kept: nothing (the local services and their data are gone)');
+    for (const pid of children) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
   // A real terminal (util-linux `script` gives the command a pty) and a real Ctrl-C: the byte 0x03
   // typed into it, turned into SIGINT by the terminal. The progress bar turned line wrap off.
   const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
