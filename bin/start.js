@@ -2,4 +2,4 @@
 // `npm start`: the local pipeline as built JavaScript (dist/), rebuilt first when a source changed.
 import { launch } from '../scripts/launch.mjs';
 
-await launch('start');
+await launch('start', 'npm start');

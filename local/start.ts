@@ -222,14 +222,16 @@ async function main(flags: StartFlags): Promise<number> {
     process.stderr.write(`${text}\n`);
   };
   if (!flags.json) log('Starting kinesalite and s3rver in-process, uploading the model…');
-  const pipeline = await LocalPipeline.start(options);
-  // Ctrl-C or SIGTERM (while replaying, or after it with --keep-running): the progress bar ends
-  // (terminal restored), the services stop and their temporary S3 directory goes; exit 130/143.
+  const starting = LocalPipeline.start(options);
+  // Ctrl-C or SIGTERM (while the services start, while replaying, or after it with --keep-running):
+  // the progress bar ends (terminal restored), the services stop once started and their temporary
+  // S3 directory goes; exit 130/143.
   onInterrupt(async () => {
     progress?.stop();
-    await pipeline.stop();
+    await (await starting.catch(() => undefined))?.stop();
     return 'nothing (the local services and their data are gone)';
   });
+  const pipeline = await starting;
   try {
     if (!flags.json) {
       log(`Kinesis ${pipeline.endpoints.kinesisEndpoint}, S3 ${pipeline.endpoints.s3Endpoint}; replaying rides…`);

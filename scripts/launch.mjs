@@ -5,6 +5,7 @@
  * several) rebuild once: the first takes a lock directory, the others wait for it.
  */
 import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
@@ -60,22 +61,51 @@ async function rebuild(reason) {
 export async function ensureBuilt() {
   if (staleReason() === undefined) return undefined;
   await takeLock();
+  holdingLock = true;
   try {
     const reason = staleReason(); // another process may have rebuilt while this one waited
     if (reason !== undefined) await rebuild(reason);
     return reason;
   } finally {
-    rmSync(LOCK, { recursive: true, force: true });
+    releaseLock();
+  }
+}
+
+/** Whether this process holds the lock: an interruption mid-build releases it too. */
+let holdingLock = false;
+
+function releaseLock() {
+  if (!holdingLock) return;
+  holdingLock = false;
+  rmSync(LOCK, { recursive: true, force: true });
+}
+
+/**
+ * Ctrl-C or SIGTERM before the program takes the signals itself (`cli/interrupt.ts`: while the
+ * build is checked, the modules load, npm start checks its models) ends the process with the one
+ * line of an interruption that had nothing to clean up, rather than silently. Once the program has
+ * a handler of its own, this one stands aside.
+ */
+function sayWhenInterruptedEarly(program) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      // A build cut short leaves no stamp, so the next run builds again; its lock must not wait it.
+      releaseLock();
+      process.stderr.write(`${program}: interrupted by ${signal}; kept: nothing written\n`);
+      process.exit(128 + constants.signals[signal]);
+    });
   }
 }
 
 /**
- * Imports `dist/<entry>.js`, built fresh if needed.
+ * Imports `dist/<entry>.js`, built fresh if needed; `program` signs the early interruption line.
  *
  * @example
  * await launch('ride-duration');
  */
-export async function launch(entry) {
+export async function launch(entry, program = entry) {
+  sayWhenInterruptedEarly(program);
   try {
     await ensureBuilt();
   } catch (error) {

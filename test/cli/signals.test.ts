@@ -29,6 +29,7 @@ afterAll(async () => {
 });
 
 interface Running {
+  readonly pid: number | undefined;
   readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
   stderr(): string;
   stdout(): string;
@@ -37,8 +38,10 @@ interface Running {
   signal(name: NodeJS.Signals): void;
 }
 
-function run(script: string, args: readonly string[]): Running {
-  const child = spawn(process.execPath, [repoPath(script), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } });
+/** Runs a bin script; its stdin is closed at once unless `holdStdin` (then nothing ever comes). */
+function run(script: string, args: readonly string[], holdStdin = false): Running {
+  const child = spawn(process.execPath, [repoPath(script), ...args], { cwd: dir, stdio: 'pipe', env: { ...process.env, DEBUG: '' } });
+  if (!holdStdin) child.stdin.end();
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -47,6 +50,7 @@ function run(script: string, args: readonly string[]): Running {
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => ((err += chunk), changed()));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   return {
+    pid: child.pid,
     exited,
     stderr: () => err,
     stdout: () => out,
@@ -119,6 +123,24 @@ describe('interrupted commands', () => {
     expect((await start.exited)[0]).toBe(130);
     expect(lastLine(start.stderr())).toBe('npm start: interrupted by SIGINT; kept: nothing (the local services and their data are gone)');
     expect(existsSync(onFailure)).toBe(false);
+  });
+
+  it('npm start: SIGTERM while its services start stops them once started, leaving no temporary data', async () => {
+    const start = run('bin/start.js', ['--rate', '50']);
+    await start.waitFor(/Starting kinesalite and s3rver/);
+    start.signal('SIGTERM');
+    expect((await start.exited)[0]).toBe(143);
+    expect(lastLine(start.stderr())).toBe('npm start: interrupted by SIGTERM; kept: nothing (the local services and their data are gone)');
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`ride-duration-s3-${start.pid}-`))).toEqual([]);
+  });
+
+  it('a command interrupted before it takes the signals itself says so in one line', async () => {
+    // invoke waits for its event on stdin, which never comes: it installs no handler of its own.
+    const invoke = run('bin/ride-duration.js', ['invoke', '--event', '-'], true);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    invoke.signal('SIGINT');
+    expect((await invoke.exited)[0]).toBe(130);
+    expect(lastLine(invoke.stderr())).toBe('ride-duration: interrupted by SIGINT; kept: nothing written');
   });
 
   it('npm start through npm: SIGTERM to npm reaches the pipeline, which stops and exits 143', async () => {
