@@ -8,7 +8,7 @@ import { quote } from '../lambda/quote.js';
 
 // From io's own files, not io/index.ts: that would load the parquet reader into every command that
 // only describes a model (invoke, serve).
-import { makePoison, type PoisonKind } from '../io/poison.js';
+import { canPoison, makePoison, type PoisonKind } from '../io/poison.js';
 import type { RideField, RideFieldValue } from '../io/types.js';
 import { UnseenTally, type RideContract } from '../lambda/model/contract/index.js';
 import type { ModelDescription } from '../lambda/model/types.js';
@@ -88,15 +88,17 @@ export class DriftCounter extends UnseenTally {
 }
 
 /**
- * The poison kinds the model would reject: a kind aimed at a field the model does not read (a
- * negative `trip_distance` for the homework model) would be scored, so it is no poison there.
+ * The poison kinds that can be made for the model (shaped for its fields) and that it rejects: a
+ * flaw needs a field to break (the homework model reads no distance, so none can be negative).
  *
  * @example
- * poisonKindsFor(homework.contract, POISON_KINDS); // without 'negative-distance' and 'non-finite'
+ * poisonKindsFor(homework.contract, POISON_KINDS); // without 'negative-distance', 'non-finite' and 'nan'
  */
 export function poisonKindsFor(contract: RideContract, kinds: readonly PoisonKind[]): PoisonKind[] {
+  const fields = contract.requiredFields;
   return kinds.filter((kind) => {
-    const record = makePoison(kind, 0);
+    if (!canPoison(kind, fields)) return false;
+    const record = makePoison(kind, 0, fields);
     return decodeRide(record.base64 ?? Buffer.from(record.data).toString('base64'), contract) instanceof RideRejection;
   });
 }

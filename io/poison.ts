@@ -3,6 +3,8 @@
  * The handler must dead-letter every one of them with a reason and never fail the batch.
  */
 import type { KinesisRecordInput } from './kinesis-event.js';
+import type { FieldType } from '../lambda/model/contract/index.js';
+import type { RideField } from './types.js';
 
 /** The kinds of poison, each a different way a record can be unusable. */
 export const POISON_KINDS = [
@@ -44,10 +46,84 @@ export interface PoisonRecord extends KinesisRecordInput {
   readonly description: string;
 }
 
-const RIDE = '{"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}';
+/** The fields poison is shaped for when no model says otherwise: the course's. */
+export const COURSE_POISON_FIELDS: readonly RideField[] = [
+  { name: 'PULocationID', type: 'integer' },
+  { name: 'DOLocationID', type: 'integer' },
+  { name: 'trip_distance', type: 'number', min: 0 },
+];
 
-function payload(kind: PoisonKind, id: string): { text?: string; bytes?: Uint8Array; base64?: string; description: string } {
+/** The course ride's values: poison for the course model is the course's ride with one flaw. */
+const COURSE_VALUES: Readonly<Record<string, string>> = { PULocationID: '130', DOLocationID: '205', trip_distance: '3.66' };
+
+/** A valid value of each type, as JSON text. */
+const GOOD_VALUES: Readonly<Record<FieldType, string>> = { integer: '1', number: '1.5', text: '"poison"', timestamp: '"2021-02-01 00:40:47"' };
+
+/**
+ * The field a kind breaks, and how: the course's field when the model reads it (so that the
+ * course's poison stays what it always was), else the model's first field the flaw applies to.
+ */
+interface Flaw {
+  readonly prefers: string;
+  readonly applies: (field: RideField) => boolean;
+  /** The flawed value as JSON text (or not JSON), or `undefined` to leave the field out. */
+  readonly value: (field: RideField) => string | undefined;
+  readonly describe: (name: string) => string;
+}
+
+const isNumeric = (field: RideField): boolean => field.type === 'integer' || field.type === 'number';
+
+const FLAWS: Partial<Record<PoisonKind, Flaw>> = {
+  'missing-field': { prefers: 'DOLocationID', applies: () => true, value: () => undefined, describe: (name) => `ride.${name} is missing` },
+  'wrong-type': {
+    prefers: 'PULocationID',
+    applies: () => true,
+    value: (field) => (isNumeric(field) ? '"one-thirty"' : '130'),
+    describe: (name) => `ride.${name} has the wrong type`,
+  },
+  'non-integer-location': { prefers: 'PULocationID', applies: (field) => field.type === 'integer', value: () => '130.5', describe: (name) => `ride.${name} is not an integer` },
+  'negative-distance': { prefers: 'trip_distance', applies: (field) => field.min !== undefined && field.min >= 0, value: () => '-1.5', describe: (name) => `ride.${name} is negative` },
+  'non-finite': { prefers: 'trip_distance', applies: (field) => field.type === 'number', value: () => '1e999', describe: (name) => `ride.${name} is not finite (1e999)` },
+  nan: { prefers: 'trip_distance', applies: isNumeric, value: () => 'NaN', describe: (name) => `ride.${name} is NaN (not JSON)` },
+};
+
+function flawedField(flaw: Flaw, fields: readonly RideField[]): RideField | undefined {
+  return fields.find((field) => field.name === flaw.prefers) ?? fields.find(flaw.applies);
+}
+
+/**
+ * Whether `kind` can be made for a model reading `fields`: a flaw needs a field to break (no
+ * negative distance for a model that reads no number with a bound).
+ *
+ * @example
+ * canPoison('negative-distance', [{ name: 'PULocationID', type: 'integer' }]); // false
+ */
+export function canPoison(kind: PoisonKind, fields: readonly RideField[]): boolean {
+  const flaw = FLAWS[kind];
+  return flaw === undefined || (fields.length > 0 && flawedField(flaw, fields) !== undefined);
+}
+
+/** The `ride` object's JSON text, every field valid but `flawed`, written as `json.dumps` spaces it. */
+function rideText(fields: readonly RideField[], flawed?: { readonly name: string; readonly value: string | undefined }): string {
+  const members: string[] = [];
+  for (const field of fields) {
+    const value = field.name === flawed?.name ? flawed.value : (COURSE_VALUES[field.name] ?? GOOD_VALUES[field.type]);
+    if (value !== undefined) members.push(`${JSON.stringify(field.name)}: ${value}`);
+  }
+  return `{${members.join(', ')}}`;
+}
+
+function payload(kind: PoisonKind, id: string, fields: readonly RideField[]): { text?: string; bytes?: Uint8Array; base64?: string; description: string } {
   const rideId = JSON.stringify(id);
+  const flaw = FLAWS[kind];
+  if (flaw !== undefined) {
+    const field = flawedField(flaw, fields);
+    if (field === undefined) throw new RangeError(`no poison of kind ${kind} for a ride of ${fields.map((f) => f.name).join(', ')}`);
+    return {
+      text: `{"ride": ${rideText(fields, { name: field.name, value: flaw.value(field) })}, "ride_id": ${rideId}}`,
+      description: flaw.describe(field.name),
+    };
+  }
   switch (kind) {
     case 'bad-base64':
       return { base64: `%%not*base64 ${id}%%`, description: 'kinesis.data is not base64' };
@@ -58,50 +134,25 @@ function payload(kind: PoisonKind, id: string): { text?: string; bytes?: Uint8Ar
       };
     case 'not-json':
       return { text: `{"ride": {"PULocationID": 130, "DOLocationID": `, description: 'data is truncated JSON' };
-    case 'nan':
-      return {
-        text: `{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": NaN}, "ride_id": ${rideId}}`,
-        description: 'trip_distance is NaN (not JSON)',
-      };
     case 'not-an-object':
       return { text: `["ride", ${rideId}]`, description: 'JSON is an array, not an object' };
-    case 'missing-field':
-      return {
-        text: `{"ride": {"PULocationID": 130, "trip_distance": 3.66}, "ride_id": ${rideId}}`,
-        description: 'ride.DOLocationID is missing',
-      };
-    case 'wrong-type':
-      return {
-        text: `{"ride": {"PULocationID": "one-thirty", "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": ${rideId}}`,
-        description: 'ride.PULocationID is a string',
-      };
-    case 'non-integer-location':
-      return {
-        text: `{"ride": {"PULocationID": 130.5, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": ${rideId}}`,
-        description: 'ride.PULocationID is not an integer',
-      };
-    case 'negative-distance':
-      return {
-        text: `{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": -1.5}, "ride_id": ${rideId}}`,
-        description: 'ride.trip_distance is negative',
-      };
-    case 'non-finite':
-      return {
-        text: `{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 1e999}, "ride_id": ${rideId}}`,
-        description: 'ride.trip_distance is not finite (1e999)',
-      };
+    default:
+      throw new RangeError(`unknown poison kind ${kind}`);
   }
 }
 
 /**
- * One poison record of the given kind.
+ * One poison record of the given kind, shaped for a model reading `fields` (default: the
+ * course's): a valid ride of those fields with one flaw (see {@link canPoison}), or bytes no model
+ * can read.
  *
+ * @throws {RangeError} for a kind that cannot be made for those fields
  * @example
  * makePoison('negative-distance', 3).id; // 'poison-3'
  */
-export function makePoison(kind: PoisonKind, ordinal: number): PoisonRecord {
+export function makePoison(kind: PoisonKind, ordinal: number, fields: readonly RideField[] = COURSE_POISON_FIELDS): PoisonRecord {
   const id = `poison-${ordinal}`;
-  const made = payload(kind, id);
+  const made = payload(kind, id, fields);
   const data = made.bytes ?? Buffer.from(made.text ?? made.base64 ?? '', 'utf8');
   return {
     kind,
@@ -133,6 +184,8 @@ export interface PoisonMixOptions {
   readonly seed?: number;
   /** Kinds to cycle through, in order; default all ({@link WIRE_POISON_KINDS} for `PutRecords`). */
   readonly kinds?: readonly PoisonKind[];
+  /** The ride fields the model reads, which poison is shaped for; default the course's. */
+  readonly fields?: readonly RideField[];
 }
 
 /**
@@ -151,6 +204,7 @@ export class PoisonMixer {
   readonly #random: () => number;
   readonly #fraction: number;
   readonly #kinds: readonly PoisonKind[];
+  readonly #fields: readonly RideField[];
   #made = 0;
 
   constructor(options: PoisonMixOptions) {
@@ -162,6 +216,7 @@ export class PoisonMixer {
     this.#random = seededRandom(options.seed ?? 1);
     this.#fraction = options.fraction;
     this.#kinds = kinds;
+    this.#fields = options.fields ?? COURSE_POISON_FIELDS;
   }
 
   /** Poison records made so far. */
@@ -173,6 +228,6 @@ export class PoisonMixer {
   next(): PoisonRecord | null {
     if (this.#fraction === 0 || this.#random() >= this.#fraction) return null;
     const kind = this.#kinds[this.#made % this.#kinds.length] as PoisonKind;
-    return makePoison(kind, this.#made++);
+    return makePoison(kind, this.#made++, this.#fields);
   }
 }

@@ -43,7 +43,12 @@ export interface RideStreamRecordsOptions {
  * ```
  */
 export async function* rideStreamRecords(path: string, options: RideStreamRecordsOptions): AsyncGenerator<RideStreamRecord> {
-  const mixer = new PoisonMixer({ fraction: options.poison ?? 0, seed: options.seed ?? 1, kinds: options.kinds });
+  const mixer = new PoisonMixer({
+    fraction: options.poison ?? 0,
+    seed: options.seed ?? 1,
+    kinds: options.kinds,
+    ...(options.fields === undefined ? {} : { fields: options.fields }),
+  });
   const rides = readRides(path, {
     offset: options.offset ?? 0,
     ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }),

@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { poisonKindsFor } from '../cli/contract.js';
 import { encodeRideEvent, MissingRideColumnError, PoisonMixer, type PoisonKind, readRides, rideEvent, type RideField, WIRE_POISON_KINDS } from '../io/index.js';
 import type { RideContract } from '../lambda/model/contract/index.js';
 import { decodeRide, RideRejection } from '../lambda/ride/decode.js';
@@ -68,10 +69,12 @@ export async function loadReplay(path: string, options: ReplayOptions): Promise<
 }
 
 async function readReplay(path: string, options: ReplayOptions, fields: readonly RideField[]): Promise<ReplayRecord[]> {
+  // Poison shaped for the model: a valid ride of its fields with one flaw it rejects.
   const mixer = new PoisonMixer({
     fraction: options.poisonFraction ?? 0,
     seed: options.seed ?? 1,
-    kinds: WIRE_POISON_KINDS,
+    kinds: poisonKindsFor(options.contract, WIRE_POISON_KINDS),
+    fields: options.contract.requiredFields,
   });
   const records: ReplayRecord[] = [];
   const limit = options.count === undefined ? {} : { limit: options.count };

@@ -102,6 +102,26 @@ describe('events', () => {
     })]);
   });
 
+  it("shapes poison for the chosen model: each flaw breaks one field it reads, and the dead letter names that field", async () => {
+    const model = await writeTinyModel(dir, 'hour-poison.json', {
+      featureNames: ['pickup_hour=0', 'pickup_hour=1', 'trip_distance'],
+      coef: [1, 2, 0.5],
+      intercept: 10,
+      recipe: { format: 'ride-duration-recipe/v1', derived: { pickup_hour: { hour: 'lpep_pickup_datetime' } } },
+    });
+    const output = join(dir, 'hour-poison-events.json');
+    const summary = await runEvents({ input: SAMPLE, count: 80, poison: 0.5, seed: 3, arrivalTime: '2021-02-01T00:00:00Z', output, model }, memoryIO());
+    // No integer field to make a fraction of: that kind is left out; every other kind is made.
+    expect(Object.keys(summary.poison).sort()).toEqual(
+      ['bad-base64', 'invalid-utf8', 'missing-field', 'nan', 'negative-distance', 'non-finite', 'not-an-object', 'not-json', 'wrong-type'],
+    );
+    const result = await runInvoke({ event: output, model }, memoryIO(), { env: {} });
+    expect(result.predictions).toHaveLength(summary.rides);
+    const schema = result.deadLetters.filter((letter) => letter.kind === 'schema').map((letter) => letter.reason);
+    expect(schema.length).toBeGreaterThan(0);
+    for (const reason of schema) expect(reason).toMatch(/^schema: (?:ride\.(?:lpep_pickup_datetime|trip_distance): [^;]+|\(root\): expected an object)$/);
+  });
+
   it('refuses an input lacking a column the model needs, naming it', async () => {
     const model = await writeTinyModel(dir, 'passengers.json', { featureNames: ['passenger_count'], coef: [1], intercept: 3 });
     await expect(runEvents({ input: repoPath('test/fixtures/rides/sample.csv'), count: 2, model }, memoryIO())).rejects.toThrow(
