@@ -9,7 +9,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { LOG_LEVELS, STARTING_POSITIONS } from './defaults.js';
-import { ContextError } from './errors.js';
+import { ContextError, type ContextProblem } from './errors.js';
 import type { RideDurationStackProps } from './stack.js';
 import type { ScoringEventSourceProps } from './stream-scoring.js';
 
@@ -82,19 +82,20 @@ type ContextValues = { -readonly [K in ContextKey]?: z.output<(typeof CONTEXT_KE
  * const app = new App({ context: { shardCount: '2' } });
  * propsFromContext(app.node).shardCount; // 2
  * ```
- * @throws {ContextError} naming the key when a value is invalid.
+ * @throws {ContextError} naming every key whose value is invalid.
  */
 export function propsFromContext(node: Node): RideDurationStackProps {
   const values: ContextValues = {};
+  const problems: ContextProblem[] = [];
   for (const key of Object.keys(CONTEXT_KEYS) as ContextKey[]) {
     const raw: unknown = node.tryGetContext(key);
     if (raw === undefined || raw === null || raw === '') continue;
     const parsed = CONTEXT_KEYS[key].schema.safeParse(typeof raw === 'string' ? raw.trim() : raw);
-    if (!parsed.success) {
-      throw new ContextError(key, raw, parsed.error.issues.map((issue) => issue.message).join('; '));
-    }
-    (values as Record<string, unknown>)[key] = parsed.data;
+    if (parsed.success) (values as Record<string, unknown>)[key] = parsed.data;
+    else problems.push({ key, value: raw, reason: parsed.error.issues.map((issue) => issue.message).join('; ') });
   }
+  // Every bad value at once: a deployment is not a game of one fix per synth.
+  if (problems.length > 0) throw new ContextError(problems);
   return toProps(values);
 }
 

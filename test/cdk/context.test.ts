@@ -71,6 +71,13 @@ describe('propsFromContext', () => {
   });
 });
 
+describe('several bad values', () => {
+  it('are all named in one error, not one per synth', () => {
+    const attempt = () => props({ memorySize: '1', batchSize: 'abc', shardCount: '3' });
+    expect(attempt).toThrow('Invalid CDK context memorySize="1": expected an integer from 128 to 10240; batchSize="abc": expected an integer from 1 to 10000');
+  });
+});
+
 describe('normalizePrefix', () => {
   it('matches the handler: no leading slash, exactly one trailing slash', () => {
     expect(normalizePrefix('dead-letters/')).toBe('dead-letters/');
