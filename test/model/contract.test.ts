@@ -286,6 +286,7 @@ describe('deriveContract', () => {
 
   it.each([
     [{ format: 'other' }, /"format" is "other"/],
+    [{ derived: {} }, /"format" is missing, expected "ride-duration-recipe\/v1"/],
     [{ format: RECIPE_FORMAT, derived: { h: { minute: 'lpep_pickup_datetime' } } }, /unknown operation "minute"/],
     [{ format: RECIPE_FORMAT, derived: { h: { join: ['PULocationID'] } } }, /two or more field names/],
     [{ format: RECIPE_FORMAT, fields: { zone: 'string' } }, /field "zone" has type "string"/],

@@ -117,7 +117,8 @@ function derivation(key: string, spec: unknown, where: string): Derivation {
 export function parseRecipe(json: unknown, where: string): Recipe {
   if (!isObject(json)) throw new ModelContractError(`recipe ${where}: expected a JSON object`);
   if (json.format !== RECIPE_FORMAT) {
-    throw new ModelContractError(`recipe ${where}: "format" is ${quote(String(json.format))}, expected "${RECIPE_FORMAT}"`);
+    const given = json.format === undefined ? 'missing' : `${quote(String(json.format))}`;
+    throw new ModelContractError(`recipe ${where}: "format" is ${given}, expected "${RECIPE_FORMAT}"`);
   }
   const unknown = Object.keys(json).filter((name) => !['format', 'fields', 'derived'].includes(name));
   if (unknown.length > 0) throw new ModelContractError(`recipe ${where}: unknown section ${quote(unknown[0]!)} (known: format, fields, derived)`);
