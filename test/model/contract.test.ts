@@ -242,7 +242,7 @@ describe('deriveContract', () => {
   });
 
   it.each([
-    ['a key read both ways', ['PULocationID', 'PULocationID=1'], /"PULocationID": read both as a number and as text/],
+    ['a key read both ways', ['PULocationID', 'PULocationID=1'], /"PULocationID": read both as a number and as text \(one-hot\), as "PULocationID" and "PULocationID=1"/],
     ['a text field read as a number', ['store_and_fwd_flag'], /"store_and_fwd_flag" \(numeric, 1 column\): read as a number, but ride.store_and_fwd_flag \(text\) is text/],
     ['a float field read as text', ['trip_distance=3.5'], /non-integer number, whose text Python writes differently/],
     ['an empty vocabulary', [], /reads no features/],

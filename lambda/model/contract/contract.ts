@@ -265,7 +265,8 @@ export function deriveContract(features: FeatureSpace, recipe: Recipe = DEFAULT_
   const inputs: Input[] = [];
   for (const [key, { kinds, columns, example }] of read) {
     if (kinds.size > 1) {
-      problems.push(`${quote(key)}: read both as a number and as text (one-hot), e.g. ${quote(example)}`);
+      const oneHot = names.find((name) => name !== key && name.startsWith(key + separator)) ?? example;
+      problems.push(`${quote(key)}: read both as a number and as text (one-hot), as ${quote(key)} and ${quote(oneHot)}`);
       continue;
     }
     const kind = [...kinds][0]!;
