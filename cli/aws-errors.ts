@@ -4,40 +4,17 @@
  * service with one call before their work and stop on these at once; throttling and 5xx are the
  * only failures worth retrying.
  */
+import { awsFailureWords, NETWORK_CODES, networkCode } from '../lambda/aws-failure.js';
 import { CliError } from './errors.js';
 
 interface ErrorShape {
   readonly name?: string;
   readonly message?: string;
-  readonly code?: string;
-  readonly errno?: number;
-  readonly cause?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: number };
-  readonly $retryable?: { readonly throttling?: boolean };
 }
-
-const NETWORK_CODES: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'unknown host',
-  EAI_AGAIN: 'host name lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ETIMEDOUT: 'connection timed out',
-};
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId']);
 const MISSING = new Set(['ResourceNotFoundException', 'NoSuchBucket', 'NoSuchKey', 'NotFound']);
-
-/** The network error code of an error or of its causes (the SDK wraps Node's). */
-function networkCode(error: unknown): string | undefined {
-  for (let e = error as ErrorShape | undefined, depth = 0; e && depth < 5; e = e.cause as ErrorShape | undefined, depth++) {
-    if (e.code !== undefined && e.code in NETWORK_CODES) return e.code;
-    const errors = (e as { errors?: unknown[] }).errors; // AggregateError of a dual-stack connect
-    const inner = errors?.map(networkCode).find((code) => code !== undefined);
-    if (inner) return inner;
-  }
-  return undefined;
-}
 
 /**
  * One line for a failure no retry fixes, or undefined for anything else.
@@ -53,23 +30,26 @@ export function describeFatalAwsError(error: unknown, where: string): string | u
   }
   const code = networkCode(error);
   if (code !== undefined) return `${where}: ${NETWORK_CODES[code]} (${code})`;
-  if (DENIED.has(name) || e.$metadata?.httpStatusCode === 403) return `${where}: access denied: ${e.message ?? name}`;
-  if (MISSING.has(name) || e.$metadata?.httpStatusCode === 404) return `${where}: ${e.message || 'not found'}`;
+  if (DENIED.has(name) || e.$metadata?.httpStatusCode === 403) {
+    // S3's message is "Access Denied" again; Kinesis's names the action refused, worth keeping.
+    const said = e.message && !/^access denied\.?$/i.test(e.message.trim()) ? `: ${e.message.split('\n')[0]}` : '';
+    return `${where}: access denied${said} (the credentials in use lack permission for it)`;
+  }
+  if (MISSING.has(name) || e.$metadata?.httpStatusCode === 404) {
+    // A 404 without a body (HeadObject, HeadBucket) leaves the SDK's "UnknownError" as the message.
+    const said = e.message && !/^unknown(error)?$/i.test(e.message) ? e.message.split('\n')[0] : undefined;
+    return `${where}: ${said ?? 'not found'}`;
+  }
   return undefined;
 }
 
-/** Rethrows a fatal AWS failure as a one-line {@link CliError}; anything else unchanged. */
-export function rethrowAws(error: unknown, where: string): never {
-  const line = describeFatalAwsError(error, where);
-  if (line !== undefined) throw new CliError(line, 1, { cause: error });
-  throw error;
-}
-
-/** An AWS SDK error as a few words: its code, HTTP status and message, no class name. */
-export function describeAwsError(error: unknown): string {
-  const e = error as ErrorShape;
-  const status = e.$metadata?.httpStatusCode;
-  return [e.name, status === undefined ? undefined : `HTTP ${status}`, e.message && e.message !== e.name ? e.message : undefined]
-    .filter(Boolean)
-    .join(', ');
+/**
+ * One line for any AWS failure: the fatal ones as {@link describeFatalAwsError} tells them, the rest
+ * (5xx, throttling after the retries) in plain words naming the service.
+ *
+ * @example
+ * describeAwsFailure(badGateway, '-m s3://models/lin_reg.bin', 'S3'); // '-m s3://models/lin_reg.bin: S3 answered HTTP 502 (bad gateway) after 3 attempts'
+ */
+export function describeAwsFailure(error: unknown, where: string, service: string): string {
+  return describeFatalAwsError(error, where) ?? `${where}: ${awsFailureWords(error, service)}`;
 }

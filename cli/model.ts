@@ -10,7 +10,9 @@ import { ENV } from '../lambda/config.js';
 import { loadModel } from '../lambda/model/load.js';
 import { parseModelLocation } from '../lambda/model/locate.js';
 import type { LoadedModel } from '../lambda/model/types.js';
-import { rethrowAws } from './aws-errors.js';
+import { ModelLoadError } from '../lambda/model/errors.js';
+import { describeFatalAwsError } from './aws-errors.js';
+import { CliError, EXIT_FAILURE } from './errors.js';
 
 /** The course model shipped in the repository, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../model-artifacts/lin_reg.bin', import.meta.url));
@@ -43,15 +45,34 @@ export async function loadCliModel(
   { flag = '--model', pinned = true }: { readonly flag?: string; readonly pinned?: boolean } = {},
 ): Promise<LoadedModel> {
   const location = resolveModelLocation(model);
+  // The location as the user wrote it: `-m x.bin`, not the absolute path it resolves to.
+  const given = model === undefined || model.trim() === '' ? location : model;
   const expectedSha256 = pinned ? env[ENV.modelSha256]?.trim() || undefined : undefined;
   const verify = expectedSha256 ? { expectedSha256 } : {};
-  if (!location.toLowerCase().startsWith('s3://')) return loadModel(parseModelLocation(location), verify);
+  if (!location.toLowerCase().startsWith('s3://')) {
+    return loadModel(parseModelLocation(location), verify).catch((error: unknown) => rethrowModelError(error, `${flag} ${given}`, location));
+  }
   const { client: s3, endpoint } = (await import('./s3.js')).cliS3Client(env);
   try {
     return await loadModel(parseModelLocation(location), { s3, ...verify });
   } catch (error) {
-    return rethrowAws(error, `${flag} ${location}${endpoint === undefined ? '' : ` (S3 at ${endpoint})`}`);
+    // No credentials, a refused connection: what is wrong is the endpoint or the environment.
+    const fatal = describeFatalAwsError(error, `${flag} ${given}${endpoint === undefined ? '' : ` (S3 at ${endpoint})`}`);
+    if (fatal !== undefined) throw new CliError(fatal, EXIT_FAILURE, { cause: error });
+    return rethrowModelError(error, `${flag} ${given}`, location);
   } finally {
     s3.destroy();
   }
+}
+
+/**
+ * A model's refusal as one line naming the flag: `-m x.bin: no such file or folder`. The loader's
+ * message names the location itself (the function logs it); a failure about the location the flag
+ * gave says only its detail after the flag, one about a file inside it (an MLflow folder's
+ * `model.pkl`) its whole message.
+ */
+function rethrowModelError(error: unknown, named: string, location: string): never {
+  if (!(error instanceof ModelLoadError)) throw error;
+  const said = error.detail !== undefined && error.about === location ? error.detail : error.message;
+  throw new CliError(`${named}: ${said}`, EXIT_FAILURE, { cause: error });
 }

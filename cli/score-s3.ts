@@ -10,7 +10,9 @@ import { s3Source } from '../io/s3-source.js';
 import { s3Sink } from '../io/s3-sink.js';
 import type { ByteSink } from '../io/sink.js';
 import type { RideSource } from '../io/source.js';
-import { describeAwsError } from './aws-errors.js';
+import { httpStatusOf } from '../lambda/aws-failure.js';
+import { quote } from '../lambda/quote.js';
+import { describeAwsFailure } from './aws-errors.js';
 import { CliError } from './errors.js';
 import { cliS3Client } from './s3.js';
 
@@ -37,7 +39,9 @@ export function openScoreS3(env: NodeJS.ProcessEnv): ScoreS3 {
     async checkOutputBucket(output, signal) {
       const bucket = parseS3Url(output)?.bucket ?? '';
       await client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }).catch((error: unknown) => {
-        throw new CliError(`-o ${output}: bucket ${bucket} is not writable here (${describeAwsError(error)})`, 1, { cause: error });
+        // HeadBucket's 404 has no body: the status alone says the bucket is missing.
+        const line = httpStatusOf(error) === 404 ? `-o ${output}: no such bucket ${quote(bucket)}` : describeAwsFailure(error, `-o ${output}`, 'S3');
+        throw new CliError(line, 1, { cause: error });
       });
     },
     source: (input, signal) => s3Source(client, input, signal),

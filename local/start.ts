@@ -124,16 +124,10 @@ function progressReporter(): { update: (progress: PipelineProgress) => void; sto
 /**
  * Loads a model of the command line for its checks. `MODEL_SHA256` pins the Lambda's model, and the
  * local pipeline runs its handler without it: a shell that exports it must not refuse models here
- * that the run would serve. `flag` names the option in the errors of `--shadow-model`: the loader's
- * own name only the path, as `--model`'s always have.
+ * that the run would serve. Refusals name `flag`.
  */
-async function loadStartModel(path: string | undefined, flag?: string): Promise<LoadedModel> {
-  try {
-    return await loadCliModel(path, process.env, { pinned: false });
-  } catch (error) {
-    if (flag === undefined) throw error;
-    throw new CliError(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE, { cause: error });
-  }
+async function loadStartModel(path: string | undefined, flag = '--model'): Promise<LoadedModel> {
+  return loadCliModel(path, process.env, { pinned: false, flag });
 }
 
 /**

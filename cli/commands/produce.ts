@@ -13,7 +13,8 @@ import type { PoisonKind } from '../../io/index.js';
 import { PUT_RECORDS_MAX_ENTRIES, putRecordsReliably } from '../../lambda/sinks/kinesis.js';
 import type { OutputFailure, OutputRecord } from '../../lambda/sinks/types.js';
 import { poisonKindsFor } from '../contract.js';
-import { rethrowAws } from '../aws-errors.js';
+import { awsFailureWords } from '../../lambda/aws-failure.js';
+import { checkAws, RETRY_NOTICE_MS } from '../aws-retry.js';
 import { CliError, fraction, nonNegativeInt, positiveInt, positiveNumber } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
@@ -24,8 +25,6 @@ import type { RideEventDependencies } from './events.js';
 
 /** Time one `PutRecords` batch may take, retries included, before its leftovers count as failed. */
 const BATCH_BUDGET_MS = 30_000;
-/** Retrying (throttling, 5xx) longer than this in one batch is reported, then every such interval. */
-const RETRY_NOTICE_MS = 1_000;
 
 export interface ProduceOptions {
   readonly stream: string;
@@ -74,10 +73,10 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
   const client = deps.kinesis ?? cliKinesisClient(options);
   const where = `stream ${options.stream}${endpoint === undefined ? '' : ` at ${endpoint}`}`;
   try {
-    await client.send(new DescribeStreamSummaryCommand({ StreamName: options.stream }));
+    await checkAws(() => client.send(new DescribeStreamSummaryCommand({ StreamName: options.stream })), { where, service: 'Kinesis', command: 'produce', io });
   } catch (error) {
     if (deps.kinesis === undefined) client.destroy();
-    rethrowAws(error, where);
+    throw error;
   }
   const batchSize = produceBatchSize(options.rate);
   const limit = options.count ?? Number.POSITIVE_INFINITY;
@@ -112,7 +111,8 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
     const { failures } = await putRecordsReliably(client, options.stream, batch, { remainingTimeMs: () => deadline - Date.now(), sleep: retrySleep });
     if (failures.length === batch.length && sent === 0) {
       const first = failures[0];
-      throw new CliError(`PutRecords to stream ${options.stream} failed: ${first?.errorCode}: ${first?.errorMessage}`);
+      // The writer's failure as a reply's shape: its code (throttling or not) and message, in words.
+      throw new CliError(`${where}: no record could be put: ${awsFailureWords({ name: first?.errorCode, message: first?.errorMessage }, 'Kinesis')}`);
     }
     firstFailure ??= failures[0];
     failed += failures.length;

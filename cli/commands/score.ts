@@ -231,7 +231,7 @@ async function planScore(options: ScoreOptions, deps: ScoreDependencies, signal:
   try {
     if (outPlace === 's3' && s3 !== undefined) await s3.checkOutputBucket(options.output, signal);
     // The model (its contract included) before the input's bytes: one that cannot be served stops here.
-    const model = await (deps.loadModel ?? loadCliModel)(options.model);
+    const model = await (deps.loadModel ?? ((model) => loadCliModel(model, process.env, { flag: '-m' })))(options.model);
     const source =
       inPlace === 's3' && s3 !== undefined
         ? s3.source(options.input, signal)

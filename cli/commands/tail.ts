@@ -15,7 +15,8 @@ import { Command, Option } from 'commander';
 
 import { CliError, positiveInt, positiveNumber } from '../errors.js';
 import { processIO, type CliIO } from '../io.js';
-import { rethrowAws } from '../aws-errors.js';
+import { awsFailureWords } from '../../lambda/aws-failure.js';
+import { checkAws } from '../aws-retry.js';
 import { onInterrupt } from '../interrupt.js';
 import { cliKinesisClient, ENDPOINT_HELP, endpointArg, kinesisEndpoint } from '../kinesis.js';
 
@@ -47,7 +48,7 @@ export interface TailDependencies {
   readonly kinesis?: KinesisClient;
   /** Stops the tail (Ctrl-C in the CLI). */
   readonly signal?: AbortSignal;
-  /** Pause after a throttled or failed read; default {@link THROTTLE_BACKOFF_MS}. */
+  /** Pause after a throttled or failed read, and between the stream check's attempts; default {@link THROTTLE_BACKOFF_MS} (the check: its own backoff). */
   readonly backoffMs?: number;
 }
 
@@ -116,15 +117,17 @@ export async function runTail(options: TailOptions, io: CliIO = processIO, deps:
   let printed = 0;
   let transientFailures = 0;
   const backoffMs = deps.backoffMs ?? THROTTLE_BACKOFF_MS;
+  const endpoint = kinesisEndpoint(options);
+  const where = `stream ${options.stream}${endpoint === undefined ? '' : ` at ${endpoint}`}`;
 
   try {
-    let shards: Shard[];
-    try {
-      shards = await listShards(client, options.stream);
-    } catch (cause) {
-      const endpoint = kinesisEndpoint(options);
-      rethrowAws(cause, `stream ${options.stream}${endpoint === undefined ? '' : ` at ${endpoint}`}`);
-    }
+    const shards = await checkAws(() => listShards(client, options.stream), {
+      where,
+      service: 'Kinesis',
+      command: 'tail',
+      io,
+      ...(deps.backoffMs === undefined ? {} : { delayMs: () => backoffMs }),
+    });
     // Shard id → iterator, plus the last sequence number read (to resume after an expired iterator).
     const cursors = new Map<string, { iterator: string | undefined; last: string | undefined }>();
     for (const shard of shards) {
@@ -169,7 +172,7 @@ export async function runTail(options: TailOptions, io: CliIO = processIO, deps:
             // A dropped connection or a 5xx: the client does not retry (maxAttempts 1), so wait and go on.
             await sleep(backoffMs);
           } else {
-            throw new CliError(`GetRecords on ${options.stream}/${shardId} failed: ${name}: ${(error as Error).message}`, 1, {
+            throw new CliError(`${where}: GetRecords on shard ${shardId} failed: ${awsFailureWords(error, 'Kinesis')}`, 1, {
               cause: error,
             });
           }

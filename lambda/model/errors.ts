@@ -3,11 +3,45 @@
  * subclass whose message says what was wrong and where, so a cold-start log line is enough to act on.
  */
 
+/** What a {@link ModelLoadError} may say besides its message. */
+export interface ModelLoadErrorOptions {
+  readonly cause?: unknown;
+  /**
+   * The failure without the location it is about (`no such file or folder`), and that location
+   * (`about`, as given to the loader): the CLI names the location through its flag
+   * (`-m x.bin: no such file or folder`) where the function's log line names it in the message.
+   */
+  readonly detail?: string;
+  readonly about?: string;
+}
+
 /** Base class: any model that could not be located, read, verified or understood. */
 export class ModelLoadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** See {@link ModelLoadErrorOptions.detail}. */
+  detail: string | undefined;
+  /** See {@link ModelLoadErrorOptions.about}. */
+  about: string | undefined;
+  constructor(message: string, options?: ModelLoadErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.detail = options?.detail;
+    this.about = options?.about;
+  }
+
+  /**
+   * Says which model the failure is about, for a reader that only saw bytes (the pickle reader, the
+   * sklearn adapters): `model <about>: <verdict>: <message>`. The error itself is kept, not wrapped,
+   * because callers tell failures apart by class (`TruncatedPickleError`) and read their fields.
+   *
+   * @example
+   * error.locate('/models/x.bin', 'not a readable model'); // model /models/x.bin: not a readable model: pickle truncated …
+   */
+  locate(about: string, verdict: string): this {
+    if (this.about !== undefined) return this;
+    this.detail = `${verdict}: ${this.message}`;
+    this.about = about;
+    this.message = `model ${about}: ${this.detail}`;
+    return this;
   }
 }
 

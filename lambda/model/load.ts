@@ -5,7 +5,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { sha256Hex } from './digest.js';
 import { quote } from '../quote.js';
-import { ModelContractError, ModelIntegrityError, UnsupportedModelError } from './errors.js';
+import { ModelContractError, ModelIntegrityError, ModelLoadError, UnsupportedModelError } from './errors.js';
+import { PickleError } from './pickle/errors.js';
 import { fetchModel, formatModelSource, parseModelLocation } from './locate.js';
 import type { FetchedRecipe, ModelSource } from './locate.js';
 import type { MlflowModelInfo } from './mlmodel.js';
@@ -129,7 +130,7 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
     ...(meta.s3ETag ? { s3ETag: meta.s3ETag } : {}),
   };
   if (bytes[0] === PICKLE_PROTO) {
-    const model = readPickleModel(bytes, meta.limits);
+    const model = inModel(meta.source, () => readPickleModel(bytes, meta.limits));
     const sklearnVersion = meta.mlflow?.sklearnVersion ?? model.sklearnVersion;
     const description: ModelDescription = {
       format: meta.mlflow ? 'mlflow' : model.layout,
@@ -147,7 +148,7 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
     } catch (cause) {
       throw new UnsupportedModelError(`model ${meta.source} looks like JSON but does not parse: ${quote((cause as Error).message, { bare: true })}`, { cause });
     }
-    const model = nativeToPredictor(json);
+    const model = inModel(meta.source, () => nativeToPredictor(json));
     // Our artifact may carry its recipe inside; one next to it wins.
     const { recipe } = json as { recipe?: unknown };
     const inside = recipe === undefined ? undefined : { json: recipe, source: `in ${meta.source}` };
@@ -161,6 +162,19 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
   throw new UnsupportedModelError(
     `model ${meta.source} is neither a pickle of protocol >= 2 (first byte 0x80) nor our JSON artifact (starts with ${head || 'nothing'})`,
   );
+}
+
+/**
+ * `read`'s model; its refusal said of the model at `source` (the readers see bytes only): bytes that
+ * are no model are "not a readable model", a model that disagrees with itself "cannot be served".
+ */
+function inModel<T>(source: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ModelLoadError)) throw error;
+    throw error.locate(source, error instanceof PickleError ? 'not a readable model' : 'cannot be served');
+  }
 }
 
 function firstNonSpace(bytes: Uint8Array): number | undefined {

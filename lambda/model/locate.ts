@@ -8,6 +8,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { awsFailureWords } from '../aws-failure.js';
 import { quote } from '../quote.js';
 import { MlflowModelError, ModelFetchError, ModelLocationError } from './errors.js';
 import type { MlflowModelInfo } from './mlmodel.js';
@@ -151,10 +152,14 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
   try {
     const info = await stat(path);
     isDirectory = info.isDirectory();
-    if (!isDirectory && info.size > MAX_MODEL_BYTES) throw new ModelFetchError(`model file ${path} has ${info.size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`);
+    if (!isDirectory && info.size > MAX_MODEL_BYTES) {
+      const detail = `has ${info.size} bytes, more than the ${MAX_MODEL_BYTES}-byte limit`;
+      throw new ModelFetchError(`model file ${path} ${detail}`, { detail, about: path });
+    }
   } catch (cause) {
     if (cause instanceof ModelFetchError) throw cause;
-    throw new ModelFetchError(`model not found at ${path}: ${(cause as Error).message}`, { cause });
+    const detail = fileProblem(cause);
+    throw new ModelFetchError(`model not found at ${path}: ${detail}`, { cause, detail, about: path });
   }
   if (!isDirectory) {
     if (path.endsWith(MLMODEL)) return fetchLocal(path.slice(0, -MLMODEL.length) || '.');
@@ -169,7 +174,8 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
     text = await readFile(mlmodelPath, 'utf8');
   } catch (cause) {
     if (cause instanceof MlflowModelError) throw cause;
-    throw new MlflowModelError(`${path} is a folder without an MLmodel file; expected an MLflow model folder or a model file`, { cause });
+    const detail = 'a folder without an MLmodel file; expected an MLflow model folder or a model file';
+    throw new MlflowModelError(`${path} is ${detail}`, { cause, detail, about: path });
   }
   const mlflow = await parseMlmodel(text, mlmodelPath);
   const modelPath = join(path, mlflow.pickledModel);
@@ -188,8 +194,16 @@ async function fetchLocal(path: string): Promise<FetchedModel> {
     bytes = await readFile(realModel);
   } catch (cause) {
     if (cause instanceof ModelFetchError || cause instanceof MlflowModelError) throw cause;
-    // The file-system message repeats the path, which holds the file-provided name: quote it capped.
-    throw new MlflowModelError(`${named}, but it cannot be read: ${quote((cause as Error).message, { bare: true })}`, { cause });
+    const name = quote(mlflow.pickledModel, { bare: true });
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new MlflowModelError(`${named}, but the folder ${path} has no such file`, {
+        cause,
+        detail: `MLflow folder has no ${name} (MLmodel names ${name})`,
+        about: path,
+      });
+    }
+    const problem = fileProblem(cause);
+    throw new MlflowModelError(`${named}, but it cannot be read: ${problem}`, { cause, detail: `MLmodel names ${name}, which cannot be read: ${problem}`, about: path });
   }
   const recipe = await readLocalRecipe(join(path, MLFLOW_RECIPE));
   return { bytes, uri: modelPath, mlflow, ...(recipe ? { recipe } : {}) };
@@ -211,8 +225,26 @@ async function readLocal(path: string, what: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (cause) {
-    throw new ModelFetchError(`cannot read ${what} ${path}: ${(cause as Error).message}`, { cause });
+    const detail = fileProblem(cause);
+    throw new ModelFetchError(`cannot read ${what} ${path}: ${detail}`, { cause, ...(what === 'model file' ? { detail, about: path } : {}) });
   }
+}
+
+/** Node's file-system error codes, in words: its messages repeat the code, the call and the path. */
+const FILE_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many levels of symbolic links',
+};
+
+/** Why a file could not be read, in words; an unknown failure's message, quoted capped (it repeats a path, which may hold a file-provided name). */
+function fileProblem(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return (code !== undefined ? FILE_PROBLEMS[code] : undefined) ?? quote((cause as Error).message, { bare: true });
 }
 
 interface S3Object {
@@ -293,7 +325,9 @@ async function askS3<T>(uri: string, call: () => Promise<T>, deniedMeansAbsent =
     return await call();
   } catch (err) {
     if (isNotFound(err) || (deniedMeansAbsent && errorName(err) === 'AccessDenied')) return undefined;
-    throw new ModelFetchError(`cannot get ${uri}: ${errorName(err) ?? 'Error'}: ${quote((err as Error).message, { bare: true })}`, { cause: err });
+    const bucket = /^s3:\/\/([^/]+)/.exec(uri)?.[1] ?? '';
+    const detail = errorName(err) === 'NoSuchBucket' ? `no such bucket ${quote(bucket)}` : awsFailureWords(err, 'S3');
+    throw new ModelFetchError(`cannot get ${uri}: ${detail}`, { cause: err, detail, about: uri });
   }
 }
 

@@ -105,8 +105,8 @@ describe('invoke', () => {
     const notAnEvent = join(dir, 'not-an-event.json');
     await writeFile(notAnEvent, 'not JSON');
     const error = await runInvoke({ event: notAnEvent, model }, memoryIO(), { env: {} }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ModelContractError);
-    expect(String(error)).toMatch(/"pickup_zone"/);
+    expect((error as Error).cause).toBeInstanceOf(ModelContractError);
+    expect((error as Error).message).toMatch(/^--model .*zone\.json: the model cannot be served: .*"pickup_zone"/);
   });
 
   it('says clearly what is wrong with an event file', async () => {

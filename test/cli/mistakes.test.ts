@@ -62,7 +62,7 @@ describe('mistakes end in one line before any work', () => {
     await writeFile(join(folder, 'notes.txt'), 'hello');
     const result = await run('bin/start.js', ['--model', folder]);
     expect(result.status).toBe(1);
-    expectOneLine(result.stderr, new RegExp(`^npm start: ${folder} is a folder without an MLmodel file`));
+    expectOneLine(result.stderr, new RegExp(`^npm start: --model ${folder}: a folder without an MLmodel file`));
   });
 
   it('npm start: a missing --input and an --on-failure file in a missing folder, before services start', async () => {

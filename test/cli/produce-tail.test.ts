@@ -224,7 +224,7 @@ describe('tail under faults kinesalite cannot produce (aws-sdk-client-mock)', ()
 
     mock.on(GetRecordsCommand).rejects(serverError);
     await expect(runTail({ stream: 'tail-faults', from: 'trim-horizon', count: 1, timeout: 30 }, memoryIO(), { kinesis: faulty, backoffMs: 10 })).rejects.toThrow(
-      /GetRecords on tail-faults\/shardId-000000000000 failed: InternalFailure/,
+      /^stream tail-faults: GetRecords on shard shardId-000000000000 failed: Kinesis answered HTTP 500 \(internal server error: InternalFailure: We encountered an internal error\)$/,
     );
     mock.restore();
     faulty.destroy();

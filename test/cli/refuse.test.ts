@@ -31,7 +31,7 @@ describe('a model the function cannot serve', () => {
     expect(run.stdout).toBe('');
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^ride-duration: the model cannot be served: .*"pickup_zone"/);
+    expect(lines[0]).toMatch(/^ride-duration: --model \/.*zone\.json: the model cannot be served: .*"pickup_zone"/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

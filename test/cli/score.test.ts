@@ -139,8 +139,8 @@ describe('score', () => {
     const model = await writeTinyModel(dir, 'zone.json', { featureNames: ['pickup_zone=Astoria', 'trip_distance'], coef: [1, 2], intercept: 3 });
     // The input exists and has every column; the model's refusal comes before its first byte is read.
     const error = await runScore({ input: repoPath('test/fixtures/rides/sample.csv'), output: join(sub, 'out.csv'), model }, memoryIO()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ModelContractError);
-    expect(String(error)).toMatch(/"pickup_zone"/);
+    expect((error as Error).cause).toBeInstanceOf(ModelContractError);
+    expect((error as Error).message).toMatch(/^-m .*zone\.json: the model cannot be served: .*"pickup_zone"/);
     expect(await readdir(sub)).toEqual([]);
   });
 

@@ -82,7 +82,7 @@ describe('forbidden globals are refused by name before anything is built', () =>
       error = err;
     }
     expect(error).toBeInstanceOf(ForbiddenGlobalError);
-    expect((error as ForbiddenGlobalError).message).toMatch(/^forbidden global os\.system/);
+    expect((error as ForbiddenGlobalError).message).toMatch(/^model evil\.bin: not a readable model: forbidden global os\.system/);
     expect((error as ForbiddenGlobalError).offset).toBeGreaterThan(at);
   });
 });
@@ -244,7 +244,7 @@ describe('MLflow folders', () => {
 
   it('pickled_model pointing at a missing file', async () => {
     const text = original.replace('pickled_model: model.pkl', 'pickled_model: missing.pkl');
-    await expect(loadModel(folder('missing-pickle', text))).rejects.toThrow(/names pickled_model "missing\.pkl", but it cannot be read: ENOENT/);
+    await expect(loadModel(folder('missing-pickle', text))).rejects.toThrow(/names pickled_model "missing\.pkl", but the folder .*missing-pickle has no such file$/);
   });
 
   it('pickled_model escaping the folder', async () => {

@@ -40,7 +40,7 @@ try {
   report = { kind: kind.name, bytes: bytes.length, ms: performance.now() - started, cpuMs: cpuMs(), peakRssMb: 0, outcome: 'loads' };
 } catch (err) {
   const error = err as Error;
-  report = { kind: kind.name, bytes: bytes.length, ms: performance.now() - started, cpuMs: cpuMs(), peakRssMb: 0, outcome: 'refused', error: error.message.slice(0, 300), errorName: error.name };
+  report = { kind: kind.name, bytes: bytes.length, ms: performance.now() - started, cpuMs: cpuMs(), peakRssMb: 0, outcome: 'refused', error: error.message.slice(0, 600), errorName: error.name };
 }
 report = { ...report, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 process.stdout.write(`${JSON.stringify(report)}\n`);

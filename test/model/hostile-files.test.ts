@@ -96,7 +96,7 @@ describe('the load budget', () => {
     }
     expect(error).toBeInstanceOf(PickleLimitError);
     expect((error as PickleLimitError).message).toMatch(
-      new RegExp(`^_codecs\\.encode: load budget exceeded by _codecs\\.encode of a 1048576-character str .*a ${bytes.length}-byte file may allocate 67108864 \\+ 16 x its length, at most 2147483648 bytes \\(limits budgetFloorBytes, budgetPerFileByte, budgetCapBytes\\) \\(at byte \\d+\\)$`),
+      new RegExp(`^model codecs\\.pkl: not a readable model: _codecs\\.encode: load budget exceeded by _codecs\\.encode of a 1048576-character str .*a ${bytes.length}-byte file may allocate 67108864 \\+ 16 x its length, at most 2147483648 bytes \\(limits budgetFloorBytes, budgetPerFileByte, budgetCapBytes\\) \\(at byte \\d+\\)$`),
     );
     expect((error as PickleLimitError).offset).toBeGreaterThan(1_000_000);
   });

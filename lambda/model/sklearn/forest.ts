@@ -9,7 +9,8 @@ import type { PyInstance } from '../pickle/index.js';
 import { attr, instanceOf } from './attrs.js';
 import { TreeEnsemble } from './tree.js';
 
-export function forestFromPickle(obj: PyInstance): TreeEnsemble {
+/** `width`: the DictVectorizer's, which every tree must read (refusals then name both). */
+export function forestFromPickle(obj: PyInstance, width?: number): TreeEnsemble {
   const list = attr(obj, 'estimators_');
   if (!Array.isArray(list) || list.length === 0) throw new UnsupportedModelError(`${obj.className}.estimators_ is ${describeValue(list)}`);
   const estimators: PyInstance[] = [];
@@ -17,5 +18,5 @@ export function forestFromPickle(obj: PyInstance): TreeEnsemble {
     if (!instanceOf(est, 'DecisionTreeRegressor')) throw new UnsupportedModelError(`${obj.className}.estimators_ holds ${describeValue(est)}`);
     estimators.push(est);
   }
-  return TreeEnsemble.fromEstimators(obj.className, estimators);
+  return TreeEnsemble.fromEstimators(obj.className, estimators, width);
 }

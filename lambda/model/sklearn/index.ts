@@ -70,7 +70,7 @@ export function toPredictor(obj: PyValue): SklearnModel {
   }
   if (!(regressor instanceof PyInstance)) throw new UnsupportedModelError(`the regressor is ${describeValue(regressor)}`);
   const dv = dictVectorizerFromPickle(vectorizer);
-  const reg = regressorFrom(regressor);
+  const reg = regressorFrom(regressor, dv.featureCount);
   // scikit-learn refuses to predict when the widths disagree ("X has N features, but … is
   // expecting M"); so do we, at load.
   const declared = regressor.attr('n_features_in_');
@@ -90,9 +90,9 @@ export function toPredictor(obj: PyValue): SklearnModel {
   };
 }
 
-function regressorFrom(obj: PyInstance): SparseRegressor {
+function regressorFrom(obj: PyInstance, width: number): SparseRegressor {
   if ((LINEAR_REGRESSORS as readonly string[]).includes(obj.className)) return linearModelFromPickle(obj);
   if (obj.className === 'DecisionTreeRegressor') return TreeEnsemble.fromPickle(obj);
-  if (obj.className === 'RandomForestRegressor') return forestFromPickle(obj);
+  if (obj.className === 'RandomForestRegressor') return forestFromPickle(obj, width);
   throw new UnsupportedModelError(`regressor ${obj.className} is not supported (supported: ${SUPPORTED_REGRESSORS.join(', ')})`);
 }

@@ -37,21 +37,35 @@ export class TreeEnsemble implements SparseRegressor {
 
   /** From a fitted DecisionTreeRegressor (one tree). */
   static fromPickle(obj: PyInstance): TreeEnsemble {
-    return TreeEnsemble.fromEstimators(obj.className, [obj]);
+    return TreeEnsemble.fromEstimators(obj.className, [obj], undefined, false);
   }
 
   /**
    * Several fitted DecisionTreeRegressors in one set of arrays; the score is their float64 sum in
    * this order divided by their number (RandomForestRegressor's `predict`).
    */
-  static fromEstimators(name: string, estimators: readonly PyInstance[]): TreeEnsemble {
+  static fromEstimators(name: string, estimators: readonly PyInstance[], width?: number, indexed = true): TreeEnsemble {
     const reader = new TreeReader();
-    const trees = estimators.map((est) => reader.read(est));
+    // A refusal names the estimator it is about: one tree of a hundred is otherwise not to be found.
+    const which = (i: number): string => (indexed ? `${name}.estimators_[${i}]` : name);
+    const trees = estimators.map((est, i) => {
+      try {
+        return reader.read(est);
+      } catch (cause) {
+        if (!(cause instanceof UnsupportedModelError)) throw cause;
+        // The reader's refusals start at `tree_`; others (a missing attribute) say their own path.
+        throw new UnsupportedModelError(`${which(i)}${cause.message.startsWith('tree_') ? '.' : ': '}${cause.message}`, { cause });
+      }
+    });
+    // Every tree must read the vectorizer's width (when given: the authority), else the first's.
+    const featureCount = width ?? trees[0]?.nFeatures ?? 0;
+    const odd = trees.findIndex((t) => t.nFeatures !== featureCount);
+    if (odd >= 0) {
+      const against = width === undefined ? `${which(0)} reads ${featureCount}` : `the DictVectorizer produces ${width}`;
+      throw new UnsupportedModelError(`${which(odd)} reads ${trees[odd]?.nFeatures} features, ${against}`);
+    }
     // Each distinct tree once, in order of first use; estimators of the same tree share its root.
     const unique = [...new Set(trees)];
-    const featureCount = unique[0]?.nFeatures ?? 0;
-    const odd = unique.find((t) => t.nFeatures !== featureCount);
-    if (odd !== undefined) throw new UnsupportedModelError(`${name}: a tree reads ${odd.nFeatures} features, the first reads ${featureCount}`);
     const total = unique.reduce((s, t) => s + t.nodes, 0);
     unique[0]?.budget.charge(COST.object * 6 + total * NODE_BYTES + trees.length * 4, `a tree ensemble of ${total} nodes`);
     const roots = new Int32Array(trees.length);
@@ -127,7 +141,7 @@ class TreeReader {
     const known = this.byObject.get(est);
     if (known) return known;
     const tree = attr(est, 'tree_');
-    if (!instanceOf(tree, 'Tree')) throw new UnsupportedModelError(`DecisionTreeRegressor.tree_ is ${describeValue(tree)}`);
+    if (!instanceOf(tree, 'Tree')) throw new UnsupportedModelError(`tree_ is ${describeValue(tree)}`);
     let flat = this.byObject.get(tree);
     if (!flat) {
       flat = this.fromArrays(tree);
@@ -139,8 +153,8 @@ class TreeReader {
 
   private fromArrays(tree: PyInstance): FlatTree {
     const [nFeatures, , nOutputs] = tree.args;
-    if (typeof nFeatures !== 'number' || nFeatures <= 0) throw new UnsupportedModelError(`Tree: bad n_features ${describeValue(nFeatures)}`);
-    if (nOutputs !== 1) throw new UnsupportedModelError(`Tree: n_outputs ${describeValue(nOutputs)} is not supported (1 only)`);
+    if (typeof nFeatures !== 'number' || nFeatures <= 0) throw new UnsupportedModelError(`tree_: bad n_features ${describeValue(nFeatures)}`);
+    if (nOutputs !== 1) throw new UnsupportedModelError(`tree_: n_outputs ${describeValue(nOutputs)} is not supported (1 only)`);
     const nodeCount = numberAttr(tree, 'node_count');
     const nodes = arrayAttr(tree, 'nodes');
     const values = arrayAttr(tree, 'values');
@@ -159,15 +173,15 @@ class TreeReader {
 
 function readTree(nFeatures: number, nodeCount: number, nodes: NdArray, values: NdArray): FlatTree {
   if (nodes.size !== nodeCount || nodes.shape.length !== 1 || nodeCount < 1) {
-    throw new UnsupportedModelError(`Tree: node_count ${nodeCount} does not match nodes ${nodes.describe()}`);
+    throw new UnsupportedModelError(`tree_: node_count ${nodeCount} does not match nodes ${nodes.describe()}`);
   }
   if (values.shape[0] !== nodeCount || values.size < nodeCount) {
-    throw new UnsupportedModelError(`Tree: values ${values.describe()} do not match ${nodeCount} nodes`);
+    throw new UnsupportedModelError(`tree_: values ${values.describe()} do not match ${nodeCount} nodes`);
   }
   // Leaf values must be float64, as scikit-learn's regression trees store them: anything else is a
   // model scikit-learn would not predict with as it stands.
   if (values.dtype.kind !== 'f' || values.dtype.itemSize !== 8) {
-    throw new UnsupportedModelError(`Tree: values have dtype ${values.dtype.kind}${values.dtype.itemSize}, expected float64`);
+    throw new UnsupportedModelError(`tree_: values have dtype ${values.dtype.kind}${values.dtype.itemSize}, expected float64`);
   }
   nodes.budget.charge(COST.object * 3 + nodeCount * (3 * 4 + 8), `the ${nodeCount} nodes of a tree`);
   const left = toInt32(nodes, 'left_child');
@@ -179,8 +193,8 @@ function readTree(nFeatures: number, nodeCount: number, nodes: NdArray, values: 
   const value = new Float64Array(nodeCount);
   for (let i = 0; i < nodeCount; i++) {
     value[i] = all[i * stride] as number;
-    if (!Number.isFinite(value[i]!)) throw new UnsupportedModelError(`Tree: node ${i} has value ${value[i]}, not a finite number`);
-    if (!Number.isFinite(threshold[i]!)) throw new UnsupportedModelError(`Tree: node ${i} has threshold ${threshold[i]}, not a finite number`);
+    if (!Number.isFinite(value[i]!)) throw new UnsupportedModelError(`tree_: node ${i} has value ${value[i]}, not a finite number`);
+    if (!Number.isFinite(threshold[i]!)) throw new UnsupportedModelError(`tree_: node ${i} has threshold ${threshold[i]}, not a finite number`);
   }
   // Children always come after their parent in scikit-learn's node order; checking it proves the
   // traversal terminates and stays in bounds, whatever a corrupt file says.
@@ -190,9 +204,9 @@ function readTree(nFeatures: number, nodeCount: number, nodes: NdArray, values: 
     const r = right[i] as number;
     const f = feature[i] as number;
     if (!(l > i && l < nodeCount && r > i && r < nodeCount)) {
-      throw new UnsupportedModelError(`Tree: node ${i} has children ${l}, ${r} outside ${i + 1}..${nodeCount - 1}`);
+      throw new UnsupportedModelError(`tree_: node ${i} has children ${l}, ${r} outside ${i + 1}..${nodeCount - 1}`);
     }
-    if (!(f >= 0 && f < nFeatures)) throw new UnsupportedModelError(`Tree: node ${i} splits on feature ${f} of ${nFeatures}`);
+    if (!(f >= 0 && f < nFeatures)) throw new UnsupportedModelError(`tree_: node ${i} splits on feature ${f} of ${nFeatures}`);
   }
   return { budget: nodes.budget, nFeatures, nodes: nodeCount, left, right, feature, threshold, value };
 }
@@ -202,7 +216,7 @@ function toInt32(nodes: NdArray, field: string): Int32Array {
   const out = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i] as number;
-    if (!Number.isInteger(v) || v < -2 || v > 0x7fffffff) throw new UnsupportedModelError(`Tree: ${field}[${i}] = ${v} is out of range`);
+    if (!Number.isInteger(v) || v < -2 || v > 0x7fffffff) throw new UnsupportedModelError(`tree_: ${field}[${i}] = ${v} is out of range`);
     out[i] = v;
   }
   return out;
