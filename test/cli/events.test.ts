@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArrivalTime, runEvents } from '../../cli/commands/events.js';
 import { runInvoke } from '../../cli/commands/invoke.js';
 import { loadCliModel } from '../../cli/model.js';
-import { HOMEWORK_MODEL, memoryIO, repoPath, writeTinyModel } from './support.js';
+import { HOMEWORK_MODEL, HOUR_MODEL, memoryIO, repoPath, writeTinyModel } from './support.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -81,12 +81,7 @@ describe('events', () => {
   });
 
   it('writes timestamps as the text the function reads, for a model with a pickup-hour recipe', async () => {
-    const model = await writeTinyModel(dir, 'hour.json', {
-      featureNames: ['pickup_hour=0', 'pickup_hour=1', 'trip_distance'],
-      coef: [1, 2, 0.5],
-      intercept: 10,
-      recipe: { format: 'ride-duration-recipe/v1', derived: { pickup_hour: { hour: 'lpep_pickup_datetime' } } },
-    });
+    const model = await writeTinyModel(dir, 'hour.json', HOUR_MODEL);
     const { contract } = await loadCliModel(model);
     expect(contract.requiredFields.map((field) => field.name).sort()).toEqual(['lpep_pickup_datetime', 'trip_distance']);
     const output = join(dir, 'hour-events.json');
@@ -103,12 +98,7 @@ describe('events', () => {
   });
 
   it("shapes poison for the chosen model: each flaw breaks one field it reads, and the dead letter names that field", async () => {
-    const model = await writeTinyModel(dir, 'hour-poison.json', {
-      featureNames: ['pickup_hour=0', 'pickup_hour=1', 'trip_distance'],
-      coef: [1, 2, 0.5],
-      intercept: 10,
-      recipe: { format: 'ride-duration-recipe/v1', derived: { pickup_hour: { hour: 'lpep_pickup_datetime' } } },
-    });
+    const model = await writeTinyModel(dir, 'hour-poison.json', HOUR_MODEL);
     const output = join(dir, 'hour-poison-events.json');
     const summary = await runEvents({ input: SAMPLE, count: 80, poison: 0.5, seed: 3, arrivalTime: '2021-02-01T00:00:00Z', output, model }, memoryIO());
     // No integer field to make a fraction of: that kind is left out; every other kind is made.

@@ -76,6 +76,14 @@ export async function writeTinyModel(dir: string, name: string, model: TinyModel
   return path;
 }
 
+/** A model reading the pickup hour (one-hot, through its recipe) and the distance. */
+export const HOUR_MODEL: TinyModel = {
+  featureNames: ['pickup_hour=0', 'pickup_hour=1', 'trip_distance'],
+  coef: [1, 2, 0.5],
+  intercept: 10,
+  recipe: { format: 'ride-duration-recipe/v1', derived: { pickup_hour: { hour: 'lpep_pickup_datetime' } } },
+};
+
 /** The homework-style model of the tests: `PULocationID`/`DOLocationID` one-hot as text, no distance. */
 export const HOMEWORK_MODEL: TinyModel = {
   featureNames: ['DOLocationID=205', 'DOLocationID=244', 'PULocationID=130', 'PULocationID=152'],
