@@ -72,7 +72,7 @@ describe('mistakes end in one line before any work', () => {
     expectOneLine(input.stderr, /^npm start: --input .*nope\.csv: no such file$/);
     const onFailure = await run('bin/start.js', ['--on-failure', join(dir, 'missing', 'failures.jsonl')]);
     expect(onFailure.status).toBe(1);
-    expectOneLine(onFailure.stderr, /^npm start: --on-failure .*failures\.jsonl: the directory .*missing does not exist$/);
+    expectOneLine(onFailure.stderr, /^npm start: --on-failure .*failures\.jsonl: the directory .*missing does not exist; create it first or choose another --on-failure$/);
   });
 
   it('npm start: a shadow that is no model, models that read columns the input lacks, an empty input: before services start', async () => {
