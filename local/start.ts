@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf, fraction, integerFrom, positiveNumber, UsageError } from '../cli/errors.js';
 import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
 import { loadCliModel } from '../cli/model.js';
-import { checkOutputFile, checkRideInput } from '../cli/preflight.js';
+import { checkOutputFile, checkRideInput, holdsRides } from '../cli/preflight.js';
 import type { LoadedModel } from '../lambda/model/types.js';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
 import { formatEndpoints, formatSummary } from './report.js';
@@ -140,7 +140,7 @@ async function checkReplayInput(
   model: LoadedModel,
   shadow: { readonly path: string; readonly model: LoadedModel } | undefined,
 ): Promise<void> {
-  const [{ readRides, rideFileInfo }, { plannedColumns }] = await Promise.all([import('../io/read.js'), import('../io/values.js')]);
+  const [{ rideFileInfo }, { plannedColumns }] = await Promise.all([import('../io/read.js'), import('../io/values.js')]);
   const info = await rideFileInfo(input);
   // An empty CSV has no header either: it is told as empty below, not as lacking columns.
   if (info.columns !== undefined && info.columns.length > 0) {
@@ -156,13 +156,7 @@ async function checkReplayInput(
       throw new CliError(`--shadow-model ${shadow!.path}: it reads ${forShadow.join(', ')}, and ${input} has no such column; no ride could be compared`);
     }
   }
-  // Parquet's footer counts the rides; a CSV may hold its header alone and a JSON-lines file
-  // nothing, which only their first ride tells.
-  if (info.rows !== undefined) {
-    if (info.rows > 0) return;
-  } else {
-    for await (const _ride of readRides(input, { limit: 1, fields: model.contract.requiredFields })) return;
-  }
+  if (await holdsRides(input, info, model.contract.requiredFields)) return;
   throw new CliError(`${input}: no rides in the file; replay a file with at least one ride (--input)`);
 }
 

@@ -2,6 +2,7 @@
  * The course's data preparation (`read_dataframe` in the MLOps Zoomcamp notebooks), column-wise:
  * duration = dropoff − pickup in minutes, keep 1 ≤ duration ≤ 60.
  */
+import { RideFileError } from '../io/errors.js';
 import { readRides } from '../io/read.js';
 import { TrainingDataError } from './errors.js';
 import type { TripTable } from './types.js';
@@ -107,7 +108,9 @@ export async function readTrips(path: string, options: { rowEnd?: number } = {})
       });
     }
   } catch (err) {
-    throw new TrainingDataError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    // The readers' errors name the file (and line) already.
+    const message = err instanceof RideFileError ? err.message : `cannot read ${path}: ${(err as Error).message}`;
+    throw new TrainingDataError(message, { cause: err });
   }
   if (raw.length > 0 && raw.every((r) => r.pickup === null || r.dropoff === null)) {
     throw new TrainingDataError(`${path}: no ${PICKUP}/${DROPOFF} times; training needs them to compute durations`);

@@ -15,7 +15,8 @@ import { ErrorAccumulator } from '../../lambda/shadow/stats.js';
 import { actualDurationMinutes, inCourseRange, MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from '../../train/data.js';
 import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
-import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+import { loadCliModel } from '../model.js';
+import { checkRideColumns } from '../preflight.js';
 
 export interface CompareOptions {
   /** Two or more model locations. */
@@ -79,6 +80,9 @@ export function formatComparison(summary: CompareSummary): string {
  */
 export async function runCompare(options: CompareOptions, io: CliIO = processIO, deps: CompareDependencies = {}): Promise<CompareSummary> {
   if (options.model.length < 2) throw new CliError('compare needs two or more models (-m A -m B)', 2);
+  // The header or footer shows times missing (or no ride) in a moment: before the models load and
+  // before a month is read to find it out. The models' own columns may be missing (see below).
+  await checkRideColumns(options.input, '-i', { fields: [], times: true, why: 'compare needs them for the actual durations' });
   const models = await Promise.all(options.model.map((location) => (deps.loadModel ?? loadCliModel)(location)));
   const fields = unionOfFields(models);
   const scorers = models.map((model) => ({ model, encoder: model.contract.encoder(), errors: new ErrorAccumulator(), unscorable: 0 }));
@@ -138,7 +142,9 @@ export function compareCommand(io: CliIO = processIO): Command {
     .description(
       `Compare two or more models against actual ride durations (drop-off − pick-up) on the rides of ${MIN_DURATION_MINUTES}–${MAX_DURATION_MINUTES} min of a file: RMSE and MAE in minutes.`,
     )
-    .requiredOption('-m, --model <path|s3://…>', `a model, repeated (two or more); ${MODEL_OPTION_HELP}`, collect)
+    // Not MODEL_OPTION_HELP: its "default: model-artifacts/lin_reg.bin" holds for one optional
+    // --model, not for this required, repeated one.
+    .requiredOption('-m, --model <path|s3://…>', 'a model, given twice or more: model file or MLflow folder, local path, s3://bucket/key or s3://bucket/prefix/', collect)
     .requiredOption('-i, --input <file>', 'rides with pick-up and drop-off times: TLC parquet, CSV or JSON lines')
     .option('-n, --limit <n>', 'read only the first n rides', positiveInt)
     .option('--json', 'print the comparison as JSON', false)

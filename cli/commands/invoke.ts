@@ -46,6 +46,8 @@ export interface InvokeResult {
 export interface InvokeDependencies {
   readonly loadModel?: (location: string | undefined) => Promise<LoadedModel>;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** What `--event -` reads; default the process's standard input. */
+  readonly stdin?: EventInput;
 }
 
 /** Handler logs as one JSON object per line on stderr, so stdout stays pure JSON. */
@@ -58,33 +60,49 @@ export function stderrLog(io: CliIO): LogSink {
   return { debug: line('DEBUG'), info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
 }
 
-/** All of standard input as text. */
-async function readStdin(): Promise<string> {
+/** Where `--event -` is read from: the process's standard input, a stream in tests. */
+export type EventInput = AsyncIterable<unknown> & { readonly isTTY?: boolean };
+
+/** How to make an event, for the messages about a missing one. */
+const EVENT_HINT = 'e.g. ride-duration events -i rides.csv -n 5 | ride-duration invoke --event -';
+
+/** All of `input` as text. */
+async function readAll(input: EventInput): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads and checks a Kinesis event file (`-`: standard input). */
-export async function readKinesisEvent(path: string): Promise<KinesisStreamEvent> {
+/**
+ * Reads and checks a Kinesis event file (`-`: `stdin`); errors name `--event`. On a terminal,
+ * `--event -` would wait in silence for a paste: one line on stderr says what it waits for.
+ */
+export async function readKinesisEvent(path: string, io: CliIO = processIO, stdin: EventInput = process.stdin): Promise<KinesisStreamEvent> {
+  const name = `--event ${path}`;
   let text: string;
   try {
-    text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
+    if (path === '-' && stdin.isTTY === true) note(io, 'reading the event from stdin (Ctrl-D to end)…');
+    text = path === '-' ? await readAll(stdin) : await readFile(path, 'utf8');
   } catch (cause) {
-    throw new CliError(`${path}: cannot read the event file (${(cause as Error).message})`, 1, { cause });
+    throw new CliError(`${name}: cannot read the event file (${(cause as Error).message})`, 1, { cause });
+  }
+  // Empty is an error, said as such rather than as JSON's "Unexpected end of JSON input".
+  if (text.trim() === '') {
+    throw new CliError(path === '-' ? `${name}: stdin is empty; pipe a Kinesis event into it (${EVENT_HINT})` : `${name}: the file is empty; give a Kinesis event file`);
   }
   let event: unknown;
   try {
     event = JSON.parse(text);
   } catch (cause) {
-    throw new CliError(`${path}: the event file is not JSON (${(cause as Error).message})`, 1, { cause });
+    throw new CliError(`${name}: the event file is not JSON (${(cause as Error).message})`, 1, { cause });
   }
   const records = (event as { Records?: unknown } | null)?.Records;
-  if (!Array.isArray(records)) throw new CliError(`${path}: not a Kinesis event (no "Records" array)`);
+  if (!Array.isArray(records)) throw new CliError(`${name}: not a Kinesis event (no "Records" array)`);
+  if (records.length === 0) throw new CliError(`${name}: the event has no records; nothing to invoke (${EVENT_HINT})`);
   records.forEach((record: unknown, i) => {
     const kinesis = (record as { kinesis?: { data?: unknown; sequenceNumber?: unknown } } | null)?.kinesis;
     if (typeof kinesis?.data !== 'string' || typeof kinesis.sequenceNumber !== 'string') {
-      throw new CliError(`${path}: Records[${i}] is not a Kinesis record (needs kinesis.data and kinesis.sequenceNumber strings)`);
+      throw new CliError(`${name}: Records[${i}] is not a Kinesis record (needs kinesis.data and kinesis.sequenceNumber strings)`);
     }
   });
   return event as KinesisStreamEvent;
@@ -99,7 +117,7 @@ export async function runInvoke(options: InvokeOptions, io: CliIO = processIO, d
   const logger = options.verbose === true ? stderrLog(io) : silentLog;
   const [modelLine = '', contractLine = '', fieldsLine = ''] = describeModel(model.description, model.contract);
   logger.info('Model contract', { model: modelLine, contract: contractLine, rideFields: fieldsLine });
-  const event = await readKinesisEvent(options.event);
+  const event = await readKinesisEvent(options.event, io, deps.stdin);
   const deadLetters = new MemoryDeadLetterSink();
   const handler = createHandler({
     loadModel: () => Promise.resolve(model),

@@ -312,14 +312,12 @@ async function scoreRides(
   const total = plan.info.rows === undefined ? undefined : Math.min(plan.info.rows, options.limit ?? Number.POSITIVE_INFINITY);
   const tty = io.stderr.isTTY === true;
   // The bar's library only where a bar is drawn (a terminal): a script or a pipe never loads it.
-  const cliProgress = tty && total !== undefined ? (await import('cli-progress')).default : undefined;
-  const bar =
-    cliProgress !== undefined
-      ? new cliProgress.SingleBar(
-          { stream: process.stderr, format: 'scoring [{bar}] {percentage}% {value}/{total} rides | {eta_formatted} left' },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const cliProgress = tty ? (await import('cli-progress')).default : undefined;
+  // Parquet's footer counts the rides: a bar, a percentage and an ETA. CSV and JSON lines do not say
+  // how many rides they hold until read: a running count and the time so far is what is known.
+  const format =
+    total === undefined ? 'scoring: {value} rides read | {duration_formatted}' : 'scoring [{bar}] {percentage}% {value}/{total} rides | {eta_formatted} left';
+  const bar = cliProgress !== undefined ? new cliProgress.SingleBar({ stream: process.stderr, format }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(total ?? 0, 0);
 
   const out = openScoreOutput(plan.openSink(), run);

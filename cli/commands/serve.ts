@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { ENV } from '../../lambda/config.js';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startPredictionService } from '../../serve/index.js';
 import { describeModel } from '../contract.js';
-import { integerFrom, positiveInt } from '../errors.js';
+import { CliError, integerFrom, positiveInt } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
@@ -24,6 +24,29 @@ const MAX_PORT = 65_535;
 
 /** `--port`: 0 (any free port) to 65535, a usage error otherwise. */
 const portArg = integerFrom(0, MAX_PORT, `Expected a port from 0 to ${MAX_PORT} (0: any free port).`);
+
+/**
+ * A failure to listen as the flag to change and what would work: Node's own text
+ * (`listen EADDRINUSE: address already in use 127.0.0.1:9696`) names neither.
+ *
+ * @example
+ * listenError(eaddrinuse, { port: 9696, host: '127.0.0.1' }).message;
+ * // '--port 9696: already in use on 127.0.0.1; choose another port or --port 0 for a free one'
+ */
+export function listenError(error: unknown, { port, host }: { readonly port: number; readonly host: string }): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message =
+    code === 'EADDRINUSE'
+      ? `--port ${port}: already in use on ${host}; choose another port or --port 0 for a free one`
+      : code === 'EACCES'
+        ? `--port ${port}: permission denied on ${host} (ports below 1024 need privileges); choose a port from 1024 up or --port 0 for a free one`
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME'
+          ? `--host ${host}: no such host; give an address of this machine, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`
+          : code === 'EADDRNOTAVAIL'
+            ? `--host ${host}: not an address of this machine; use e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`
+            : `cannot listen on ${host}:${port} (--host, --port): ${(error as Error).message}`;
+  return new CliError(message, 1, { cause: error });
+}
 
 /** The `serve` command. */
 export function serveCommand(io: CliIO = processIO): Command {
@@ -59,6 +82,8 @@ Ctrl-C or SIGTERM: no new connections, in-flight requests finish (5 s at most), 
         host: options.host,
         maxBodyBytes: options.maxBody,
         ...(runId !== undefined ? { modelVersion: runId } : {}),
+      }).catch((error: unknown) => {
+        throw listenError(error, options);
       });
       for (const line of describeModel(model.description, model.contract)) note(io, line);
       note(io, `listening on ${service.url} (POST /predict, GET /health, GET /model)`);

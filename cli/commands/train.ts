@@ -11,8 +11,9 @@ import { loadModel, parseModelLocation } from '../../lambda/model/index.js';
 import { describeModel } from '../contract.js';
 import { onInterrupt, partialFile } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
-import { nonNegativeNumber, positiveInt, positiveNumber } from '../errors.js';
-import { checkOutputFile, checkReadableFile } from '../preflight.js';
+import { nonNegativeNumber, positiveInt, positiveNumber, UsageError } from '../errors.js';
+import { checkOutputFile, checkRideColumns, type RideNeeds } from '../preflight.js';
+import { COURSE_RIDE_FIELDS } from '../../io/values.js';
 import {
   describeSolve,
   readTrips,
@@ -23,6 +24,13 @@ import {
   type SolverName,
   type TrainingRecipeName,
 } from '../../train/index.js';
+
+/** What both recipes read of a ride file: the course's columns, and the times for the durations. */
+const TRAINING_NEEDS: RideNeeds = {
+  fields: COURSE_RIDE_FIELDS,
+  times: true,
+  why: 'training reads PULocationID, DOLocationID, trip_distance and the pick-up and drop-off times (a TLC green-taxi file has them)',
+};
 
 /**
  * The command object (registered in `cli/main.ts`).
@@ -37,8 +45,8 @@ export function trainCommand(io: CliIO = processIO): Command {
       'Train the course model (duration 1–60 min; PU_DO one-hot + trip_distance, or with --recipe homework the homework\'s ' +
         'PULocationID/DOLocationID one-hots; LinearRegression, or Ridge with --alpha) by sparse least squares and write a native JSON model artifact.',
     )
-    .requiredOption('--train <parquet>', 'training month (TLC green-taxi parquet)')
-    .requiredOption('--val <parquet>', 'validation month (TLC green-taxi parquet)')
+    .requiredOption('--train <rides>', 'training month: TLC green-taxi parquet, or CSV / JSON lines with the same columns')
+    .requiredOption('--val <rides>', 'validation month, as --train')
     .requiredOption('--output <file.json>', 'artifact to write, e.g. model-artifacts/lin_reg-ts.json')
     .addOption(new Option('--recipe <name>', 'the features to train on (see below)').choices(Object.keys(TRAINING_RECIPES)).default('course'))
     .option('--alpha <a>', 'Ridge penalty (0 = LinearRegression)', nonNegativeNumber, 0)
@@ -61,10 +69,14 @@ Examples:
 `,
     )
     .action(async (opts: { train: string; val: string; output: string; recipe: TrainingRecipeName; alpha: number; solver: SolverName; tol?: number; maxIter?: number }) => {
-      // Inputs and the output's folder checked before minutes of reading and solving.
-      await checkReadableFile(opts.train, '--train');
-      await checkReadableFile(opts.val, '--val');
-      await checkOutputFile(opts.output, '--output', { createsFolders: true });
+      // Every flag, both inputs' columns and the output's folder checked before minutes of reading
+      // and solving: a wrong --val must not cost the read of --train first.
+      if (!/\.json$/i.test(opts.output)) {
+        throw new UsageError(`--output ${opts.output}: the artifact is JSON; name a .json file, e.g. --output model-artifacts/lin_reg-ts.json`);
+      }
+      for (const [flag, path] of [['--train', opts.train], ['--val', opts.val]] as const) await checkRideColumns(path, flag, TRAINING_NEEDS);
+      // As score and events: a missing folder is a typo to report, not one to create.
+      await checkOutputFile(opts.output, '--output');
       // Ctrl-C while reading or solving: nothing is written yet (the solve is one synchronous
       // computation, so a signal is handled when it returns).
       const stopCleanup = onInterrupt(() => undefined);

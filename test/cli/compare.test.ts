@@ -4,8 +4,13 @@
  * golden files) and the durations the trainer's fixture lists for those rides.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCompare, type CompareSummary } from '../../cli/commands/compare.js';
+import { compareCommand, runCompare, type CompareSummary } from '../../cli/commands/compare.js';
+import { CliError } from '../../cli/errors.js';
+import { loadCliModel } from '../../cli/model.js';
 import { memoryIO, repoPath } from './support.js';
 
 const PARQUET = repoPath('test/fixtures/train/green_tripdata_2021-02.first2000.parquet');
@@ -60,6 +65,42 @@ describe('compare', () => {
     expect(passenger).toMatch(/passenger-linreg\.bin\s+sha256:53e78f21b5ac\s+0\s+\d+\s+NaN\s+NaN$/);
     expect(summary.models[1]!.unscorable).toBe(summary.evaluated);
     expect(io.err()).toContain('no column passenger_count');
+  });
+
+  it('refuses a file without times, or without rides, by its header before the models load', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'compare-'));
+    try {
+      let loaded = 0;
+      const loadModel = async (location: string | undefined) => {
+        loaded++;
+        return loadCliModel(location);
+      };
+      const noTimes = join(dir, 'no-times.csv');
+      await writeFile(noTimes, 'PULocationID,DOLocationID,trip_distance\n130,205,3.66\n');
+      const headerOnly = join(dir, 'header-only.csv');
+      await writeFile(headerOnly, 'PULocationID,DOLocationID,trip_distance,lpep_pickup_datetime,lpep_dropoff_datetime\n');
+      const refusal = async (input: string): Promise<CliError> => {
+        const error = await runCompare({ model: [COURSE, LASSO], input }, memoryIO(), { loadModel }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CliError);
+        return error as CliError;
+      };
+      const times = await refusal(noTimes);
+      expect(times.exitCode).toBe(1);
+      expect(times.message).toMatch(/^-i .*no-times\.csv: no pick-up time column \(lpep_pickup_datetime, tpep_pickup_datetime or pickup_datetime\); compare needs them for the actual durations$/);
+      expect((await refusal(headerOnly)).message).toBe(`-i ${headerOnly}: no rides in the file; give a file with at least one ride`);
+      expect(loaded).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--help: -m is required and repeated, so it shows no default', () => {
+    let help = '';
+    compareCommand(memoryIO())
+      .configureOutput({ writeOut: (text) => (help += text) })
+      .outputHelp();
+    expect(help).toMatch(/-m, --model <path\|s3:\/\/…>\s+a model, given twice or more:/);
+    expect(help).not.toMatch(/default: model-artifacts/);
   });
 
   it('needs two models', async () => {

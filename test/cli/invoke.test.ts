@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runInvoke } from '../../cli/commands/invoke.js';
@@ -121,6 +122,39 @@ describe('invoke', () => {
     await writeFile(badRecord, '{"Records": [{"kinesis": {"data": 1}}]}');
     await expect(runInvoke({ event: badRecord }, memoryIO())).rejects.toThrow(/Records\[0\] is not a Kinesis record/);
     await expect(runInvoke({ event: join(dir, 'missing.json') }, memoryIO())).rejects.toThrow(/--event .*missing\.json: no such file/);
+  });
+
+  it('empty is an error: an event without records, an empty file, an empty stdin; each says so, exit 1', async () => {
+    const noRecords = join(dir, 'no-records-at-all.json');
+    await writeFile(noRecords, '{"Records": []}');
+    const refusal = async (event: string, stdin?: Readable) => {
+      const io = memoryIO();
+      const error = await runInvoke({ event }, io, { env: {}, ...(stdin === undefined ? {} : { stdin }) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CliError);
+      expect((error as CliError).exitCode).toBe(1);
+      expect(io.out()).toBe('');
+      return (error as CliError).message;
+    };
+    expect(await refusal(noRecords)).toMatch(/^--event .*no-records-at-all\.json: the event has no records; nothing to invoke \(e\.g\. ride-duration events /);
+    expect(await refusal('-', Readable.from(['{"Records":[]}']))).toMatch(/^--event -: the event has no records; /);
+    expect(await refusal('-', Readable.from([]))).toBe(
+      '--event -: stdin is empty; pipe a Kinesis event into it (e.g. ride-duration events -i rides.csv -n 5 | ride-duration invoke --event -)',
+    );
+    const emptyFile = join(dir, 'empty.json');
+    await writeFile(emptyFile, '\n');
+    expect(await refusal(emptyFile)).toBe(`--event ${emptyFile}: the file is empty; give a Kinesis event file`);
+  });
+
+  it('--event - on a terminal says on stderr what it waits for; from a pipe it says nothing', async () => {
+    const event = readFileSync(repoPath('events/kinesis-single-ride.json'), 'utf8');
+    const terminal = Object.assign(Readable.from([event]), { isTTY: true });
+    const io = memoryIO();
+    const result = await runInvoke({ event: '-' }, io, { env: {}, stdin: terminal });
+    expect(result.predictions).toHaveLength(1);
+    expect(io.err().split('\n')[0]).toBe('reading the event from stdin (Ctrl-D to end)…');
+    const piped = memoryIO();
+    await runInvoke({ event: '-' }, piped, { env: {}, stdin: Readable.from([event]) });
+    expect(piped.err()).not.toMatch(/reading the event/);
   });
 
   // One spawn only (tsx start-up costs about 1.5 s of CPU): the real process's stdout is pure JSON.

@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -71,7 +72,7 @@ describe('mistakes end in one line before any work', () => {
     expectOneLine(input.stderr, /^npm start: --input .*nope\.csv: no such file$/);
     const onFailure = await run('bin/start.js', ['--on-failure', join(dir, 'missing', 'failures.jsonl')]);
     expect(onFailure.status).toBe(1);
-    expectOneLine(onFailure.stderr, /^npm start: --on-failure .*failures\.jsonl: the directory .*missing does not exist$/);
+    expectOneLine(onFailure.stderr, /^npm start: --on-failure .*failures\.jsonl: the directory .*missing does not exist; create it first or choose another --on-failure$/);
   });
 
   it('npm start: a shadow that is no model, models that read columns the input lacks, an empty input: before services start', async () => {
@@ -150,6 +151,25 @@ describe('mistakes end in one line before any work', () => {
     expect(result.stderr).toBe('invoke: 1 record(s): 1 predicted, 0 dead-lettered, 0 in batchItemFailures\n');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).predictions[0].prediction.ride_duration).toBe(12.78553032985699);
+  });
+
+  it('serve: a port in use and a host that does not resolve name their flag and what would work, exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const inUse = await run('bin/ride-duration.js', ['serve', '--port', String(port)]);
+      expect(inUse.status).toBe(1);
+      // The model's description comes first on stderr only once listening succeeded: here nothing else.
+      expectOneLine(inUse.stderr, new RegExp(`^ride-duration: --port ${port}: already in use on 127\\.0\\.0\\.1; choose another port or --port 0 for a free one$`));
+      expect(inUse.stdout).toBe('');
+    } finally {
+      taken.close();
+    }
+    // .invalid never resolves (RFC 2606).
+    const noHost = await run('bin/ride-duration.js', ['serve', '--port', '0', '--host', 'no.such.host.invalid']);
+    expect(noHost.status).toBe(1);
+    expectOneLine(noHost.stderr, /^ride-duration: --host no\.such\.host\.invalid: no such host; give an address of this machine, e\.g\. 127\.0\.0\.1 .* or 0\.0\.0\.0 /);
   });
 
   it('cdk synth -c shardCount=0: one line, no stack, exit 1', () => {

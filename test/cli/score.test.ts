@@ -1,3 +1,5 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -172,5 +174,24 @@ describe('score', () => {
     const summary = await runScore({ input: FEB, output }, memoryIO());
     expect(summary.rides).toBe(64_572);
     expect(readFileSync(output, 'utf8')).toBe(readFileSync(sharedPath('golden/official-lin_reg.green_2021-02.csv'), 'utf8'));
+  });
+
+  // A real terminal: util-linux `script` gives the command a pty, on which the bar is drawn.
+  const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasScript)('on a terminal: a bar with a percentage for parquet (its footer counts the rides), a running count for CSV', async () => {
+    const screenOf = async (input: string, output: string): Promise<string> => {
+      const command = `"${process.execPath}" "${repoPath('bin/ride-duration.js')}" score -i "${input}" -o "${output}"`;
+      const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } });
+      let screen = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      return screen;
+    };
+    const csv = await screenOf(repoPath('local/data/green_tripdata_2021-02.sample.csv'), join(dir, 'tty.csv'));
+    expect(csv).toContain('scoring: 3000 rides read | ');
+    expect(csv).not.toMatch(/scoring \[/);
+    const parquet = await screenOf(repoPath('test/fixtures/train/green_tripdata_2021-02.first2000.parquet'), join(dir, 'tty-parquet.csv'));
+    expect(parquet).toMatch(/scoring \[[^\]]*\] 100% 2000\/2000 rides/);
   });
 });

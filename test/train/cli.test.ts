@@ -1,9 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainCommand } from '../../cli/commands/train.js';
+import { CliError } from '../../cli/errors.js';
 import { loadModel, parseModelLocation } from '../../lambda/model/index.js';
 import type { NativeLinearModel } from '../../lambda/model/native-format.js';
 import { memoryIO } from '../cli/support.js';
@@ -27,7 +29,7 @@ async function train(args: string[]) {
 describe('ride-duration train (parquet in, native artifact out)', () => {
   it('reproduces sklearn LinearRegression on the first 3,000 Jan / 2,000 Feb rides and writes a loadable artifact', async () => {
     const ref = sklearnReference('first3000-jan_to_first2000-feb');
-    const output = join(dir, 'sub', 'model.json');
+    const output = join(dir, 'model.json');
     const { io, result } = await train(['--train', JAN, '--val', FEB, '--output', output]);
     expect(result['valRmse']).toBeCloseTo(ref.val_rmse, 7);
     expect(result['trainRmse']).toBeCloseTo(ref.train_rmse, 7);
@@ -99,9 +101,57 @@ describe('ride-duration train (parquet in, native artifact out)', () => {
     await expect(train(['--train', JAN, '--val', FEB, '--output', join(dir, 'x.json'), '--alpha', '-1'])).rejects.toThrow(/--alpha <a>' argument '-1' is invalid. Expected a number >= 0/);
     await expect(train(['--train', JAN, '--val', FEB, '--output', join(dir, 'x.json'), '--solver', 'qr'])).rejects.toThrow(/Allowed choices are lsqr, cg/);
     await expect(train(['--train', join(dir, 'nope.parquet'), '--val', FEB, '--output', join(dir, 'x.json')])).rejects.toThrow(/--train .*nope\.parquet: no such file/);
-    // A ride file without pickup/dropoff times cannot give durations.
+    // A ride file without pickup/dropoff times cannot give durations: its header says so.
     await expect(train(['--train', `${FIXTURES}jan-2021-first3000.csv`, '--val', FEB, '--output', join(dir, 'x.json')])).rejects.toThrow(
-      /no lpep_pickup_datetime\/lpep_dropoff_datetime times/,
+      /^--train .*jan-2021-first3000\.csv: no pick-up time column \(lpep_pickup_datetime, tpep_pickup_datetime or pickup_datetime\); training reads /,
     );
+  });
+
+  /** The error of a run expected to fail, with its exit code. */
+  async function refusal(args: string[]): Promise<CliError> {
+    const error = await train(args).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    return error as CliError;
+  }
+
+  it('checks --val by its footer or header before --train is read, naming the flag and the file once', async () => {
+    // --train's second line is no CSV line: had it been read in full, its error would come first.
+    const badTrain = join(dir, 'bad-train.csv');
+    await writeFile(badTrain, 'PULocationID,DOLocationID,trip_distance,lpep_pickup_datetime,lpep_dropoff_datetime\n130,205,3.66,2021-01-01 00:00:00,2021-01-01 00:10:00\n"unclosed\n');
+    const zero = join(dir, 'zero.parquet');
+    await writeFile(zero, '');
+    const zeroVal = await refusal(['--train', badTrain, '--val', zero, '--output', join(dir, 'x.json')]);
+    expect(zeroVal.exitCode).toBe(1);
+    expect(zeroVal.message).toMatch(/^--val \/\S*zero\.parquet: not a readable parquet file \(/);
+    expect(zeroVal.message.split('zero.parquet')).toHaveLength(2);
+
+    const noTimes = join(dir, 'no-times.csv');
+    await writeFile(noTimes, 'PULocationID,DOLocationID,trip_distance,lpep_pickup_datetime\n130,205,3.66,2021-02-01 00:00:00\n');
+    const noTimesVal = await refusal(['--train', badTrain, '--val', noTimes, '--output', join(dir, 'x.json')]);
+    expect(noTimesVal.message).toMatch(/^--val .*no-times\.csv: no drop-off time column \(lpep_dropoff_datetime, tpep_dropoff_datetime or dropoff_datetime\); training reads /);
+
+    // Empty is an error: a header alone, or nothing at all.
+    const headerOnly = join(dir, 'header-only.csv');
+    await writeFile(headerOnly, 'PULocationID,DOLocationID,trip_distance,lpep_pickup_datetime,lpep_dropoff_datetime\n');
+    const empty = join(dir, 'empty.jsonl');
+    await writeFile(empty, '');
+    for (const input of [headerOnly, empty]) {
+      const error = await refusal(['--train', JAN, '--val', input, '--output', join(dir, 'x.json')]);
+      expect(error.exitCode).toBe(1);
+      expect(error.message).toBe(`--val ${input}: no rides in the file; give a file with at least one ride`);
+    }
+  });
+
+  it('--output: a missing folder is refused, not created; an extension other than .json is a usage error', async () => {
+    const missing = join(dir, 'nodir', 'model.json');
+    const noFolder = await refusal(['--train', JAN, '--val', FEB, '--output', missing]);
+    expect(noFolder.exitCode).toBe(1);
+    expect(noFolder.message).toMatch(/^--output .*model\.json: the directory .*nodir does not exist; create it first or choose another --output$/);
+    expect(existsSync(join(dir, 'nodir'))).toBe(false);
+
+    const text = await refusal(['--train', JAN, '--val', FEB, '--output', join(dir, 'model.txt')]);
+    expect(text.exitCode).toBe(2);
+    expect(text.message).toMatch(/^--output .*model\.txt: the artifact is JSON; name a \.json file, e\.g\. --output model-artifacts\/lin_reg-ts\.json$/);
+    expect(existsSync(join(dir, 'model.txt'))).toBe(false);
   });
 });
