@@ -14,7 +14,7 @@ import { CliError, fraction, nonNegativeInt, positiveInt, UsageError } from '../
 import { writeWhole } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
-import { checkOutputFile, checkRideInput } from '../preflight.js';
+import { checkOutputFile, checkRideColumns, checkRideInput } from '../preflight.js';
 
 export interface EventsOptions {
   readonly input: string;
@@ -82,6 +82,7 @@ export async function runEvents(options: EventsOptions, io: CliIO = processIO, d
   await checkRideInput(options.input, '--input');
   if (toFile) await checkOutputFile(options.output, '--output');
   const { contract } = await (deps.loadModel ?? loadCliModel)(options.model);
+  await checkRideColumns(options.input, '--input', { fields: contract.requiredFields, times: false, why: `the model reads ${contract.requiredFields.map((f) => f.name).join(', ')}` });
   const builder = new KinesisEventBuilder({
     ...(arrivalTime === undefined ? {} : { arrivalTime }),
     ...(options.region === undefined ? {} : { region: options.region }),

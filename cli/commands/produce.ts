@@ -20,7 +20,7 @@ import { onInterrupt } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { cliKinesisClient, ENDPOINT_HELP, endpointArg, kinesisEndpoint } from '../kinesis.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
-import { checkRideInput } from '../preflight.js';
+import { checkRideColumns, checkRideInput } from '../preflight.js';
 import type { RideEventDependencies } from './events.js';
 
 /** Time one `PutRecords` batch may take, retries included, before its leftovers count as failed. */
@@ -70,6 +70,7 @@ export async function runProduce(options: ProduceOptions, io: CliIO = processIO,
   await checkRideInput(options.input, '--input');
   const endpoint = kinesisEndpoint(options);
   const { contract } = await (deps.loadModel ?? loadCliModel)(options.model);
+  await checkRideColumns(options.input, '--input', { fields: contract.requiredFields, times: false, why: `the model reads ${contract.requiredFields.map((f) => f.name).join(', ')}` });
   const client = deps.kinesis ?? cliKinesisClient(options);
   const where = `stream ${options.stream}${endpoint === undefined ? '' : ` at ${endpoint}`}`;
   try {

@@ -115,7 +115,7 @@ describe('events', () => {
   it('refuses an input lacking a column the model needs, naming it', async () => {
     const model = await writeTinyModel(dir, 'passengers.json', { featureNames: ['passenger_count'], coef: [1], intercept: 3 });
     await expect(runEvents({ input: repoPath('test/fixtures/rides/sample.csv'), count: 2, model }, memoryIO())).rejects.toThrow(
-      /sample\.csv: missing required column\(s\) passenger_count$/,
+      /^--input .*sample\.csv: no passenger_count column; the model reads passenger_count$/,
     );
   });
 

@@ -110,6 +110,14 @@ describe('produce', () => {
     ).rejects.toThrow(/^stream no-such-stream: Stream no-such-stream .*not found/);
   });
 
+  it('refuses an input lacking a column the model reads before it reaches the stream', async () => {
+    const model = await writeTinyModel(await mkdtemp(join(tmpdir(), 'produce-')), 'passengers.json', { featureNames: ['passenger_count'], coef: [1], intercept: 3 });
+    // An endpoint nobody listens on: the input is refused first, so it is never called.
+    await expect(
+      runProduce({ stream: 'any', input: repoPath('test/fixtures/rides/sample.csv'), count: 5, model, endpoint: 'http://127.0.0.1:9' }, memoryIO()),
+    ).rejects.toThrow(/^--input .*sample\.csv: no passenger_count column; the model reads passenger_count$/);
+  });
+
   it('reaches a local endpoint given by --endpoint, with no credentials in the environment', async () => {
     await createStream(kinesis.client, 'produce-endpoint', 1);
     const summary = await runProduce(
