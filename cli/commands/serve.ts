@@ -7,9 +7,15 @@ import { ENV } from '../../lambda/config.js';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startPredictionService } from '../../serve/index.js';
 import { describeModel } from '../contract.js';
 import { CliError, integerFrom, positiveInt } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
+import { CLEANUP_BUDGET_MS, onInterrupt } from '../interrupt.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+
+/**
+ * In-flight requests get this long after Ctrl-C or SIGTERM, then their sockets are cut: less than
+ * the interruption's whole clean-up budget, so that the server's own close ends the run.
+ */
+const SHUTDOWN_GRACE_MS = CLEANUP_BUDGET_MS - 1_000;
 
 interface ServeOptions {
   readonly port: number;
@@ -71,7 +77,7 @@ Example:
 
 The model's contract (what it reads, the ride fields /predict needs) is printed on stderr at start;
 a model whose contract cannot be served is refused before the port is opened.
-Ctrl-C or SIGTERM: no new connections, in-flight requests finish (5 s at most), exit 130 (SIGINT) or 143 (SIGTERM).`,
+Ctrl-C or SIGTERM: no new connections, in-flight requests finish (4 s at most), exit 130 (SIGINT) or 143 (SIGTERM).`,
     )
     .action(async (options: ServeOptions) => {
       const model = await loadCliModel(options.model);
@@ -92,7 +98,7 @@ Ctrl-C or SIGTERM: no new connections, in-flight requests finish (5 s at most), 
       // Runs until a signal: the interruption closes the server gracefully, then exits 130/143.
       onInterrupt(async (signal) => {
         note(io, `${signal}: no new connections; finishing in-flight requests`);
-        await service.close();
+        await service.close(SHUTDOWN_GRACE_MS);
         note(io, 'stopped');
         return 'nothing (the server writes no files)';
       });
