@@ -119,13 +119,13 @@ describe('mistakes end in one line before any work', () => {
     await writeFile(empty, 'PULocationID,DOLocationID,trip_distance\n');
     const events = await run('bin/ride-duration.js', ['events', '-i', empty, '-n', '5', '-o', join(dir, 'empty-event.json')]);
     expect(events.status).toBe(1);
-    expectOneLine(events.stderr, /^ride-duration: --input .*header-only\.csv: no rides; nothing written$/);
+    expectOneLine(events.stderr, /^ride-duration: --input .*header-only\.csv: no rides in the file; give a file with at least one ride$/);
     expect(readdirSync(dir).filter((name) => name.startsWith('empty-event'))).toEqual([]);
 
     await createStream(kinesis.client, 'mistakes-empty');
     const produce = await run('bin/ride-duration.js', ['produce', '-s', 'mistakes-empty', '--endpoint', kinesis.endpoint, '-i', empty]);
     expect(produce.status).toBe(1);
-    expectOneLine(produce.stderr, /^ride-duration: --input .*header-only\.csv: no rides; nothing put$/);
+    expectOneLine(produce.stderr, /^ride-duration: --input .*header-only\.csv: no rides in the file; give a file with at least one ride$/);
     expect(await readStream(kinesis.client, 'mistakes-empty')).toEqual([]);
   });
 
