@@ -87,12 +87,26 @@ export interface ThroughputResult {
   readonly model: LoadedModel['description'];
 }
 
+/** One warm invocation of a prepared handler: wall and process CPU time. */
+interface RunTimes {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+/** A handler with its model loaded and warmed up; `run` invokes it once on the event. */
+interface PreparedHandler {
+  readonly run: () => Promise<RunTimes>;
+  readonly records: number;
+  readonly model: LoadedModel['description'];
+}
+
 /**
- * Median records/s of warm invocations of the real handler on `event`.
+ * The real handler on `options.event`, its model (and shadow) loaded as in Lambda's init phase.
  *
- * @throws when a run does not predict every record (the figure would be meaningless).
+ * @throws from `run` when an invocation does not predict (or shadow) every record: the figure
+ *   would be meaningless.
  */
-export async function measureHandlerThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
+async function prepareHandler(options: Omit<ThroughputOptions, 'warmupRuns' | 'runs'>): Promise<PreparedHandler> {
   const loaded = await loadModel(options.model);
   const shadow = options.shadowModel === undefined ? undefined : await loadModel(options.shadowModel);
   const output = new NullOutputSink();
@@ -108,31 +122,29 @@ export async function measureHandlerThroughput(options: ThroughputOptions): Prom
   await invoke.warmUp();
   const context = benchContext();
   const records = options.event.Records.length;
-
-  const cpuMs: number[] = [];
-  const run = async (): Promise<number> => {
+  const run = async (): Promise<RunTimes> => {
     const before = output.records;
     const bytesBefore = output.bytes;
     const pairsBefore = pairs.pairs;
     const cpu = process.cpuUsage();
     const started = performance.now();
     const response = await invoke(options.event, context);
-    const elapsed = performance.now() - started;
+    const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    cpuMs.push((used.user + used.system) / 1000);
     if (shadow !== undefined && pairs.pairs - pairsBefore !== records) throw new Error(`bench run did not shadow every record (${pairs.pairs - pairsBefore} of ${records})`);
     if (response.batchItemFailures.length > 0 || output.records - before !== records || output.bytes === bytesBefore) {
       throw new Error(`bench run did not predict every record (${output.records - before} of ${records})`);
     }
-    return elapsed;
+    return { ms, cpuMs: (used.user + used.system) / 1000 };
   };
+  return { run, records, model: loaded.description };
+}
 
-  for (let i = 0; i < options.warmupRuns; i += 1) await run();
-  cpuMs.length = 0;
-  const runsMs: number[] = [];
-  for (let i = 0; i < options.runs; i += 1) runsMs.push(await run());
+function summarise(handler: PreparedHandler, times: readonly RunTimes[]): ThroughputResult {
+  const runsMs = times.map((t) => t.ms);
   const medianMs = median(runsMs);
-  const medianCpuMs = median(cpuMs);
+  const medianCpuMs = median(times.map((t) => t.cpuMs));
+  const { records } = handler;
   return {
     recordsPerSecond: (records / medianMs) * 1000,
     medianMs,
@@ -141,6 +153,54 @@ export async function measureHandlerThroughput(options: ThroughputOptions): Prom
     recordsPerCpuSecond: (records / medianCpuMs) * 1000,
     medianCpuMs,
     records,
-    model: loaded.description,
+    model: handler.model,
+  };
+}
+
+/**
+ * Median records/s of warm invocations of the real handler on `event`.
+ *
+ * @throws when a run does not predict every record (the figure would be meaningless).
+ */
+export async function measureHandlerThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
+  const handler = await prepareHandler(options);
+  for (let i = 0; i < options.warmupRuns; i += 1) await handler.run();
+  const times: RunTimes[] = [];
+  for (let i = 0; i < options.runs; i += 1) times.push(await handler.run());
+  return summarise(handler, times);
+}
+
+export interface ShadowRatioResult {
+  readonly without: ThroughputResult;
+  readonly with: ThroughputResult;
+  /** Median over the pairs of (time with the shadow / time without): each pair ran back to back. */
+  readonly timeRatio: number;
+  readonly cpuRatio: number;
+}
+
+/**
+ * The cost of a shadow model: the same batch through a handler without and one with `shadowModel`,
+ * run alternately, the ratio taken per pair of runs. Timed apart, the two medians could fall in the
+ * host's two speeds (see BENCHMARKS.md) and their ratio would measure the host: 2.56 once, against
+ * 1.3–1.9 on the same code.
+ */
+export async function measureShadowRatio(options: ThroughputOptions & { readonly shadowModel: string }): Promise<ShadowRatioResult> {
+  const without = await prepareHandler({ model: options.model, event: options.event });
+  const withShadow = await prepareHandler(options);
+  for (let i = 0; i < options.warmupRuns; i += 1) {
+    await without.run();
+    await withShadow.run();
+  }
+  const alone: RunTimes[] = [];
+  const shadowed: RunTimes[] = [];
+  for (let i = 0; i < options.runs; i += 1) {
+    alone.push(await without.run());
+    shadowed.push(await withShadow.run());
+  }
+  return {
+    without: summarise(without, alone),
+    with: summarise(withShadow, shadowed),
+    timeRatio: median(shadowed.map((t, i) => t.ms / alone[i]!.ms)),
+    cpuRatio: median(shadowed.map((t, i) => t.cpuMs / alone[i]!.cpuMs)),
   };
 }
