@@ -33,12 +33,15 @@ export class ModelLoadError extends Error {
    * sklearn adapters): `model <about>: <verdict>: <message>`. The error itself is kept, not wrapped,
    * because callers tell failures apart by class (`TruncatedPickleError`) and read their fields.
    *
+   * Without a verdict the message is kept as it is after the location (a contract's refusal already
+   * says `the model cannot be served: …`).
+   *
    * @example
    * error.locate('/models/x.bin', 'not a readable model'); // model /models/x.bin: not a readable model: pickle truncated …
    */
-  locate(about: string, verdict: string): this {
+  locate(about: string, verdict?: string): this {
     if (this.about !== undefined) return this;
-    this.detail = `${verdict}: ${this.message}`;
+    this.detail = verdict === undefined ? this.message : `${verdict}: ${this.message}`;
     this.about = about;
     this.message = `model ${about}: ${this.detail}`;
     return this;

@@ -46,12 +46,18 @@ export interface ModelBytesMeta {
  * A model's contract from its features, the recipe that came with it, if any, and the columns of its
  * MLflow signature, which declare fields the function does not know.
  */
-function contractOf(predictor: Predictor, meta: Pick<ModelBytesMeta, 'recipe' | 'mlflow'>, inside?: ModelBytesMeta['recipe']): RideContract {
-  const given = meta.recipe ?? inside;
-  let recipe = given === undefined ? DEFAULT_RECIPE : parseRecipe(given.json, given.source);
-  const columns = meta.mlflow?.signatureInputs;
-  if (columns !== undefined) recipe = withSignatureFields(recipe, columns, new Set(RIDE_START_FIELDS.map((field) => field.name)));
-  return deriveContract(predictor.features, recipe);
+function contractOf(predictor: Predictor, meta: Pick<ModelBytesMeta, 'source' | 'recipe' | 'mlflow'>, inside?: ModelBytesMeta['recipe']): RideContract {
+  try {
+    const given = meta.recipe ?? inside;
+    let recipe = given === undefined ? DEFAULT_RECIPE : parseRecipe(given.json, given.source);
+    const columns = meta.mlflow?.signatureInputs;
+    if (columns !== undefined) recipe = withSignatureFields(recipe, columns, new Set(RIDE_START_FIELDS.map((field) => field.name)));
+    return deriveContract(predictor.features, recipe);
+  } catch (error) {
+    // The function's log line names the model it refused, as for any other load failure.
+    if (error instanceof ModelLoadError) throw error.locate(meta.source);
+    throw error;
+  }
 }
 
 /** The parts of a model read from a pickle that its description names. */

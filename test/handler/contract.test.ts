@@ -55,5 +55,7 @@ describe('the handler and the model contract', () => {
     await expect(invocation).rejects.toThrow(/"fare_amount" \(numeric, 1 column\): no ride field or derived key has this name/);
     expect(output.records).toEqual([]);
     expect(log.at('error').map((entry) => entry.message)).toEqual(['Model could not be loaded; failing the whole batch so that Lambda retries it']);
+    // The log line alone says which model was refused.
+    expect(String(log.at('error')[0]?.fields.error)).toMatch(/^ModelContractError: model \/.*refused-fare\.bin: the model cannot be served: it reads "fare_amount"/);
   });
 });

@@ -173,7 +173,8 @@ describe('models that cannot be served are refused at load', () => {
       message = (error as Error).message;
       expect(error).toBeInstanceOf(ModelContractError);
     }
-    expect(message).toMatch(/^the model cannot be served: it reads "fare_amount" \(numeric, 1 column\): no ride field or derived key has this name\. /);
+    // The model it is about first: in Lambda this message is the whole log line.
+    expect(message).toMatch(/^model \/\S*refused-fare\.bin: the model cannot be served: it reads "fare_amount" \(numeric, 1 column\): no ride field or derived key has this name\. /);
     expect(message).toContain('The function provides ride fields VendorID (integer)');
     expect(message).toContain('README "Your own model"');
     expect(message).not.toContain('\n');
