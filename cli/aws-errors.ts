@@ -4,14 +4,8 @@
  * service with one call before their work and stop on these at once; throttling and 5xx are the
  * only failures worth retrying.
  */
-import { awsFailureWords, NETWORK_CODES, networkCode } from '../lambda/aws-failure.js';
+import { awsFailureWords, NETWORK_CODES, networkCode, serviceMessage, type AwsErrorShape } from '../lambda/aws-failure.js';
 import { CliError } from './errors.js';
-
-interface ErrorShape {
-  readonly name?: string;
-  readonly message?: string;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-}
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId']);
 const MISSING = new Set(['ResourceNotFoundException', 'NoSuchBucket', 'NoSuchKey', 'NotFound']);
@@ -23,7 +17,7 @@ const MISSING = new Set(['ResourceNotFoundException', 'NoSuchBucket', 'NoSuchKey
  * describeFatalAwsError(refused, 'Kinesis at http://127.0.0.1:9'); // 'Kinesis at http://127.0.0.1:9: connection refused'
  */
 export function describeFatalAwsError(error: unknown, where: string): string | undefined {
-  const e = (error ?? {}) as ErrorShape;
+  const e = (error ?? {}) as AwsErrorShape;
   const name = e.name ?? '';
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
     return `${where}: no AWS credentials (set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or point at a local endpoint)`;
@@ -31,14 +25,13 @@ export function describeFatalAwsError(error: unknown, where: string): string | u
   const code = networkCode(error);
   if (code !== undefined) return `${where}: ${NETWORK_CODES[code]} (${code})`;
   if (DENIED.has(name) || e.$metadata?.httpStatusCode === 403) {
-    // S3's message is "Access Denied" again; Kinesis's names the action refused, worth keeping.
-    const said = e.message && !/^access denied\.?$/i.test(e.message.trim()) ? `: ${e.message.split('\n')[0]}` : '';
+    // S3's message is "Access Denied" again, or none (a HEAD); Kinesis's names the action refused, worth keeping.
+    const message = serviceMessage(error);
+    const said = message !== undefined && !/^access denied\.?$/i.test(message) ? `: ${message}` : '';
     return `${where}: access denied${said} (the credentials in use lack permission for it)`;
   }
   if (MISSING.has(name) || e.$metadata?.httpStatusCode === 404) {
-    // A 404 without a body (HeadObject, HeadBucket) leaves the SDK's "UnknownError" as the message.
-    const said = e.message && !/^unknown(error)?$/i.test(e.message) ? e.message.split('\n')[0] : undefined;
-    return `${where}: ${said ?? 'not found'}`;
+    return `${where}: ${serviceMessage(error) ?? 'not found'}`;
   }
   return undefined;
 }

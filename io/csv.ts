@@ -60,6 +60,7 @@ export async function* textLines(path: string, source: RideSource = fileSource(p
   try {
     stream = await source.stream();
   } catch (cause) {
+    if (cause instanceof RideFileError) throw cause; // the source's own failure (S3 said no), already in words
     throw new RideFileError(`${path}: cannot read (${(cause as Error).message})`, path, { cause });
   }
   stream.setEncoding('utf8');
@@ -73,6 +74,7 @@ export async function* textLines(path: string, source: RideSource = fileSource(p
       yield { line, number };
     }
   } catch (cause) {
+    if (cause instanceof RideFileError) throw cause; // the source's own failure (S3 said no), already in words
     throw new RideFileError(`${path}: cannot read (${(cause as Error).message})`, path, { cause });
   } finally {
     lines.close();

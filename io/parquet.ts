@@ -67,6 +67,7 @@ async function openParquetSource(path: string, source: RideSource): Promise<Open
     const metadata = await parquetMetadataAsync(file);
     return { file, metadata };
   } catch (cause) {
+    if (cause instanceof RideFileError) throw cause; // the source's own failure (S3 said no), already in words
     throw new RideFileError(`${path}: not a readable parquet file (${(cause as Error).message})`, path, { cause });
   }
 }

@@ -6,7 +6,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 
-interface ErrorShape {
+/** The parts of an AWS SDK (or Node network) error these words are made of. */
+export interface AwsErrorShape {
   readonly name?: string;
   readonly message?: string;
   readonly code?: string;
@@ -44,7 +45,7 @@ const NO_CODE = new Set(['Unknown', 'UnknownError', 'Error', 'SyntaxError']);
 
 /** The network error code of an error or of its causes (the SDK wraps Node's). */
 export function networkCode(error: unknown): string | undefined {
-  for (let e = error as ErrorShape | undefined, depth = 0; e && depth < 5; e = e.cause as ErrorShape | undefined, depth++) {
+  for (let e = error as AwsErrorShape | undefined, depth = 0; e && depth < 5; e = e.cause as AwsErrorShape | undefined, depth++) {
     if (e.code !== undefined && e.code in NETWORK_CODES) return e.code;
     const errors = (e as { errors?: unknown[] }).errors; // AggregateError of a dual-stack connect
     const inner = errors?.map(networkCode).find((code) => code !== undefined);
@@ -55,12 +56,12 @@ export function networkCode(error: unknown): string | undefined {
 
 /** The HTTP status the service answered with, if it answered. */
 export function httpStatusOf(error: unknown): number | undefined {
-  return (error as ErrorShape | null | undefined)?.$metadata?.httpStatusCode;
+  return (error as AwsErrorShape | null | undefined)?.$metadata?.httpStatusCode;
 }
 
 /** A "slow down" reply. */
 export function isThrottling(error: unknown): boolean {
-  const e = (error ?? {}) as ErrorShape;
+  const e = (error ?? {}) as AwsErrorShape;
   return THROTTLING.has(e.name ?? '') || e.$retryable?.throttling === true || httpStatusOf(error) === 429;
 }
 
@@ -71,12 +72,16 @@ export function isRetryableAwsError(error: unknown): boolean {
 }
 
 /** The service's error code, when the reply carried one. */
-function serviceCode(e: ErrorShape): string | undefined {
+function serviceCode(e: AwsErrorShape): string | undefined {
   return e.name !== undefined && !NO_CODE.has(e.name) ? e.name : undefined;
 }
 
-/** The first line of the service's message, when it says more than the code (never the SDK's parse errors). */
-function serviceMessage(e: ErrorShape): string | undefined {
+/**
+ * The first line of the service's message, when it says more than the code: never the SDK's parse
+ * errors, nor its `UnknownError` for a reply without a body (a HEAD's 403 or 404).
+ */
+export function serviceMessage(error: unknown): string | undefined {
+  const e = (error ?? {}) as AwsErrorShape;
   const line = e.message?.split('\n')[0]?.trim();
   if (!line || NO_CODE.has(line) || /deserialization|parse error|\$response/i.test(e.message ?? '')) return undefined;
   // "Access Denied" after AccessDenied says nothing more.
@@ -93,11 +98,11 @@ function serviceMessage(e: ErrorShape): string | undefined {
  * awsFailureWords(refused, 'S3');      // 'connection refused (ECONNREFUSED)'
  */
 export function awsFailureWords(error: unknown, service: string): string {
-  const e = (error ?? {}) as ErrorShape;
+  const e = (error ?? {}) as AwsErrorShape;
   const attempts = e.$metadata?.attempts;
   const after = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
   const code = serviceCode(e);
-  const message = serviceMessage(e);
+  const message = serviceMessage(error);
   const said = [code, message].filter(Boolean).join(': ');
   if (isThrottling(error)) return `${service} is throttling${said ? ` (${said})` : ''}${after}`;
   const status = httpStatusOf(error);

@@ -135,6 +135,50 @@ describe('S3 failures name the flag and the location in one plain line', () => {
   });
 });
 
+describe('score: S3 inputs and outputs that S3 refuses, in words', () => {
+  const rides = async (): Promise<string> => {
+    const input = join(dir, 'rides-for-s3.csv');
+    await writeFile(input, 'PULocationID,DOLocationID,trip_distance\n130,205,3.66\n');
+    return input;
+  };
+  /** `score` with S3_ENDPOINT_URL set for the call only. */
+  const scoreWith = async (endpoint: string, input: string, output: string): Promise<Error> => {
+    const saved = process.env['S3_ENDPOINT_URL'];
+    process.env['S3_ENDPOINT_URL'] = endpoint;
+    try {
+      return await failure(runScore({ input, output }, memoryIO(), { loadModel: courseModel }));
+    } finally {
+      if (saved === undefined) delete process.env['S3_ENDPOINT_URL'];
+      else process.env['S3_ENDPOINT_URL'] = saved;
+    }
+  };
+  // A 403 to a HEAD has no body: the SDK's message is then its own "UnknownError".
+  const deniedNoBody: Answer = (_, response) => response.writeHead(403).end();
+
+  it('-o in a bucket whose HEAD is denied with no body', async () => {
+    const server = await fakeService(deniedNoBody);
+    const error = await scoreWith(server.endpoint, await rides(), 's3://bkt/out.csv');
+    await server.close();
+    expect(error.message).toBe('-o s3://bkt/out.csv: access denied (the credentials in use lack permission for it)');
+  });
+
+  it('-i of a parquet object whose HEAD is denied with no body', async () => {
+    const server = await fakeService(deniedNoBody);
+    const error = await scoreWith(server.endpoint, 's3://bkt/rides.parquet', join(dir, 'denied-out.csv'));
+    await server.close();
+    expect(error.message).toMatch(/^s3:\/\/bkt\/rides\.parquet: S3 denied access( \([A-Za-z0-9]+\))?; the credentials in use lack permission for it$/);
+    expect(error.message).not.toMatch(/UnknownError|not a readable/);
+  });
+
+  it('-i of a parquet or CSV key that does not exist (s3rver)', async () => {
+    await createBucket(s3.client, 'rides-in');
+    for (const key of ['missing.parquet', 'missing.csv']) {
+      const error = await scoreWith(s3.endpoint, `s3://rides-in/${key}`, join(dir, `out-${key}.csv`));
+      expect(error.message).toBe(`s3://rides-in/${key}: not found in S3 (no such bucket or key)`);
+    }
+  });
+});
+
 describe('model refusals name the flag and the file, never raw Node text', () => {
   it('a missing file, an MLflow folder without its pickle, a truncated pickle', async () => {
     expect((await failure(loadCliModel('/nonexist.bin', {}, { flag: '-m' }))).message).toBe('-m /nonexist.bin: no such file or folder');

@@ -170,7 +170,7 @@ describe('score to and from S3', () => {
     const error = await runScore({ input: `s3://${BUCKET}/in/absent.csv`, output: `s3://${BUCKET}/out/absent.csv` }, memoryIO(), { loadModel }).catch(
       (e: unknown) => e,
     );
-    expect(String(error)).toMatch(/s3:\/\/nyc-duration\/in\/absent\.csv: cannot read/);
+    expect(String(error)).toMatch(/s3:\/\/nyc-duration\/in\/absent\.csv: not found in S3 \(no such bucket or key\)$/);
     const listing = await s3.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'out/' }));
     expect(listing.Contents ?? []).toEqual([]);
   });
