@@ -51,7 +51,7 @@ export const CONTEXT_KEYS = {
     schema: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),
     doc: 'Expected sha256 of the model (MODEL_SHA256)',
   },
-  runId: { schema: text, doc: "version written in every prediction (RUN_ID); unset: the model's own version id (MLflow run id, else sha256:<first 12 hex> of the model bytes)" },
+  runId: { schema: text, doc: "version written in every prediction (RUN_ID); unset: the model's own version id (MLflow run id, else sha256:<first 12 hex> of the model bytes; +recipe:<first 12 hex> when a recipe file is beside it)" },
   deadLetterPrefix: { schema: text, doc: 'Key prefix of dead-letter objects' },
   deadLetterRetentionDays: { schema: int(1, 3650), doc: 'Days before dead letters expire' },
   memorySize: { schema: int(128, 10_240), doc: 'Function memory (MB)' },

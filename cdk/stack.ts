@@ -83,7 +83,7 @@ export interface RideDurationStackProps extends StackProps {
   readonly shadowModelKey?: string;
   /** Expected sha256 of the model (`MODEL_SHA256`); the function refuses a different file. */
   readonly modelSha256?: string;
-  /** `version` in every prediction (`RUN_ID`). @default undefined (the model's own version id: MLflow run id, else `sha256:<first 12 hex>` of its bytes) */
+  /** `version` in every prediction (`RUN_ID`). @default undefined (the model's own version id: MLflow run id, else `sha256:<first 12 hex>` of its bytes; `+recipe:<first 12 hex>` when a recipe file is beside it) */
   readonly runId?: string;
   /** @default 'dead-letters/' */
   readonly deadLetterPrefix?: string;

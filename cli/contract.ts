@@ -92,7 +92,7 @@ export class DriftCounter extends UnseenTally {
  * flaw needs a field to break (the homework model reads no distance, so none can be negative).
  *
  * @example
- * poisonKindsFor(homework.contract, POISON_KINDS); // without 'negative-distance', 'non-finite' and 'nan'
+ * poisonKindsFor(homework.contract, POISON_KINDS); // without 'negative-distance' and 'non-finite' (it reads no number with a bound, no float)
  */
 export function poisonKindsFor(contract: RideContract, kinds: readonly PoisonKind[]): PoisonKind[] {
   const fields = contract.requiredFields;

@@ -82,7 +82,7 @@ const FLAWS: Partial<Record<PoisonKind, Flaw>> = {
     describe: (name) => `ride.${name} has the wrong type`,
   },
   'non-integer-location': { prefers: 'PULocationID', applies: (field) => field.type === 'integer', value: () => '130.5', describe: (name) => `ride.${name} is not an integer` },
-  'negative-distance': { prefers: 'trip_distance', applies: (field) => field.min !== undefined && field.min >= 0, value: () => '-1.5', describe: (name) => `ride.${name} is negative` },
+  'negative-distance': { prefers: 'trip_distance', applies: (field) => field.min !== undefined && field.min >= 0, value: (field) => (field.type === 'integer' ? '-1' : '-1.5'), describe: (name) => `ride.${name} is negative` },
   'non-finite': { prefers: 'trip_distance', applies: (field) => field.type === 'number', value: () => '1e999', describe: (name) => `ride.${name} is not finite (1e999)` },
   nan: { prefers: 'trip_distance', applies: isNumeric, value: () => 'NaN', describe: (name) => `ride.${name} is NaN (not JSON)` },
 };

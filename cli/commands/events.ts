@@ -138,7 +138,7 @@ export function eventsCommand(io: CliIO = processIO): Command {
       `
 Each ride becomes {"ride": {...the fields the model needs...}, "ride_id"} as Python's json.dumps writes it
 (the course model: PULocationID, DOLocationID, trip_distance); the input needs a column for each field.
-Poison kinds aimed at a field the model does not read are left out (they would be scored).
+Poison is aimed at the fields the model reads; a kind is left out only when none of them can carry its flaw.
 
 Examples:
   $ ride-duration events -i green_tripdata_2021-02.parquet -n 100 -o events/feb-2021-100-rides.json

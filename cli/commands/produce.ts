@@ -172,7 +172,7 @@ export function produceCommand(io: CliIO = processIO): Command {
       `
 Each ride becomes {"ride": {...the fields the model needs...}, "ride_id"} with partition key String(ride_id)
 (the course model: PULocationID, DOLocationID, trip_distance); the input needs a column for each field.
-Poison kinds aimed at a field the model does not read are left out (they would be scored).
+Poison is aimed at the fields the model reads; a kind is left out only when none of them can carry its flaw.
 Failed entries are retried (only those) with backoff; records that still fail are counted and the exit code is 1.
 
 Examples:

@@ -16,7 +16,7 @@ export interface ShadowPair {
   readonly main_version: string;
   /** The shadow model's prediction (minutes). */
   readonly shadow_prediction: number;
-  /** The shadow model's version id (MLflow run id, else `sha256:<first 12 hex>`). */
+  /** The shadow model's version id (MLflow run id, else `sha256:<first 12 hex>`; `+recipe:<first 12 hex>` with a recipe file). */
   readonly shadow_version: string;
   /** The record's arrival on the input stream (Kinesis `approximateArrivalTimestamp`), ISO 8601 UTC. */
   readonly arrival_time: string;
