@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, errorLine, EXIT_FAILURE, EXIT_USAGE, exitCodeOf, fraction, integerFrom, positiveNumber, UsageError } from '../cli/errors.js';
 import { install as installInterruptHandlers, onInterrupt, setProgramName, writeWhole } from '../cli/interrupt.js';
 import { loadCliModel } from '../cli/model.js';
-import { checkOutputFile, checkRideInput, holdsRides } from '../cli/preflight.js';
+import { checkOutputFile, checkRideColumns, checkRideInput } from '../cli/preflight.js';
 import type { LoadedModel } from '../lambda/model/types.js';
 import { LocalPipeline, type LocalPipelineOptions, type PipelineProgress } from './pipeline.js';
 import { formatEndpoints, formatSummary } from './report.js';
@@ -136,28 +136,21 @@ async function loadStartModel(path: string | undefined, flag = '--model'): Promi
  * one without a field only the shadow reads is the shadow's failure), and at least one ride.
  */
 async function checkReplayInput(
-  input: string,
+  input: string | undefined,
   model: LoadedModel,
   shadow: { readonly path: string; readonly model: LoadedModel } | undefined,
 ): Promise<void> {
+  const flag = input === undefined ? 'the bundled sample' : '--input';
+  input ??= fileURLToPath(DEFAULT_SAMPLE);
+  const why = 'the model needs a column for each field it reads (replay another file with --input)';
+  await checkRideColumns(input, flag, { fields: model.contract.requiredFields, times: false, why });
+  if (shadow === undefined) return;
   const [{ rideFileInfo }, { plannedColumns }] = await Promise.all([import('../io/read.js'), import('../io/values.js')]);
-  const info = await rideFileInfo(input);
-  // An empty CSV has no header either: it is told as empty below, not as lacking columns.
-  if (info.columns !== undefined && info.columns.length > 0) {
-    const available = new Set(info.columns);
-    const missing = (loaded: LoadedModel): string[] => plannedColumns(available, loaded.contract.requiredFields, undefined).missing;
-    const forModel = missing(model);
-    if (forModel.length > 0) {
-      const [columns, them] = forModel.length === 1 ? ['column', 'it'] : ['columns', 'them'];
-      throw new CliError(`${input}: no ${forModel.join(', ')} ${columns}, which the model reads; replay a file that has ${them} (--input)`);
-    }
-    const forShadow = shadow === undefined ? [] : missing(shadow.model);
-    if (forShadow.length > 0) {
-      throw new CliError(`--shadow-model ${shadow!.path}: it reads ${forShadow.join(', ')}, and ${input} has no such column; no ride could be compared`);
-    }
+  const { columns } = await rideFileInfo(input);
+  const missing = columns === undefined ? [] : plannedColumns(new Set(columns), shadow.model.contract.requiredFields, undefined).missing;
+  if (missing.length > 0) {
+    throw new CliError(`--shadow-model ${shadow.path}: it reads ${missing.join(', ')}, and ${input} has no such column; no ride could be compared`);
   }
-  if (await holdsRides(input, info, model.contract.requiredFields)) return;
-  throw new CliError(`${input}: no rides in the file; replay a file with at least one ride (--input)`);
 }
 
 /**
@@ -180,7 +173,7 @@ async function preflight(flags: StartFlags): Promise<void> {
   if (flags.onFailure !== undefined) await checkOutputFile(flags.onFailure, '--on-failure');
   const model = await loadStartModel(flags.model);
   const shadow = flags.shadowModel === undefined ? undefined : { path: flags.shadowModel, model: await loadStartModel(flags.shadowModel, '--shadow-model') };
-  await checkReplayInput(flags.input ?? fileURLToPath(DEFAULT_SAMPLE), model, shadow);
+  await checkReplayInput(flags.input, model, shadow);
 }
 
 async function main(flags: StartFlags): Promise<number> {

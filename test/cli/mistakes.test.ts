@@ -85,7 +85,7 @@ describe('mistakes end in one line before any work', () => {
     const passenger = repoPath('test/fixtures/models/contract/passenger-linreg.bin');
     const asModel = await run('bin/start.js', ['--model', passenger]);
     expect(asModel.status).toBe(1);
-    expectOneLine(asModel.stderr, /^npm start: .*green_tripdata_2021-02\.sample\.csv: no passenger_count column, which the model reads; replay a file that has it \(--input\)$/);
+    expectOneLine(asModel.stderr, /^npm start: the bundled sample .*green_tripdata_2021-02\.sample\.csv: no passenger_count column; the model needs a column for each field it reads \(replay another file with --input\)$/);
     const asShadow = await run('bin/start.js', ['--shadow-model', passenger]);
     expect(asShadow.status).toBe(1);
     expectOneLine(asShadow.stderr, /^npm start: --shadow-model .*passenger-linreg\.bin: it reads passenger_count, and .*sample\.csv has no such column; no ride could be compared$/);
@@ -99,7 +99,7 @@ describe('mistakes end in one line before any work', () => {
       await writeFile(empty, text);
       const emptyInput = await run('bin/start.js', ['--input', empty, '--shadow-model', homework], pinned);
       expect(emptyInput.status).toBe(1);
-      expectOneLine(emptyInput.stderr, new RegExp(`^npm start: .*${name.replace('.', '\\.')}: no rides in the file; replay a file with at least one ride \\(--input\\)$`));
+      expectOneLine(emptyInput.stderr, new RegExp(`^npm start: --input .*${name.replace('.', '\\.')}: no rides in the file; give a file with at least one ride$`));
     }
 
     // npm start uploads local models to its own S3: an s3:// location is a usage error, before any load.
