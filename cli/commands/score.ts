@@ -11,8 +11,7 @@
  * in as a {@link ScoreLayout}.
  */
 import { INTERRUPTED_EXIT_CODES, stopOnSignals, type SignalStop } from '../interrupt.js';
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 
@@ -30,6 +29,7 @@ import type { LoadedModel, ModelDescription } from '../../lambda/model/types.js'
 import { CliError, positiveInt } from '../errors.js';
 import { note, processIO, type CliIO } from '../io.js';
 import { loadCliModel, MODEL_OPTION_HELP } from '../model.js';
+import { checkOutputFile } from '../preflight.js';
 import { COURSE_LAYOUT, FIELD_PARQUET_KINDS, openCsvOutput, openParquetOutput, type ParquetColumnKind } from '../batch-output.js';
 import { describeModel, DriftCounter, presentValues } from '../contract.js';
 
@@ -191,17 +191,6 @@ function inputFormat(input: string): RideFormat {
   }
 }
 
-/** Why a local output path cannot be written, or `undefined`. */
-async function localOutputProblem(output: string): Promise<string | undefined> {
-  const dir = dirname(output);
-  const where = await stat(dir).catch(() => undefined);
-  if (where === undefined) return `the directory ${dir} does not exist; create it first or choose another -o`;
-  if (!where.isDirectory()) return `${dir} is not a directory`;
-  const existing = await stat(output).catch(() => undefined);
-  if (existing?.isDirectory() === true) return 'is a directory; give a file name, e.g. -o predictions.csv';
-  return undefined;
-}
-
 /**
  * Checks every flag, the input (exists, format, columns), the output's place and the model
  * (contract included) before any ride is read or any byte written; what it returns is ready to run.
@@ -222,10 +211,7 @@ async function planScore(options: ScoreOptions, deps: ScoreDependencies, signal:
     const problem = await localFileProblem(options.input);
     if (problem !== undefined) throw new CliError(`-i ${options.input}: ${problem}`);
   }
-  if (outPlace === 'local') {
-    const problem = await localOutputProblem(options.output);
-    if (problem !== undefined) throw new CliError(`-o ${options.output}: ${problem}`);
-  }
+  if (outPlace === 'local') await checkOutputFile(options.output, '-o');
   // The AWS SDK only for s3:// locations.
   const s3 = inPlace === 's3' || outPlace === 's3' ? (await import('../score-s3.js')).openScoreS3(process.env) : undefined;
   try {
