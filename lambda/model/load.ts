@@ -47,17 +47,13 @@ export interface ModelBytesMeta {
  * MLflow signature, which declare fields the function does not know.
  */
 function contractOf(predictor: Predictor, meta: Pick<ModelBytesMeta, 'source' | 'recipe' | 'mlflow'>, inside?: ModelBytesMeta['recipe']): RideContract {
-  try {
+  return inModel(meta.source, () => {
     const given = meta.recipe ?? inside;
     let recipe = given === undefined ? DEFAULT_RECIPE : parseRecipe(given.json, given.source);
     const columns = meta.mlflow?.signatureInputs;
     if (columns !== undefined) recipe = withSignatureFields(recipe, columns, new Set(RIDE_START_FIELDS.map((field) => field.name)));
     return deriveContract(predictor.features, recipe);
-  } catch (error) {
-    // The function's log line names the model it refused, as for any other load failure.
-    if (error instanceof ModelLoadError) throw error.locate(meta.source);
-    throw error;
-  }
+  });
 }
 
 /** The parts of a model read from a pickle that its description names. */
@@ -171,15 +167,16 @@ export function loadModelFromBytes(bytes: Uint8Array, meta: ModelBytesMeta): Loa
 }
 
 /**
- * `read`'s model; its refusal said of the model at `source` (the readers see bytes only): bytes that
- * are no model are "not a readable model", a model that disagrees with itself "cannot be served".
+ * `read`'s result; its refusal said of the model at `source` (the readers see bytes only): bytes that
+ * are no model are "not a readable model", a model that disagrees with itself "cannot be served"; a
+ * contract's refusal already says "the model cannot be served" and is only located.
  */
 function inModel<T>(source: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
     if (!(error instanceof ModelLoadError)) throw error;
-    throw error.locate(source, error instanceof PickleError ? 'not a readable model' : 'cannot be served');
+    throw error.locate(source, error instanceof PickleError ? 'not a readable model' : error instanceof ModelContractError ? undefined : 'cannot be served');
   }
 }
 
