@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 
-import { MissingRideColumnError, RideFileError, RideLineError } from './errors.js';
+import { MissingRideColumnError, RideLineError, rideFileError } from './errors.js';
 import { fileSource, type RideSource } from './source.js';
 import type { RideRange, RideRow } from './types.js';
 import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
@@ -60,8 +60,7 @@ export async function* textLines(path: string, source: RideSource = fileSource(p
   try {
     stream = await source.stream();
   } catch (cause) {
-    if (cause instanceof RideFileError) throw cause; // the source's own failure (S3 said no), already in words
-    throw new RideFileError(`${path}: cannot read (${(cause as Error).message})`, path, { cause });
+    throw rideFileError(cause, path, 'cannot read');
   }
   stream.setEncoding('utf8');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
@@ -74,8 +73,7 @@ export async function* textLines(path: string, source: RideSource = fileSource(p
       yield { line, number };
     }
   } catch (cause) {
-    if (cause instanceof RideFileError) throw cause; // the source's own failure (S3 said no), already in words
-    throw new RideFileError(`${path}: cannot read (${(cause as Error).message})`, path, { cause });
+    throw rideFileError(cause, path, 'cannot read');
   } finally {
     lines.close();
     stream.destroy();

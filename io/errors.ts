@@ -16,6 +16,18 @@ export class RideFileError extends Error {
   }
 }
 
+/**
+ * `cause` as a {@link RideFileError} about `path`: one already (a source's own failure, S3's refusal
+ * told in words) as it is, anything else as `<path>: <what> (<its message>)`.
+ *
+ * @example
+ * throw rideFileError(cause, 'rides.csv', 'cannot read'); // RideFileError: rides.csv: cannot read (EACCES: permission denied …)
+ */
+export function rideFileError(cause: unknown, path: string, what: string): RideFileError {
+  if (cause instanceof RideFileError) return cause;
+  return new RideFileError(`${path}: ${what} (${(cause as Error).message})`, path, { cause });
+}
+
 /** The extension does not name a supported format and none was forced. */
 export class UnsupportedRideFormatError extends RideFileError {
   override readonly name = 'UnsupportedRideFormatError';

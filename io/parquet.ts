@@ -8,7 +8,7 @@ import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, Compressors, FileMetaData, SchemaElement } from 'hyparquet';
 import { gunzipSync } from 'node:zlib';
 
-import { MissingRideColumnError, RideFileError } from './errors.js';
+import { MissingRideColumnError, RideFileError, rideFileError } from './errors.js';
 import { fileSource, type RideSource } from './source.js';
 import type { RideRange, RideRow } from './types.js';
 import { fieldValues, plannedColumns, RIDE_COLUMNS, toRideRow } from './values.js';
@@ -67,8 +67,7 @@ async function openParquetSource(path: string, source: RideSource): Promise<Open
     const metadata = await parquetMetadataAsync(file);
     return { file, metadata };
   } catch (cause) {
-    if (cause instanceof RideFileError) throw cause; // the source's own failure (S3 said no), already in words
-    throw new RideFileError(`${path}: not a readable parquet file (${(cause as Error).message})`, path, { cause });
+    throw rideFileError(cause, path, 'not a readable parquet file');
   }
 }
 
