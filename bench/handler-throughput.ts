@@ -171,7 +171,7 @@ export async function measureHandlerThroughput(options: ThroughputOptions): Prom
 }
 
 export interface ShadowRatioResult {
-  readonly without: ThroughputResult;
+  /** The runs with the shadow (the runs without it are the lin_reg figure's business). */
   readonly with: ThroughputResult;
   /** Median over the pairs of (time with the shadow / time without): each pair ran back to back. */
   readonly timeRatio: number;
@@ -198,7 +198,6 @@ export async function measureShadowRatio(options: ThroughputOptions & { readonly
     shadowed.push(await withShadow.run());
   }
   return {
-    without: summarise(without, alone),
     with: summarise(withShadow, shadowed),
     timeRatio: median(shadowed.map((t, i) => t.ms / alone[i]!.ms)),
     cpuRatio: median(shadowed.map((t, i) => t.cpuMs / alone[i]!.cpuMs)),

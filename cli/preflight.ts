@@ -43,11 +43,12 @@ export interface RideNeeds {
  * `flag`, not after a month of rides was read. A JSON-lines file has no header; its first ride
  * (or its absence) is all that is read.
  *
+ * @returns what the header or footer showed, for a caller with more columns to check
  * @example
  * await checkRideColumns('jan.csv', '--train', { fields: COURSE_RIDE_FIELDS, times: true, why: 'training needs them' });
  * // CliError: --train jan.csv: no pick-up time column (lpep_pickup_datetime, tpep_pickup_datetime or pickup_datetime); training needs them
  */
-export async function checkRideColumns(path: string, flag: string, needs: RideNeeds): Promise<void> {
+export async function checkRideColumns(path: string, flag: string, needs: RideNeeds): Promise<RideFileInfo> {
   await checkRideInput(path, flag);
   // Imported here, as in checkRideInput: the readers bring the parquet library.
   const [{ rideFileInfo }, { plannedColumns, RIDE_COLUMNS }, { RideFileError }] = await Promise.all([
@@ -76,6 +77,7 @@ export async function checkRideColumns(path: string, flag: string, needs: RideNe
   if (!(await holdsRides(path, info, needs.fields).catch(refuse))) {
     throw new CliError(`${flag} ${path}: no rides in the file; give a file with at least one ride`);
   }
+  return info;
 }
 
 /**

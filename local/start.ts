@@ -143,10 +143,9 @@ async function checkReplayInput(
   const flag = input === undefined ? 'the bundled sample' : '--input';
   input ??= fileURLToPath(DEFAULT_SAMPLE);
   const why = 'the model needs a column for each field it reads (replay another file with --input)';
-  await checkRideColumns(input, flag, { fields: model.contract.requiredFields, times: false, why });
+  const { columns } = await checkRideColumns(input, flag, { fields: model.contract.requiredFields, times: false, why });
   if (shadow === undefined) return;
-  const [{ rideFileInfo }, { plannedColumns }] = await Promise.all([import('../io/read.js'), import('../io/values.js')]);
-  const { columns } = await rideFileInfo(input);
+  const { plannedColumns } = await import('../io/values.js');
   const missing = columns === undefined ? [] : plannedColumns(new Set(columns), shadow.model.contract.requiredFields, undefined).missing;
   if (missing.length > 0) {
     throw new CliError(`--shadow-model ${shadow.path}: it reads ${missing.join(', ')}, and ${input} has no such column; no ride could be compared`);

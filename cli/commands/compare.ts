@@ -83,7 +83,8 @@ export async function runCompare(options: CompareOptions, io: CliIO = processIO,
   // The header or footer shows times missing (or no ride) in a moment: before the models load and
   // before a month is read to find it out. The models' own columns may be missing (see below).
   await checkRideColumns(options.input, '-i', { fields: [], times: true, why: 'compare needs them for the actual durations' });
-  const models = await Promise.all(options.model.map((location) => (deps.loadModel ?? ((model) => loadCliModel(model, process.env, { flag: '-m' })))(location)));
+  const load = deps.loadModel ?? ((location) => loadCliModel(location, process.env, { flag: '-m' }));
+  const models = await Promise.all(options.model.map(load));
   const fields = unionOfFields(models);
   const scorers = models.map((model) => ({ model, encoder: model.contract.encoder(), errors: new ErrorAccumulator(), unscorable: 0 }));
   let read = 0;
